@@ -1,0 +1,63 @@
+# BackCore: `make run` serves a demo on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST_ARGS ?=
+
+.PHONY: install run serve migrate demo test test-fast test-browser test-sqlite lint format worker beat clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	@touch $@
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo ""
+	@echo "  BackCore is starting at http://127.0.0.1:8000"
+	@echo "  Demo logins (password: backcore-demo):"
+	@echo "    member@example.com   a member with a plan"
+	@echo "    coach@example.com    a coach (Django admin at /admin/)"
+	@echo "    admin@example.com    a superuser"
+	@echo "  Emails (verification, reminders) print to this console."
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+# The embedded defaults (SQLite, eager Celery, no Redis) must keep working.
+test-sqlite: install
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: install
+	$(VENV)/bin/celery -A backcore worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A backcore beat -l info
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3

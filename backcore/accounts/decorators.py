@@ -1,0 +1,37 @@
+"""The one membership check every members-only view uses."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+
+from backcore.accounts.selectors import user_is_member
+
+JOIN_MESSAGE = "Join BackCore first — any amount, including nothing, opens everything."
+
+
+def _join_url(request) -> str:
+    return "/join/?" + urlencode({"next": request.get_full_path()})
+
+
+def member_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not user_is_member(user=request.user):
+            messages.info(request, JOIN_MESSAGE)
+            return redirect(_join_url(request))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class MemberRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not user_is_member(user=request.user):
+            messages.info(request, JOIN_MESSAGE)
+            return redirect(_join_url(request))
+        return super().dispatch(request, *args, **kwargs)

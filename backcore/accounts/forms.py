@@ -1,0 +1,40 @@
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from backcore.accounts.services import AVATAR_MAX_BYTES, AVATAR_MAX_PIXELS
+from backcore.images import clean_uploaded_image
+
+TIMEZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=60,
+        required=False,
+        help_text="Shown to other members in the community. Leave blank to stay 'Member'.",
+    )
+    timezone = forms.ChoiceField(
+        choices=TIMEZONE_CHOICES, help_text="Used for reminders and your daily plan."
+    )
+    avatar = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, at most 5 MB. We shrink it and remove photo metadata.",
+    )
+    remove_avatar = forms.BooleanField(required=False, label="Remove my current picture")
+
+    def clean_avatar(self):
+        upload = self.cleaned_data.get("avatar")
+        if upload:
+            # Validate now so a bad file is a form error; the service re-encodes the original.
+            try:
+                clean_uploaded_image(
+                    upload, max_bytes=AVATAR_MAX_BYTES, max_pixels=AVATAR_MAX_PIXELS, max_side=8
+                )
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from None
+            upload.seek(0)
+        return upload

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackcoreConfig(AppConfig):
+    name = "backcore"
+    verbose_name = "BackCore"

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from backcore import views
+
+admin.site.site_header = "BackCore coaching"
+admin.site.site_title = "BackCore admin"
+admin.site.index_title = "Programme, library, community and contributions"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("backcore.accounts.urls")),
+    path("exercises/", include("exercises.urls")),
+    path("", include("programs.urls")),
+    path("community/", include("community.urls")),
+    path("", include("payments.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "backcore.views.page_not_found"
+handler500 = "backcore.views.server_error"

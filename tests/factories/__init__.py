@@ -1,0 +1,3 @@
+"""factory_boy factories. Each app adds a module here; import them from this package."""
+
+from tests.factories.accounts import CoachFactory, MemberFactory, UserFactory  # noqa: F401

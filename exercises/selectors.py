@@ -1,0 +1,95 @@
+"""Reads for the exercise library. Other apps (programs) call these, never the models directly."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
+
+PAGE_SIZE = 12
+
+
+def _with_tags_and_images(queryset: QuerySet[Exercise]) -> QuerySet[Exercise]:
+    return queryset.prefetch_related(
+        Prefetch("tags", queryset=ExerciseTag.objects.order_by("kind", "value")),
+        Prefetch("images", queryset=ExerciseImage.objects.order_by("order", "id")),
+    )
+
+
+def exercise_catalogue(*, published_only: bool = True) -> list[Exercise]:
+    """Every exercise with tags, easier/harder and images loaded: a constant 3 queries.
+
+    Use `exercise.phases`, `.tracks`, `.target_areas`, `.equipment` (lists of slugs),
+    `.movement_type`, `.position`, the dose fields and `.easier` / `.harder` without further queries.
+    """
+    queryset = Exercise.objects.select_related("easier", "harder")
+    if published_only:
+        queryset = queryset.filter(is_published=True)
+    return list(_with_tags_and_images(queryset).order_by("name"))
+
+
+def exercise_by_slug(*, published_only: bool = True) -> dict[str, Exercise]:
+    """The catalogue keyed by slug, for O(1) look-ups when mapping a plan to exercises."""
+    return {
+        exercise.slug: exercise for exercise in exercise_catalogue(published_only=published_only)
+    }
+
+
+def exercise_get(*, slug: str, include_unpublished: bool = False) -> Exercise:
+    """One exercise with steps, tags, images and variations. Raises Exercise.DoesNotExist."""
+    queryset = Exercise.objects.select_related("easier", "harder")
+    if not include_unpublished:
+        queryset = queryset.filter(is_published=True)
+    queryset = _with_tags_and_images(queryset).prefetch_related(
+        Prefetch("steps", queryset=ExerciseStep.objects.order_by("order"))
+    )
+    return queryset.get(slug=slug)
+
+
+def _has_tag(kind: str, values: list[str]) -> Exists:
+    return Exists(ExerciseTag.objects.filter(exercise=OuterRef("pk"), kind=kind, value__in=values))
+
+
+def exercise_filtered(
+    *,
+    phases: list[str] | None = None,
+    tracks: list[str] | None = None,
+    target_areas: list[str] | None = None,
+    equipment: list[str] | None = None,
+    movement_types: list[str] | None = None,
+    positions: list[str] | None = None,
+    query: str = "",
+    published_only: bool = True,
+) -> QuerySet[Exercise]:
+    """Published exercises matching every given filter (any of the values within one filter)."""
+    from exercises.choices import TagKind
+
+    queryset = Exercise.objects.all()
+    if published_only:
+        queryset = queryset.filter(is_published=True)
+    for kind, values in (
+        (TagKind.PHASE, phases),
+        (TagKind.TRACK, tracks),
+        (TagKind.TARGET_AREA, target_areas),
+        (TagKind.EQUIPMENT, equipment),
+    ):
+        if values:
+            queryset = queryset.filter(_has_tag(kind, values))
+    if movement_types:
+        queryset = queryset.filter(movement_type__in=movement_types)
+    if positions:
+        queryset = queryset.filter(position__in=positions)
+    query = query.strip()
+    if query:
+        in_steps = Exists(
+            ExerciseStep.objects.filter(exercise=OuterRef("pk"), text__icontains=query)
+        )
+        queryset = queryset.filter(
+            Q(name__icontains=query) | Q(purpose__icontains=query) | in_steps
+        )
+    return queryset.order_by("name", "pk")
+
+
+def exercise_library_page(*, page: int | str = 1, **filters) -> Page:
+    """One page (12) of the public library with tags and images prefetched."""
+    queryset = _with_tags_and_images(exercise_filtered(**filters))
+    return Paginator(queryset, PAGE_SIZE).get_page(page)

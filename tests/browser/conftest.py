@@ -1,0 +1,194 @@
+"""Real-browser journeys: Playwright for Python driving Debian's Chromium against live_server.
+
+Never downloads a browser: Chromium comes from apt (`apt-get install chromium`, done by .ci/run).
+Without it the journeys skip locally and fail under CI=true.
+
+Fixtures:
+- ``browser`` (session): one Chromium for the whole run.
+- ``page``: a fresh context (1280x800) with tracing; a failing test keeps its trace in
+  ``artifacts/traces/<test>.zip`` (open with ``playwright show-trace``).
+- ``new_page``: more pages in their own contexts (a second person in the same journey).
+- ``axe_check(page)``: axe-core on the current page, 0 serious/critical violations.
+- ``screenshot(page, name)``: ``artifacts/screenshots/<name>-desktop.png`` and ``-phone.png``.
+- ``login_as(page, user)``: a session cookie for ``user``, no login form round trip.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_missing
+
+# Playwright's sync API runs an asyncio loop in this thread; the test bodies still make
+# ordinary ORM calls (factories, assertions), which Django would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+BROWSER_DIR = Path(__file__).resolve().parent
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+BLOCKING_IMPACTS = {"serious", "critical"}
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    # Lets fixtures see at teardown whether the test body failed.
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")[:120]
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    executable = shutil.which("chromium")
+    if not executable:
+        service_missing("needs Debian's Chromium: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    try:
+        yield manager, executable
+    finally:
+        manager.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    manager, executable = _playwright
+    chromium = manager.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(request, browser, live_server):
+    """Open pages in fresh, traced browser contexts; traces are kept only on failure."""
+    contexts = []
+
+    def open_page(*, viewport: dict | None = None):
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, base_url=live_server.url, locale="en-GB"
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.tracing.start(screenshots=True, snapshots=True, sources=False)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+
+    report = getattr(request.node, "rep_call", None)
+    failed = report is None or report.failed
+    base = _safe_name(request.node.name)
+    for index, context in enumerate(contexts):
+        if failed:
+            suffix = "" if index == 0 else f"-{index + 1}"
+            path = ARTIFACTS / "traces" / f"{base}{suffix}.zip"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            context.tracing.stop(path=str(path))
+        else:
+            context.tracing.stop()
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def login_as(live_server):
+    """Give a page's context a logged-in session for ``user`` (no login form needed)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def log_in(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return log_in
+
+
+def _describe(violation: dict) -> str:
+    targets = ", ".join(
+        " ".join(str(part) for part in node.get("target", [])) for node in violation["nodes"][:5]
+    )
+    return (
+        f"  [{violation['impact']}] {violation['id']}: {violation['help']} "
+        f"({len(violation['nodes'])} node(s): {targets}) {violation.get('helpUrl', '')}"
+    )
+
+
+@pytest.fixture(scope="session")
+def _axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture
+def axe_check(_axe):
+    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+
+    def check(page, *, context: str | None = None) -> list[dict]:
+        results = _axe.run(page, context=context)
+        violations = results.response["violations"]
+        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+        minor = [v for v in violations if v.get("impact") not in BLOCKING_IMPACTS]
+        if minor:
+            print(f"axe (not blocking) on {page.url}:")
+            print("\n".join(_describe(v) for v in minor))
+        assert not blocking, f"axe on {page.url}: serious/critical violations:\n" + "\n".join(
+            _describe(v) for v in blocking
+        )
+        return violations
+
+    return check
+
+
+@pytest.fixture
+def screenshot():
+    """Save the page at desktop (1280 px) and phone (390 px) widths, full height."""
+
+    def shoot(page, name: str) -> None:
+        folder = ARTIFACTS / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        original = page.viewport_size or DESKTOP
+        page.set_viewport_size(DESKTOP)
+        page.screenshot(path=str(folder / f"{_safe_name(name)}-desktop.png"), full_page=True)
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=str(folder / f"{_safe_name(name)}-phone.png"), full_page=True)
+        page.set_viewport_size(original)
+
+    return shoot

@@ -473,3 +473,86 @@ class ProgressionDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.week_start} {self.kind}"
+
+
+# Reminders and the calendar feed (issue 5) ---------------------------------------------------
+
+
+def _default_reminder_time():
+    import datetime
+
+    return datetime.time(7, 30)
+
+
+class ReminderSettings(models.Model):
+    """When a member wants a daily email, in their own timezone."""
+
+    member = models.OneToOneField(
+        MEMBER, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    enabled = models.BooleanField(default=False)
+    local_time = models.TimeField(default=_default_reminder_time)
+    weekdays = models.CharField(
+        max_length=7,
+        default="1111111",
+        help_text="Seven characters, Monday first: 1 = send a reminder that day.",
+    )
+    timezone = models.CharField(max_length=64, default="UTC")
+    morning_checkins = models.BooleanField(
+        default=True, help_text="Ask the next morning whether yesterday's session settled."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reminder settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekdays__regex=TRAINING_DAYS_REGEX), name="reminder_weekdays_mask"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.member}"
+
+    @property
+    def weekday_numbers(self) -> frozenset[int]:
+        return frozenset(i for i, ch in enumerate(self.weekdays) if ch == "1")
+
+
+class ReminderSent(models.Model):
+    """One row per member per local date: the database makes a second send impossible."""
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="reminders_sent")
+    local_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "local_date"], name="one_reminder_per_member_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.member} for {self.local_date}"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable iCal URL; at most one live feed per member."""
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_calendar_feed_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.member}"

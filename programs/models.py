@@ -296,6 +296,7 @@ class MemberDose(models.Model):
     variation = models.ForeignKey(
         "exercises.Exercise", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices, default=DecisionKind.START)
     reason = models.CharField(max_length=400, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

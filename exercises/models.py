@@ -298,6 +298,13 @@ class ExerciseTag(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.value}"
 
+    @property
+    def label(self) -> str:
+        vocabulary = TAG_VOCABULARY.get(self.kind)
+        if vocabulary is None or self.value not in vocabulary.values:
+            return self.value
+        return vocabulary(self.value).label
+
     def clean(self) -> None:
         vocabulary = TAG_VOCABULARY.get(self.kind)
         if vocabulary is None or self.value not in vocabulary.values:

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from exercises import views
 
 app_name = "exercises"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.exercise_list, name="list"),
+    path("<slug:slug>/", views.exercise_detail, name="detail"),
+]

@@ -1,0 +1,165 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from exercises import services
+from exercises.choices import TagKind
+from exercises.forms import ExerciseAdminForm, ExerciseImageAdminForm
+from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
+
+
+class ExerciseStepInline(admin.TabularInline):
+    model = ExerciseStep
+    extra = 1
+    fields = ["order", "text"]
+    ordering = ["order"]
+
+
+class ExerciseImageInline(admin.TabularInline):
+    model = ExerciseImage
+    form = ExerciseImageAdminForm
+    extra = 1
+    fields = ["preview", "image", "alt_text", "order", "is_main"]
+    readonly_fields = ["preview"]
+    ordering = ["order", "id"]
+
+    @admin.display(description="Preview")
+    def preview(self, obj: ExerciseImage) -> str:
+        if not obj.pk or not obj.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width:160px;max-height:120px">',
+            obj.small_url,
+            obj.alt_text,
+        )
+
+
+class TagFilter(admin.SimpleListFilter):
+    kind: str = ""
+
+    def lookups(self, request, model_admin):
+        from exercises.choices import TAG_VOCABULARY
+
+        return TAG_VOCABULARY[self.kind].choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__kind=self.kind, tags__value=self.value()).distinct()
+        return queryset
+
+
+class PhaseFilter(TagFilter):
+    title = "phase"
+    parameter_name = "phase"
+    kind = TagKind.PHASE
+
+
+class TrackFilter(TagFilter):
+    title = "track"
+    parameter_name = "track"
+    kind = TagKind.TRACK
+
+
+class EquipmentFilter(TagFilter):
+    title = "equipment"
+    parameter_name = "equipment"
+    kind = TagKind.EQUIPMENT
+
+
+class TargetAreaFilter(TagFilter):
+    title = "target area"
+    parameter_name = "area"
+    kind = TagKind.TARGET_AREA
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    form = ExerciseAdminForm
+    inlines = [ExerciseStepInline, ExerciseImageInline]
+    list_display = ["name", "slug", "movement_type", "position", "is_published", "updated_at"]
+    list_filter = [
+        "is_published",
+        "movement_type",
+        "position",
+        PhaseFilter,
+        TrackFilter,
+        TargetAreaFilter,
+        EquipmentFilter,
+    ]
+    search_fields = ["name", "slug", "purpose", "steps__text"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["easier", "harder"]
+    readonly_fields = ["image_preview", "created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "is_published", "purpose", "image_preview"]}),
+        ("How it is used", {"fields": ["movement_type", "position", "phase_tags", "track_tags"]}),
+        ("What it works", {"fields": ["target_area_tags", "equipment_tags"]}),
+        ("Text", {"fields": ["benefits", "cautions", "video_url"]}),
+        (
+            "Dose",
+            {
+                "fields": [
+                    ("hold_seconds", "floor_hold_seconds", "ceiling_hold_seconds"),
+                    ("reps", "floor_reps", "ceiling_reps"),
+                    ("sets", "floor_sets", "ceiling_sets"),
+                    ("per_side", "rest_seconds"),
+                ]
+            },
+        ),
+        ("Variations", {"fields": ["easier", "harder"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags", "images")
+
+    @admin.display(description="Main image")
+    def image_preview(self, obj: Exercise) -> str:
+        if not obj.pk:
+            return "—"
+        note = "" if obj.main_image else " (placeholder for its movement type)"
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width:240px;max-height:180px">{}',
+            obj.card_image_url,
+            obj.hero_image_alt,
+            note,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_tags(form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ExerciseImage:
+            return super().save_formset(request, form, formset, change)
+        images = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        changed_files = {
+            f.instance for f in formset.forms if f.has_changed() and "image" in f.changed_data
+        }
+        for image in images:
+            services.exercise_image_save(image=image, image_changed=image in changed_files)
+        formset.save_m2m()
+
+    @admin.action(description="Publish selected exercises", permissions=["change"])
+    def publish(self, request, queryset):
+        changed = services.exercise_publish_set(exercises=queryset, published=True)
+        for exercise in changed:
+            self.log_change(request, exercise, [{"changed": {"fields": ["Is published"]}}])
+        self.message_user(request, f"Published {len(changed)} exercise(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected exercises", permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed = services.exercise_publish_set(exercises=queryset, published=False)
+        for exercise in changed:
+            self.log_change(request, exercise, [{"changed": {"fields": ["Is published"]}}])
+        self.message_user(request, f"Unpublished {len(changed)} exercise(s).", messages.SUCCESS)
+
+
+@admin.register(ExerciseTag)
+class ExerciseTagAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "kind", "value"]
+    list_filter = ["kind", "value"]
+    search_fields = ["exercise__name", "value"]
+    list_select_related = ["exercise"]

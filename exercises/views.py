@@ -1,0 +1,35 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from exercises import selectors
+from exercises.forms import LibraryFilterForm
+from exercises.models import Exercise
+
+
+def exercise_list(request):
+    form = LibraryFilterForm(request.GET)
+    filters = form.selector_filters()
+    page = selectors.exercise_library_page(page=request.GET.get("page", 1), **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exercises/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "exercises": page.object_list,
+            "filter_query": query.urlencode(),
+            "active_filters": form.active_count(),
+            "search": filters["query"],
+        },
+    )
+
+
+def exercise_detail(request, slug: str):
+    staff = request.user.is_authenticated and request.user.is_staff
+    try:
+        exercise = selectors.exercise_get(slug=slug, include_unpublished=staff)
+    except Exercise.DoesNotExist:
+        raise Http404("No such exercise") from None
+    return render(request, "exercises/detail.html", {"exercise": exercise, "is_staff": staff})

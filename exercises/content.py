@@ -196,6 +196,8 @@ def fill_blanks(
             )
     # Second pass: every slug now exists, so easier/harder links can resolve.
     _link_variations(items, exercise_model=exercise_model, report=report)
+    for slug in report.created:
+        report.filled.pop(slug, None)  # links of a new exercise are part of creating it
     return report
 
 

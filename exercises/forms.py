@@ -12,7 +12,7 @@ from exercises.choices import (
     TargetArea,
     Track,
 )
-from exercises.models import Exercise, ExerciseImage
+from exercises.models import Exercise, ExerciseImage, https_only
 
 # Admin form field name -> tag kind and vocabulary.
 TAG_FIELDS = {
@@ -24,6 +24,13 @@ TAG_FIELDS = {
 
 
 class ExerciseAdminForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label="Video URL",
+        required=False,
+        assume_scheme="https",
+        validators=[https_only],
+        help_text="Optional link to a video; https:// only.",
+    )
     phase_tags = forms.MultipleChoiceField(
         label="Phases", choices=Phase.choices, widget=forms.CheckboxSelectMultiple, required=False
     )

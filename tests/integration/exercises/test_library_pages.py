@@ -1,0 +1,227 @@
+import pytest
+from django.urls import reverse
+
+from exercises import selectors
+from exercises.models import Exercise
+from tests.factories import ExerciseFactory, ExerciseImageFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("exercises:list")
+
+
+@pytest.fixture
+def library():
+    """Hide the seeded content so each test controls exactly what is published."""
+    Exercise.objects.update(is_published=False)
+
+    def make(**kwargs):
+        return ExerciseFactory(**kwargs)
+
+    return make
+
+
+def names(response) -> set[str]:
+    return {exercise.name for exercise in response.context["page_obj"].object_list}
+
+
+def test_library_shows_published_exercises_only(client, library):
+    shown = library(name="Shown")
+    library(name="Hidden", is_published=False)
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert names(response) == {"Shown"}
+    assert shown.get_absolute_url() in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "match", "miss"),
+    [
+        ("phase", "reconnect", {"phases": ["reconnect"]}, {"phases": ["partial-range"]}),
+        ("track", "sciatica", {"tracks": ["sciatica"]}, {"tracks": ["general"]}),
+        ("area", "glutes", {"target_areas": ["glutes"]}, {"target_areas": ["calves"]}),
+        ("equipment", "wall", {"equipment": ["wall", "chair"]}, {"equipment": ["none"]}),
+        ("movement", "balance", {"movement_type": "balance"}, {"movement_type": "compression"}),
+        ("position", "prone", {"position": "prone"}, {"position": "standing"}),
+    ],
+)
+def test_each_filter(client, library, param, value, match, miss):
+    library(name="Match", **match)
+    library(name="Miss", **miss)
+    response = client.get(LIST, {param: value})
+    assert names(response) == {"Match"}
+
+
+def test_filters_combine_across_kinds_and_any_within_a_kind(client, library):
+    library(name="Both", phases=["reconnect"], equipment=["wall"], position="standing")
+    library(name="Phase only", phases=["reconnect"], equipment=["none"], position="standing")
+    library(name="Other phase", phases=["partial-range"], equipment=["wall"], position="standing")
+    library(name="Lying", phases=["reconnect"], equipment=["wall"], position="supine")
+    response = client.get(LIST, {"phase": "reconnect", "equipment": "wall", "position": "standing"})
+    assert names(response) == {"Both"}
+    response = client.get(
+        LIST + "?phase=reconnect&phase=partial-range&equipment=wall&position=standing"
+    )
+    assert names(response) == {"Both", "Other phase"}
+
+
+def test_an_exercise_with_several_matching_tags_is_listed_once(client, library):
+    library(name="Many", phases=["reconnect", "partial-range"])
+    response = client.get(LIST + "?phase=reconnect&phase=partial-range")
+    assert [e.name for e in response.context["page_obj"].object_list] == ["Many"]
+
+
+@pytest.mark.parametrize("query", ["bridge", "BRIDGE", "squeeze your glutes", "lift the hips"])
+def test_search_covers_name_purpose_and_steps(client, library, query):
+    library(
+        name="Glute bridge",
+        purpose="Squeeze your glutes to lift.",
+        steps=["Lie down.", "Lift the hips slowly."],
+    )
+    library(name="Cat-cow", purpose="Mobilise the spine.", steps=["Round the back."])
+    response = client.get(LIST, {"q": query})
+    assert names(response) == {"Glute bridge"}
+
+
+def test_search_and_filters_combine(client, library):
+    library(name="Wall bridge", equipment=["wall"])
+    library(name="Floor bridge", equipment=["none"])
+    response = client.get(LIST, {"q": "bridge", "equipment": "wall"})
+    assert names(response) == {"Wall bridge"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?phase=nonsense",
+        "?phase=reconnect&phase=nonsense",
+        "?movement=%00",
+        "?page=999",
+        "?page=-1",
+        "?page=abc",
+        "?q=" + "x" * 500,
+        "?area=" + "y" * 5000,
+    ],
+)
+def test_bad_query_strings_never_500(client, library, query):
+    library(name="Anything", phases=["reconnect"])
+    response = client.get(LIST + query)
+    assert response.status_code == 200
+
+
+def test_unknown_values_are_ignored_with_a_notice(client, library):
+    library(name="Reconnect one", phases=["reconnect"])
+    library(name="Other", phases=["partial-range"])
+    response = client.get(LIST + "?phase=reconnect&phase=nonsense")
+    assert names(response) == {"Reconnect one"}
+    assert "We ignored a filter value" in response.content.decode()
+
+
+def test_pagination_keeps_filters_in_the_links(client, library):
+    for n in range(14):
+        library(name=f"Ex {n:02d}", phases=["reconnect"])
+    response = client.get(LIST, {"phase": "reconnect"})
+    page = response.context["page_obj"]
+    assert len(page.object_list) == 12 and page.paginator.num_pages == 2
+    assert "phase=reconnect&amp;page=2" in response.content.decode()
+    second = client.get(LIST, {"phase": "reconnect", "page": 2})
+    assert len(second.context["page_obj"].object_list) == 2
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_library_query_count_is_constant(client, library, rows, django_assert_num_queries):
+    for n in range(rows):
+        exercise = library(phases=["reconnect"], tracks=["general"], equipment=["none"])
+        if n % 5 == 0:
+            ExerciseImageFactory(exercise=exercise)
+    # count, page, tags, images
+    with django_assert_num_queries(4):
+        response = client.get(LIST, {"phase": "reconnect", "q": "exercise"})
+    assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == min(rows, 12)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_catalogue_selector_query_count_is_constant(library, rows, django_assert_num_queries):
+    for _ in range(rows):
+        library(phases=["reconnect", "partial-range"], tracks=["sciatica"])
+    with django_assert_num_queries(3):
+        catalogue = selectors.exercise_catalogue()
+        specs = [
+            (e.slug, e.phases, e.tracks, e.equipment, e.easier, e.card_image_url) for e in catalogue
+        ]
+    assert len(specs) == rows
+    assert all(spec[1] == ["partial-range", "reconnect"] for spec in specs)
+
+
+def test_cards_show_the_placeholder_or_the_thumbnail(
+    client, library, django_capture_on_commit_callbacks
+):
+    library(name="Plain", movement_type="balance")
+    pictured = library(name="Pictured")
+    with django_capture_on_commit_callbacks(execute=True):
+        from exercises import services
+        from tests.imaging import jpeg_upload
+
+        services.exercise_image_add(
+            exercise=pictured, upload=jpeg_upload(), alt_text="Lying on a mat"
+        )
+    html = client.get(LIST).content.decode()
+    assert "/static/exercises/placeholders/balance.svg" in html
+    assert "-320.webp" in html
+
+
+class TestDetail:
+    def test_shows_steps_dose_variations_and_programme_place(self, client):
+        exercise = Exercise.objects.get(slug="bird-dog")
+        response = client.get(exercise.get_absolute_url())
+        html = response.content.decode()
+        assert response.status_code == 200
+        for step in exercise.steps.all():
+            assert step.text.replace("'", "&#x27;") in html
+        assert exercise.cautions.replace("'", "&#x27;")[:40] in html
+        assert exercise.easier.get_absolute_url() in html
+        assert exercise.harder.get_absolute_url() in html
+        assert "?phase=" in html and "?track=" in html
+        assert f"{exercise.floor_reps}–{exercise.ceiling_reps} reps" in html
+        assert f"/static/exercises/placeholders/{exercise.movement_type}.svg" in html
+
+    def test_video_link_and_gallery(self, client, library):
+        exercise = library(video_url="https://video.example.org/bird-dog")
+        ExerciseImageFactory(exercise=exercise, alt_text="First picture", is_main=True)
+        ExerciseImageFactory(exercise=exercise, alt_text="Second picture", order=1)
+        html = client.get(exercise.get_absolute_url()).content.decode()
+        assert "https://video.example.org/bird-dog" in html
+        assert "First picture" in html and "Second picture" in html
+
+    def test_unpublished_is_404_for_the_public_and_members(self, client, member, library):
+        exercise = library(is_published=False)
+        assert client.get(exercise.get_absolute_url()).status_code == 404
+        client.force_login(member)
+        assert client.get(exercise.get_absolute_url()).status_code == 404
+        assert client.get(reverse("exercises:detail", args=["no-such-thing"])).status_code == 404
+
+    def test_unpublished_is_visible_to_staff_with_a_banner(self, client, coach, library):
+        exercise = library(is_published=False)
+        client.force_login(coach)
+        response = client.get(exercise.get_absolute_url())
+        assert response.status_code == 200
+        assert "Not published." in response.content.decode()
+
+    def test_unpublished_variation_is_not_linked_for_the_public(self, client, library):
+        hidden = library(is_published=False)
+        exercise = library(harder=hidden)
+        html = client.get(exercise.get_absolute_url()).content.decode()
+        assert hidden.get_absolute_url() not in html
+
+    @pytest.mark.parametrize("gallery", [0, 1, 8])
+    def test_detail_query_count_is_constant(
+        self, client, library, gallery, django_assert_num_queries
+    ):
+        exercise = library(
+            phases=["reconnect"], tracks=["general"], harder=library(), easier=library()
+        )
+        for n in range(gallery):
+            ExerciseImageFactory(exercise=exercise, order=n)
+        with django_assert_num_queries(4):
+            assert client.get(exercise.get_absolute_url()).status_code == 200

@@ -1,3 +1,4 @@
 """factory_boy factories. Each app adds a module here; import them from this package."""
 
 from tests.factories.accounts import CoachFactory, MemberFactory, UserFactory  # noqa: F401
+from tests.factories.exercises import ExerciseFactory, ExerciseImageFactory  # noqa: F401

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backcore.context_processors.site",
+                "community.context_processors.notifications",
             ],
         },
     },

@@ -1,0 +1,233 @@
+"""Community reads. Each selector knows its joins so pages run a constant number of queries."""
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from community.models import (
+    Category,
+    CategoryWatch,
+    Notification,
+    Post,
+    PostRevision,
+    Reaction,
+    Report,
+    Thread,
+    ThreadRead,
+    ThreadWatch,
+)
+from community.services import is_moderator
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
+SEARCH_PER_PAGE = 20
+NOTIFICATIONS_PER_PAGE = 30
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.select_related("last_post__thread").order_by("order", "name")
+
+
+def category_get(*, slug: str) -> Category | None:
+    return Category.objects.filter(slug=slug).first()
+
+
+def visible_threads(*, user) -> QuerySet[Thread]:
+    threads = Thread.objects.all()
+    if not is_moderator(user):
+        threads = threads.filter(Q(is_approved=True) | Q(author=user), is_hidden=False)
+    return threads
+
+
+def visible_posts(*, user) -> QuerySet[Post]:
+    posts = Post.objects.all()
+    if not is_moderator(user):
+        posts = posts.filter(Q(is_approved=True) | Q(author=user))
+    return posts
+
+
+def thread_list(*, category: Category, user, page) -> Page:
+    reads = ThreadRead.objects.filter(thread=OuterRef("pk"), member=user)
+    threads = (
+        visible_threads(user=user)
+        .filter(category=category)
+        .select_related("last_post")
+        .annotate(last_read_at=Subquery(reads.values("last_read_at")[:1]))
+        .order_by("-is_pinned", "-last_post_at", "-pk")
+    )
+    return Paginator(threads, THREADS_PER_PAGE).get_page(page)
+
+
+def thread_get(*, thread_id: int, user) -> Thread | None:
+    return (
+        visible_threads(user=user)
+        .select_related("category")
+        .annotate(
+            is_watching=Exists(ThreadWatch.objects.filter(thread=OuterRef("pk"), member=user)),
+            last_read_at=Subquery(
+                ThreadRead.objects.filter(thread=OuterRef("pk"), member=user).values(
+                    "last_read_at"
+                )[:1]
+            ),
+        )
+        .filter(pk=thread_id)
+        .first()
+    )
+
+
+def category_is_watched(*, category: Category, user) -> bool:
+    return CategoryWatch.objects.filter(category=category, member=user).exists()
+
+
+def _reaction_counts(user) -> dict:
+    annotations = {}
+    for kind in Reaction.Kind.values:
+        annotations[f"n_{kind}"] = Count("reactions", filter=Q(reactions__kind=kind))
+        annotations[f"mine_{kind}"] = Count(
+            "reactions", filter=Q(reactions__kind=kind, reactions__member=user)
+        )
+    return annotations
+
+
+def post_with_reactions(*, post: Post, user) -> Post:
+    return Post.objects.annotate(**_reaction_counts(user)).get(pk=post.pk)
+
+
+def thread_posts(*, thread: Thread, user, page) -> Page:
+    posts = (
+        visible_posts(user=user)
+        .filter(thread=thread)
+        .annotate(**_reaction_counts(user))
+        .order_by("created_at", "pk")
+    )
+    return Paginator(posts, POSTS_PER_PAGE).get_page(page)
+
+
+def post_page_number(*, post: Post, user) -> int:
+    before = (
+        visible_posts(user=user)
+        .filter(thread_id=post.thread_id)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk))
+        .count()
+    )
+    return before // POSTS_PER_PAGE + 1
+
+
+def post_get(*, post_id: int, user) -> Post | None:
+    return (
+        visible_posts(user=user)
+        .select_related("thread__category")
+        .filter(pk=post_id)
+        .filter(Q(thread__in=visible_threads(user=user)))
+        .first()
+    )
+
+
+def post_revisions(*, post: Post) -> QuerySet[PostRevision]:
+    return PostRevision.objects.filter(post=post).order_by("-created_at")
+
+
+def moderation_queue() -> dict:
+    reports = (
+        Report.objects.filter(status=Report.Status.OPEN)
+        .select_related("post__thread", "reporter__profile")
+        .order_by("created_at")
+    )
+    pending = (
+        Post.objects.filter(is_approved=False, is_hidden=False, is_deleted=False)
+        .select_related("thread__category")
+        .order_by("created_at")
+    )
+    return {"reports": reports, "pending": pending}
+
+
+def notifications_page(*, user, page) -> Page:
+    items = Notification.objects.filter(recipient=user).select_related("post")
+    return Paginator(items.order_by("-created_at", "-pk"), NOTIFICATIONS_PER_PAGE).get_page(page)
+
+
+def unread_notification_count(*, user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+MARK_START, MARK_STOP = "\x02", "\x03"
+
+
+def _highlight(text: str) -> str:
+    """Escape a headline from Postgres and only then turn the markers into <mark>."""
+    safe = escape(text.replace(MARK_START, "\ue000").replace(MARK_STOP, "\ue001"))
+    return mark_safe(safe.replace("\ue000", "<mark>").replace("\ue001", "</mark>"))
+
+
+def _contains_snippet(body: str, query: str, width: int = 90) -> str:
+    lower, needle = body.lower(), query.lower()
+    at = lower.find(needle)
+    if at < 0:
+        snippet = body[: width * 2]
+        return escape(snippet) + ("…" if len(body) > len(snippet) else "")
+    start, end = max(at - width, 0), min(at + len(needle) + width, len(body))
+    return _highlight(
+        ("…" if start else "")
+        + body[start:at]
+        + MARK_START
+        + body[at : at + len(needle)]
+        + MARK_STOP
+        + body[at + len(needle) : end]
+        + ("…" if end < len(body) else "")
+    )
+
+
+def search_posts(*, query: str, user, page) -> Page:
+    """Postgres: full-text search (English stemming) ranked, with highlighted snippets.
+    Elsewhere (SQLite in development): a plain case-insensitive contains search."""
+    query = query.strip()[:200]
+    threads = visible_threads(user=user).filter(is_approved=True, is_hidden=False)
+    posts = Post.objects.filter(
+        is_approved=True, is_hidden=False, is_deleted=False, thread__in=threads
+    ).select_related("thread__category")
+    if not query:
+        return Paginator(posts.none(), SEARCH_PER_PAGE).get_page(1)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import (
+            SearchHeadline,
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+        )
+
+        search = SearchQuery(query, config="english", search_type="websearch")
+        vector = SearchVector("thread__title", weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+        posts = (
+            posts.annotate(document=vector)
+            .filter(document=search)
+            .annotate(rank=SearchRank(F("document"), search))
+            .annotate(
+                headline=SearchHeadline(
+                    "body",
+                    search,
+                    config="english",
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    max_words=35,
+                    min_words=15,
+                )
+            )
+            .order_by("-rank", "-created_at")
+        )
+        result = Paginator(posts, SEARCH_PER_PAGE).get_page(page)
+        for post in result:
+            post.snippet = _highlight(post.headline)
+        return result
+    posts = posts.filter(Q(body__icontains=query) | Q(thread__title__icontains=query)).order_by(
+        "-created_at"
+    )
+    result = Paginator(posts, SEARCH_PER_PAGE).get_page(page)
+    for post in result:
+        post.snippet = _contains_snippet(post.body, query)
+    return result

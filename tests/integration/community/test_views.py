@@ -1,0 +1,200 @@
+import pytest
+from django.urls import reverse
+
+from community import services
+from community.models import Category, Post, Thread
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_noindex(response):
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert b'<meta name="robots" content="noindex' in response.content
+
+
+def test_community_is_members_only(client):
+    response = client.get("/community/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(UserFactory())  # signed in, not a member
+    response = client.get("/community/")
+    assert response.status_code == 302 and response["Location"].startswith("/join/")
+
+
+def test_pages_render_for_members_and_are_noindex(client, member, category, thread_with):
+    thread = thread_with(3)
+    client.force_login(member)
+    for url in [
+        "/community/",
+        category.get_absolute_url(),
+        thread.get_absolute_url(),
+        reverse("community:thread_new", args=[category.slug]),
+        reverse("community:reply", args=[thread.pk]),
+        "/community/notifications/",
+        "/community/notifications/settings/",
+        "/community/search/?q=body",
+        reverse("community:member", args=[member.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_noindex(response)
+
+
+def test_start_thread_through_the_form(client, seasoned, category):
+    client.force_login(seasoned)
+    response = client.post(
+        reverse("community:thread_new", args=[category.slug]),
+        {"title": "My first week", "body": "Went *well*"},
+    )
+    thread = Thread.objects.get(title="My first week")
+    assert response.status_code == 302 and response["Location"] == thread.get_absolute_url()
+    page = client.get(thread.get_absolute_url())
+    assert b"Went <em>well</em>" in page.content
+
+
+def test_preview_without_js_keeps_text_and_does_not_post(client, member, thread_with):
+    thread = thread_with(1)
+    client.force_login(member)
+    response = client.post(
+        reverse("community:reply", args=[thread.pk]), {"body": "**draft** <script>x</script>", "preview": "1"}
+    )
+    assert response.status_code == 200
+    assert b"<strong>draft</strong>" in response.content
+    assert b"<script>x</script>" not in response.content
+    assert b"**draft**" in response.content  # the typed text is back in the textarea
+    assert thread.posts.count() == 1
+
+
+def test_htmx_preview_returns_cleaned_html(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("community:preview"), {"body": "[x](javascript:alert(1)) _hi_"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert b"<em>hi</em>" in response.content
+    assert b'href="javascript' not in response.content
+
+
+def test_flood_control_answers_429_and_returns_the_text(client, seasoned, thread_with):
+    thread = thread_with(1)
+    client.force_login(seasoned)
+    url = reverse("community:reply", args=[thread.pk])
+    assert client.post(url, {"body": "first"}).status_code == 302
+    response = client.post(url, {"body": "my carefully typed second reply"})
+    assert response.status_code == 429
+    assert "Retry-After" in response
+    assert b"my carefully typed second reply" in response.content
+    assert b"please wait" in response.content
+
+
+def test_locked_thread_reply_is_refused_with_422(client, member, coach, thread_with):
+    thread = thread_with(1)
+    services.thread_set_flags(coach=coach, thread=thread, locked=True)
+    client.force_login(member)
+    response = client.post(reverse("community:reply", args=[thread.pk]), {"body": "hello?"})
+    assert response.status_code == 422
+    assert b"locked" in response.content
+    assert b"hello?" in response.content
+    assert thread.posts.count() == 1
+
+
+def test_member_cannot_use_moderation_views(client, member, thread_with):
+    thread = thread_with(1)
+    post = thread.posts.get()
+    client.force_login(member)
+    moderate = reverse("community:thread_moderate", args=[thread.pk])
+    for action in ("pin", "lock"):
+        assert client.post(moderate, {"action": action}).status_code == 403
+    assert client.post(reverse("community:post_hide", args=[post.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("community:post_edit", args=[post.pk]), {"body": "x"}).status_code == 403
+    assert client.get("/community/moderation/").status_code == 403
+    thread.refresh_from_db()
+    assert not thread.is_pinned and not thread.is_locked
+
+
+def test_coach_uses_moderation_views(client, coach, thread_with):
+    thread = thread_with(2)
+    post = thread.posts.order_by("created_at").last()
+    client.force_login(coach)
+    moderate = reverse("community:thread_moderate", args=[thread.pk])
+    assert client.post(moderate, {"action": "pin"}).status_code == 302
+    assert client.post(moderate, {"action": "lock"}).status_code == 302
+    assert client.post(moderate, {"action": "move", "category": "sciatica"}).status_code == 302
+    assert client.post(reverse("community:post_hide", args=[post.pk]), {"reason": "Spam"}).status_code == 302
+    assert client.post(reverse("community:post_edit", args=[post.pk]), {"body": "fixed"}).status_code == 302
+    thread.refresh_from_db()
+    post.refresh_from_db()
+    assert thread.is_pinned and thread.is_locked and thread.category.slug == "sciatica"
+    assert post.is_hidden and post.body == "fixed"
+    assert client.get(reverse("community:post_revisions", args=[post.pk])).status_code == 200
+    assert client.get("/community/moderation/").status_code == 200
+
+
+def test_hidden_post_shows_placeholder_to_members(client, member, coach, thread_with):
+    thread = thread_with(2)
+    post = thread.posts.order_by("created_at").last()
+    Post.objects.filter(pk=post.pk).update(body_html="<p>secret words</p>")
+    services.post_hide(coach=coach, post=post, reason="Rude")
+    client.force_login(member)
+    page = client.get(thread.get_absolute_url())
+    assert b"secret words" not in page.content
+    assert b"hidden by a coach" in page.content
+
+
+def test_report_flow_to_coach_queue(client, member, coach, thread_with):
+    thread = thread_with(1)
+    post = thread.posts.get()
+    client.force_login(member)
+    response = client.post(reverse("community:post_report", args=[post.pk]), {"reason": "Selling pills"})
+    assert response.status_code == 302
+    client.force_login(coach)
+    queue = client.get("/community/moderation/")
+    assert b"Selling pills" in queue.content
+    report = post.reports.get()
+    response = client.post(reverse("community:report_close", args=[report.pk]), {"status": "dismissed"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "dismissed" and report.handled_by == coach
+
+
+def test_reaction_view_toggles(client, member, thread_with):
+    post = thread_with(1).posts.get()
+    client.force_login(member)
+    url = reverse("community:post_react", args=[post.pk])
+    assert client.post(url, {"kind": "cheer"}, HTTP_HX_REQUEST="true").status_code == 200
+    assert post.reactions.count() == 1
+    assert client.post(url, {"kind": "cheer"}).status_code == 302
+    assert post.reactions.count() == 0
+    assert client.post(url, {"kind": "nope"}).status_code == 400
+
+
+def test_announcements_new_thread_redirects_members(client, member):
+    client.force_login(member)
+    response = client.get(reverse("community:thread_new", args=["announcements"]))
+    assert response.status_code == 302
+    assert Category.objects.get(slug="announcements").threads.count() == 0
+
+
+def test_bell_shows_unread_count(client, member, thread_with):
+    from community.models import Notification
+
+    thread = thread_with(1)
+    Notification.objects.create(
+        recipient=member, kind="reply", event_key="x", post=thread.posts.get(), actor_name="A", thread_title="T"
+    )
+    client.force_login(member)
+    response = client.get("/community/")
+    assert b'class="notifications-bell"' in response.content
+    assert b'1<span class="visually-hidden"> unread' in response.content
+
+
+def test_anonymous_pages_do_not_query_for_the_bell(client, django_assert_num_queries):
+    from django.test import RequestFactory
+    from django.contrib.auth.models import AnonymousUser
+
+    from community.context_processors import notifications
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with django_assert_num_queries(0):
+        assert notifications(request) == {"community_unread": 0}

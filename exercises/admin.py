@@ -135,11 +135,13 @@ class ExerciseAdmin(admin.ModelAdmin):
         images = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
-        changed_files = {
+        changed_files = [
             f.instance for f in formset.forms if f.has_changed() and "image" in f.changed_data
-        }
+        ]
         for image in images:
-            services.exercise_image_save(image=image, image_changed=image in changed_files)
+            services.exercise_image_save(
+                image=image, image_changed=any(image is f for f in changed_files)
+            )
         formset.save_m2m()
 
     @admin.action(description="Publish selected exercises", permissions=["change"])

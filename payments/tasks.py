@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from payments import services
+
+
+@shared_task(acks_late=True)
+def process_webhook_event(event_pk: int) -> str:
+    """Idempotent: a processed event is left alone."""
+    return services.webhook_event_process(event_id=event_pk).status

@@ -33,7 +33,7 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def nice_max(value: float) -> float:
     """A round upper bound for the y axis (1, 2, 2.5, 5 or 10 times a power of ten)."""
-    if value <= 0:
+    if value < 1e-6:  # nothing (or next to nothing) to show: a unit scale
         return 1.0
     power = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
@@ -109,9 +109,6 @@ class Chart:
             f"<details><summary>Show the numbers</summary>{self.table}</details>"
             "</figure>"
         )
-
-    def __html__(self) -> str:  # Django templates render it as safe markup
-        return self.html
 
     def __str__(self) -> str:
         return self.html

@@ -1,0 +1,21 @@
+"""Routes for sessions, progress, your data, reminders and the calendar feed (issue 5).
+
+Included from programs/urls.py without a prefix, so the names live in the `programs` namespace.
+"""
+
+from django.urls import path
+
+from programs.views import progress, sessions
+
+urlpatterns = [
+    path("today/session/", sessions.session_player, name="session_player"),
+    path(
+        "today/session/item/<int:item_id>/done/",
+        sessions.session_item_done,
+        name="session_item_done",
+    ),
+    path("today/session/finish/", sessions.session_finish_view, name="session_finish"),
+    path("today/morning/", sessions.morning_checkin, name="morning_checkin"),
+    path("sessions/log-late/", sessions.log_late, name="log_late"),
+    path("progress/", progress.progress, name="progress"),
+]

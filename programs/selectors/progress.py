@@ -1,0 +1,245 @@
+"""Reads behind /progress/: weekly aggregates done by the database, a fixed number of queries
+however many sessions a member has logged."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncWeek
+
+from programs.choices import SessionStatus
+from programs.models import (
+    Enrolment,
+    Intake,
+    Phase,
+    PlannedItem,
+    PlannedSession,
+    ProgressionDecision,
+)
+
+REP_SECONDS = 3  # a controlled rep takes about three seconds under tension
+CHART_WEEKS = 12
+STREAK_WEEKS = 10
+MAX_EXERCISE_CHARTS = 4
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _tension_seconds():
+    """Seconds under tension of one logged item: holds × sets × sides, or reps × 3 s × sets × sides."""
+    sides = Coalesce(F("sides_done"), Value(1))
+    sets = Coalesce(F("actual_sets"), Value(1))
+    return Sum(
+        Coalesce(F("actual_seconds"), F("actual_reps") * Value(REP_SECONDS), Value(0))
+        * sets
+        * sides,
+        output_field=IntegerField(),
+    )
+
+
+@dataclass(frozen=True)
+class ExerciseWeeks:
+    exercise_id: int
+    name: str
+    is_hold: bool
+    by_week: dict[date, int]
+    best: int
+    best_week: date
+    sessions: int
+
+
+@dataclass(frozen=True)
+class StreakDay:
+    day: date
+    done: bool
+    is_rest: bool
+    is_future: bool
+    is_today: bool
+
+    @property
+    def label(self) -> str:
+        what = "session done" if self.done else ("rest day" if self.is_rest else "no session")
+        if self.is_future:
+            what = "to come"
+        return f"{self.day:%A %-d %B}: {what}"
+
+
+@dataclass
+class Progress:
+    today: date
+    weeks: list[date]
+    exercises: list[ExerciseWeeks] = field(default_factory=list)
+    pain_by_week: dict[date, float] = field(default_factory=dict)
+    minutes_by_week: dict[date, float] = field(default_factory=dict)
+    total_tension_seconds: int = 0
+    sessions_completed: int = 0
+    streak: list[StreakDay] = field(default_factory=list)
+    current_streak: int = 0
+    enrolment: Enrolment | None = None
+    next_phase: Phase | None = None
+    decisions: list[ProgressionDecision] = field(default_factory=list)
+
+    @property
+    def total_minutes(self) -> int:
+        return round(self.total_tension_seconds / 60)
+
+    @property
+    def phase_percent(self) -> int:
+        if self.enrolment is None:
+            return 0
+        needed = max(self.enrolment.phase.min_weeks, 1)
+        return min(100, round(100 * self.enrolment.weeks_in_phase / needed))
+
+    @property
+    def personal_bests(self) -> list[ExerciseWeeks]:
+        return sorted(self.exercises, key=lambda e: e.name)
+
+    @property
+    def streak_weeks(self) -> list[list[StreakDay]]:
+        return [self.streak[i : i + 7] for i in range(0, len(self.streak), 7)]
+
+
+def _exercise_weeks(member) -> list[ExerciseWeeks]:
+    rows = (
+        PlannedItem.objects.filter(session__member=member, completed_at__isnull=False)
+        .annotate(week=TruncWeek("session__date"))
+        .values("exercise_id", "exercise__name", "week")
+        .annotate(
+            best_hold=Max("actual_seconds"),
+            best_reps=Max("actual_reps"),
+            sessions=Count("session_id", distinct=True),
+        )
+        .order_by("exercise_id", "week")
+    )
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for row in rows:
+        grouped[row["exercise_id"]].append(row)
+        names[row["exercise_id"]] = row["exercise__name"]
+    result = []
+    for exercise_id, weeks in grouped.items():
+        is_hold = any(w["best_hold"] is not None for w in weeks)
+        key = "best_hold" if is_hold else "best_reps"
+        by_week = {_as_date(w["week"]): w[key] for w in weeks if w[key] is not None}
+        if not by_week:
+            continue
+        best_week = max(by_week, key=lambda wk: (by_week[wk], wk))
+        result.append(
+            ExerciseWeeks(
+                exercise_id=exercise_id,
+                name=names[exercise_id],
+                is_hold=is_hold,
+                by_week=by_week,
+                best=by_week[best_week],
+                best_week=best_week,
+                sessions=sum(w["sessions"] for w in weeks),
+            )
+        )
+    result.sort(key=lambda e: (-e.sessions, e.name))
+    return result
+
+
+def _weekly_sessions(member) -> tuple[dict[date, float], int]:
+    rows = (
+        PlannedSession.objects.filter(member=member, status=SessionStatus.COMPLETED)
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(pain=Avg("pain_during"), count=Count("id"))
+        .order_by("week")
+    )
+    pain: dict[date, float] = {}
+    total = 0
+    for row in rows:
+        total += row["count"]
+        if row["pain"] is not None:
+            pain[_as_date(row["week"])] = round(float(row["pain"]), 1)
+    return pain, total
+
+
+def _weekly_tension(member) -> dict[date, int]:
+    rows = (
+        PlannedItem.objects.filter(session__member=member, completed_at__isnull=False)
+        .annotate(week=TruncWeek("session__date"))
+        .values("week")
+        .annotate(seconds=_tension_seconds())
+        .order_by("week")
+    )
+    return {_as_date(row["week"]): row["seconds"] or 0 for row in rows}
+
+
+def _streak(member, today: date, training_days: str) -> tuple[list[StreakDay], int]:
+    start = week_start(today) - timedelta(weeks=STREAK_WEEKS - 1)
+    end = start + timedelta(weeks=STREAK_WEEKS)
+    rows = PlannedSession.objects.filter(member=member, date__gte=start, date__lt=end).values_list(
+        "date", "status", "is_rest_day"
+    )
+    done = {d for d, status, _rest in rows if status == SessionStatus.COMPLETED}
+    rest = {d for d, _status, is_rest in rows if is_rest}
+    days = []
+    for offset in range((end - start).days):
+        day = start + timedelta(days=offset)
+        is_rest = day in rest or (
+            day not in done and training_days[day.weekday()] == "0" if training_days else False
+        )
+        days.append(
+            StreakDay(
+                day=day,
+                done=day in done,
+                is_rest=is_rest,
+                is_future=day > today,
+                is_today=day == today,
+            )
+        )
+    # Current streak: completed training days in a row back from today (a missing today does
+    # not break it yet); rest days neither add nor break.
+    streak = 0
+    for item in reversed([d for d in days if not d.is_future]):
+        if item.done:
+            streak += 1
+        elif item.is_rest or item.is_today:
+            continue
+        else:
+            break
+    return days, streak
+
+
+def progress_for(*, member, today: date) -> Progress:
+    """Everything /progress/ shows, in seven queries regardless of history length."""
+    this_week = week_start(today)
+    weeks = [this_week - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+    progress = Progress(today=today, weeks=weeks)
+    progress.exercises = _exercise_weeks(member)
+    progress.pain_by_week, progress.sessions_completed = _weekly_sessions(member)
+    tension = _weekly_tension(member)
+    progress.total_tension_seconds = sum(tension.values())
+    progress.minutes_by_week = {wk: round(s / 60, 1) for wk, s in tension.items()}
+    intake = Intake.objects.filter(member=member).only("training_days").first()
+    progress.streak, progress.current_streak = _streak(
+        member, today, intake.training_days if intake else ""
+    )
+    progress.enrolment = Enrolment.objects.filter(member=member).select_related("phase").first()
+    if progress.enrolment is not None:
+        progress.next_phase = (
+            Phase.objects.filter(order__gt=progress.enrolment.phase.order).order_by("order").first()
+        )
+    progress.decisions = list(
+        ProgressionDecision.objects.filter(member=member)
+        .select_related("exercise")
+        .order_by("-week_start", "id")[:8]
+    )
+    return progress
+
+
+def has_any_log(*, member) -> bool:
+    return PlannedItem.objects.filter(
+        Q(session__member=member) & Q(completed_at__isnull=False)
+    ).exists()

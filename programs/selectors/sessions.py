@@ -1,0 +1,113 @@
+"""Reads for the session player, the morning check-in and late logging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from exercises.models import ExerciseImage, ExerciseStep
+from programs.choices import SessionStatus
+from programs.models import PlannedItem, PlannedSession
+
+MORNING_CHECKIN_DAYS = 2  # ask about sessions from yesterday or the day before
+
+
+def member_zone(member) -> ZoneInfo:
+    profile = getattr(member, "profile", None)
+    try:
+        return ZoneInfo(profile.timezone) if profile else ZoneInfo("UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def member_today(member, *, now: datetime | None = None) -> date:
+    """The member's own calendar date, in their profile timezone."""
+    return timezone.localtime(now or timezone.now(), member_zone(member)).date()
+
+
+def _items_prefetch() -> Prefetch:
+    return Prefetch(
+        "items",
+        queryset=PlannedItem.objects.select_related("exercise")
+        .prefetch_related(
+            Prefetch("exercise__steps", queryset=ExerciseStep.objects.order_by("order")),
+            Prefetch("exercise__images", queryset=ExerciseImage.objects.order_by("order", "id")),
+        )
+        .order_by("order"),
+    )
+
+
+def session_with_items(*, member, day: date) -> PlannedSession | None:
+    return (
+        PlannedSession.objects.filter(member=member, date=day)
+        .select_related("phase")
+        .prefetch_related(_items_prefetch())
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PlayerState:
+    session: PlannedSession
+    items: list[PlannedItem]
+    done: list[PlannedItem]
+    current: PlannedItem | None
+
+    @property
+    def position(self) -> int:
+        return len(self.done) + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def all_done(self) -> bool:
+        return self.current is None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * len(self.done) / self.total) if self.total else 0
+
+
+def player_state(*, session: PlannedSession, redo_item_id: int | None = None) -> PlayerState:
+    """Where the member is: completed items stay done; it resumes at the first incomplete one."""
+    items = list(session.items.all())
+    done = [item for item in items if item.completed_at is not None]
+    current = next((item for item in items if item.completed_at is None), None)
+    if redo_item_id is not None:
+        current = next((item for item in items if item.pk == redo_item_id), current)
+    return PlayerState(session=session, items=items, done=done, current=current)
+
+
+def morning_checkin_due(*, member, today: date) -> PlannedSession | None:
+    """The latest finished session from the last two days still waiting for its morning answer."""
+    return (
+        PlannedSession.objects.filter(
+            member=member,
+            status=SessionStatus.COMPLETED,
+            morning_pain__isnull=True,
+            date__lt=today,
+            date__gte=today - timedelta(days=MORNING_CHECKIN_DAYS),
+        )
+        .order_by("-date")
+        .first()
+    )
+
+
+def late_log_days(
+    *, member, today: date, days: int = 7
+) -> list[tuple[date, PlannedSession | None]]:
+    """The last `days` days before today, with any stored session for each (one query)."""
+    first = today - timedelta(days=days)
+    sessions = {
+        s.date: s
+        for s in PlannedSession.objects.filter(member=member, date__gte=first, date__lt=today)
+    }
+    return [
+        (first + timedelta(days=n), sessions.get(first + timedelta(days=n))) for n in range(days)
+    ][::-1]

@@ -1,0 +1,178 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from programs.models import PlannedItem, PlannedSession, ProgressionDecision
+from programs.selectors.progress import REP_SECONDS, progress_for, week_start
+from tests.factories import ExerciseFactory, MemberFactory
+from tests.factories.sessions import HoldExerciseFactory, first_phase
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 3, 18)  # a Wednesday
+
+
+def log(member, day, *, pain=2, effort=5, items=(), status="completed"):
+    session = PlannedSession.objects.create(
+        member=member,
+        date=day,
+        phase=first_phase(),
+        status=status,
+        pain_during=pain if status == "completed" else None,
+        effort=effort if status == "completed" else None,
+    )
+    for order, (exercise, seconds, reps, sets, sides) in enumerate(items, start=1):
+        PlannedItem.objects.create(
+            session=session,
+            order=order,
+            exercise=exercise,
+            hold_seconds=seconds and 10,
+            reps=reps and 8,
+            sets=sets,
+            per_side=sides is not None,
+            actual_seconds=seconds,
+            actual_reps=reps,
+            actual_sets=sets,
+            sides_done=sides,
+            completed_at=timezone.now(),
+        )
+    return session
+
+
+def test_weekly_aggregates(member):
+    plank = HoldExerciseFactory(name="Plank")
+    bridge = ExerciseFactory(name="Bridge")
+    monday = week_start(TODAY)
+    last_monday = monday - timedelta(weeks=1)
+    log(member, last_monday, pain=2, items=[(plank, 20, None, 2, None), (bridge, None, 8, 2, 2)])
+    log(member, last_monday + timedelta(days=2), pain=4, items=[(plank, 25, None, 2, None)])
+    log(member, monday, pain=6, items=[(plank, 30, None, 3, None)])
+    log(member, TODAY - timedelta(days=1), status="in_progress", items=[(plank, 40, None, 1, None)])
+    # Another member's sessions never leak in.
+    log(MemberFactory(), monday, pain=9, items=[(plank, 300, None, 5, None)])
+
+    progress = progress_for(member=member, today=TODAY)
+
+    ex = {e.name: e for e in progress.exercises}
+    assert ex["Plank"].is_hold and ex["Plank"].by_week == {last_monday: 25, monday: 40}
+    assert ex["Plank"].best == 40 and ex["Plank"].best_week == monday
+    assert not ex["Bridge"].is_hold and ex["Bridge"].by_week == {last_monday: 8}
+    assert progress.pain_by_week == {last_monday: 3.0, monday: 6.0}
+    assert progress.sessions_completed == 3
+    last_week_seconds = 20 * 2 + 8 * REP_SECONDS * 2 * 2 + 25 * 2
+    this_week_seconds = 30 * 3 + 40 * 1
+    assert progress.minutes_by_week == {
+        last_monday: round(last_week_seconds / 60, 1),
+        monday: round(this_week_seconds / 60, 1),
+    }
+    assert progress.total_tension_seconds == last_week_seconds + this_week_seconds
+    assert len(progress.weeks) == 12 and progress.weeks[-1] == monday
+    done_days = {d.day for d in progress.streak if d.done}
+    assert done_days == {last_monday, last_monday + timedelta(days=2), monday}
+    assert len(progress.streak) == 70 and progress.streak[0].day.weekday() == 0
+
+
+def test_streak_counts_back_and_ignores_rest_days(member):
+    for back in (1, 2, 4):  # yesterday, the day before, and three days before that
+        log(member, TODAY - timedelta(days=back))
+    PlannedSession.objects.create(
+        member=member, date=TODAY - timedelta(days=3), phase=first_phase(), is_rest_day=True
+    )
+    assert progress_for(member=member, today=TODAY).current_streak == 3
+    log(member, TODAY)
+    assert progress_for(member=member, today=TODAY).current_streak == 4
+
+
+def test_progress_page_renders_charts_and_decisions(client, member):
+    today = timezone.localdate()
+    plank = HoldExerciseFactory(name="Side plank")
+    log(member, today - timedelta(days=1), pain=3, items=[(plank, 20, None, 2, None)])
+    ProgressionDecision.objects.create(
+        member=member,
+        week_start=week_start(today),
+        exercise=plank,
+        kind="hold",
+        reason="Held at 20 s: Tuesday's session was 5/10, so we wait until it settles.",
+    )
+    client.force_login(member)
+    response = client.get("/progress/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="img"' in html and "chart-reference" in html  # pain chart with the 5/10 line
+    assert "Side plank: longest hold by week" in html
+    assert "Held at 20 s: Tuesday" in html
+    assert "Personal bests" in html and "20 s hold" in html
+    assert "Show the numbers" in html
+
+
+def test_progress_page_empty_member(client, member):
+    client.force_login(member)
+    response = client.get("/progress/")
+    assert response.status_code == 200
+    assert "Finish a session and rate your pain" in response.content.decode()
+
+
+def _bulk_history(member, sessions: int) -> None:
+    exercises = [HoldExerciseFactory(), ExerciseFactory()]
+    phase = first_phase()
+    today = timezone.localdate()
+    rows = PlannedSession.objects.bulk_create(
+        PlannedSession(
+            member=member,
+            date=today - timedelta(days=n),
+            phase=phase,
+            status="completed",
+            pain_during=n % 6,
+            effort=5,
+        )
+        for n in range(sessions)
+    )
+    now = timezone.now()
+    PlannedItem.objects.bulk_create(
+        PlannedItem(
+            session=s,
+            order=i + 1,
+            exercise=ex,
+            hold_seconds=10 if i == 0 else None,
+            reps=None if i == 0 else 8,
+            sets=2,
+            actual_seconds=10 + n % 20 if i == 0 else None,
+            actual_reps=None if i == 0 else 8,
+            actual_sets=2,
+            completed_at=now,
+        )
+        for n, s in enumerate(rows)
+        for i, ex in enumerate(exercises)
+    )
+    ProgressionDecision.objects.bulk_create(
+        ProgressionDecision(
+            member=member,
+            week_start=week_start(today) - timedelta(weeks=w),
+            exercise=exercises[0],
+            kind="progress",
+            reason="Up a little.",
+        )
+        for w in range(min(sessions, 30))
+    )
+
+
+def test_progress_query_count_is_the_same_for_1_and_1000_sessions(
+    client, django_assert_num_queries
+):
+    counts = []
+    for sessions in (1, 1000):
+        member = MemberFactory()
+        _bulk_history(member, sessions)
+        client.force_login(member)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/progress/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    member = MemberFactory()
+    _bulk_history(member, 1000)
+    client.force_login(member)
+    with django_assert_num_queries(counts[0]):
+        client.get("/progress/")
+    assert counts[0] <= 12

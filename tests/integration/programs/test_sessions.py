@@ -1,0 +1,254 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import PlannedItem, PlannedSession
+from programs.services.sessions import (
+    session_answer_morning,
+    session_finish,
+    session_log_item,
+    session_start,
+)
+from tests.factories import MemberFactory
+from tests.factories.sessions import session_with_items
+
+pytestmark = pytest.mark.django_db
+PLAYER = "/today/session/"
+
+
+def today():
+    return timezone.localdate()
+
+
+def done_url(item):
+    return reverse("programs:session_item_done", args=[item.pk])
+
+
+def test_urls_are_where_the_issue_says():
+    assert reverse("programs:session_player") == PLAYER
+    assert reverse("programs:session_finish") == "/today/session/finish/"
+    assert reverse("programs:morning_checkin") == "/today/morning/"
+    assert reverse("programs:log_late") == "/sessions/log-late/"
+
+
+def test_player_needs_membership(client, user):
+    client.force_login(user)
+    response = client.get(PLAYER)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/join/")
+
+
+def test_player_shows_first_item_with_steps_dose_and_timer(client, member):
+    session = session_with_items(member=member, day=today(), holds=(20,), reps=(10,))
+    first = session.items.order_by("order").first()
+    client.force_login(member)
+    response = client.get(PLAYER)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert first.exercise.name in html
+    assert "Exercise 1 of 2" in html
+    assert "Get set." in html  # the exercise's steps
+    assert 'data-mode="hold"' in html and 'data-hold="20"' in html
+    assert "programs/player.js" in html
+    assert f'action="{done_url(first)}"' in html
+
+
+def test_abandoned_session_keeps_completed_items_and_resumes(client, member):
+    session = session_with_items(member=member, day=today(), holds=(20, 30), reps=(10,))
+    first, second, third = session.items.order_by("order")
+    client.force_login(member)
+    response = client.post(done_url(first), {"actual_seconds": "20", "actual_sets": "2"})
+    assert response.status_code == 302
+    # The tab closes here. Later, a fresh client (new browser) comes back.
+    first.refresh_from_db()
+    assert first.completed_at is not None and first.actual_seconds == 20
+    session.refresh_from_db()
+    assert session.status == "in_progress" and session.started_at is not None
+    client.logout()
+    client.force_login(member)
+    html = client.get(PLAYER).content.decode()
+    assert "Exercise 2 of 3" in html
+    assert f'action="{done_url(second)}"' in html
+    assert "Done so far" in html
+    # Finish the rest; the finish link appears.
+    client.post(done_url(second), {"actual_seconds": "25", "actual_sets": "2"})
+    client.post(done_url(third), {"actual_reps": "10", "actual_sets": "2", "sides_done": "2"})
+    html = client.get(PLAYER).content.decode()
+    assert "All exercises saved" in html
+    second.refresh_from_db()
+    assert second.target_met is False  # 25 s of a planned 30 s
+    third.refresh_from_db()
+    assert (third.actual_reps, third.sides_done, third.target_met) == (10, 2, True)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"actual_seconds": "-5", "actual_sets": "2"}, "Hold time cannot be negative."),
+        ({"actual_seconds": "601", "actual_sets": "2"}, "Hold time can be at most 600 seconds."),
+        ({"actual_seconds": "20", "actual_sets": "11"}, "Sets can be at most 10."),
+        ({"actual_seconds": "abc", "actual_sets": "2"}, "Hold time must be a whole number."),
+        ({"actual_sets": "2"}, "Enter how many seconds you held."),
+    ],
+)
+def test_bad_hold_values_are_refused_with_a_message_and_nothing_is_lost(
+    client, member, data, message
+):
+    session = session_with_items(member=member, day=today(), holds=(20, 20), reps=())
+    first, second = session.items.order_by("order")
+    client.force_login(member)
+    assert (
+        client.post(done_url(first), {"actual_seconds": "20", "actual_sets": "2"}).status_code
+        == 302
+    )
+    response = client.post(done_url(second), data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.completed_at is not None and first.actual_seconds == 20
+    assert second.completed_at is None and second.actual_seconds is None
+
+
+def test_too_many_reps_are_refused(client, member):
+    session = session_with_items(member=member, day=today(), holds=(), reps=(10,))
+    item = session.items.get()
+    client.force_login(member)
+    response = client.post(done_url(item), {"actual_reps": "201", "actual_sets": "1"})
+    assert response.status_code == 422
+    assert "Reps can be at most 200." in response.content.decode()
+    item.refresh_from_db()
+    assert item.actual_reps is None
+
+
+def test_cannot_log_someone_elses_item(client, member):
+    other = MemberFactory()
+    session = session_with_items(member=other, day=today(), holds=(20,), reps=())
+    item = session.items.get()
+    client.force_login(member)
+    assert (
+        client.post(done_url(item), {"actual_seconds": "20", "actual_sets": "1"}).status_code == 404
+    )
+    with pytest.raises(PermissionDenied):
+        session_log_item(member=member, item=item, actual_seconds=20, actual_sets=1)
+    with pytest.raises(PermissionDenied):
+        session_start(member=member, session=session)
+    item.refresh_from_db()
+    assert item.completed_at is None
+
+
+def test_finish_records_pain_effort_and_notes(client, member):
+    session = session_with_items(member=member, day=today(), holds=(20,), reps=())
+    item = session.items.get()
+    client.force_login(member)
+    client.post(done_url(item), {"actual_seconds": "20", "actual_sets": "2"})
+    url = reverse("programs:session_finish")
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"pain_during": "11", "effort": "5", "sharp_pain": "no"})
+    assert bad.status_code == 422
+    assert "Pain can be at most 10." in bad.content.decode()
+    response = client.post(
+        url, {"pain_during": "3", "effort": "6", "sharp_pain": "no", "notes": "Felt steady."}
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.pain_during, session.effort, session.sharp_pain) == (
+        "completed",
+        3,
+        6,
+        False,
+    )
+    assert session.notes == "Felt steady." and session.completed_at is not None
+
+
+def test_finish_needs_at_least_one_exercise(member):
+    session = session_with_items(member=member, day=today(), holds=(20,), reps=())
+    with pytest.raises(ValidationError, match="at least one exercise"):
+        session_finish(member=member, session=session, pain_during=2, sharp_pain=False, effort=5)
+
+
+def test_morning_checkin_feeds_morning_pain(client, member):
+    yesterday = today() - timedelta(days=1)
+    session = session_with_items(
+        member=member,
+        day=yesterday,
+        holds=(20,),
+        reps=(),
+        status="completed",
+        pain_during=3,
+        effort=5,
+    )
+    client.force_login(member)
+    bad = client.post("/today/morning/", {"session": session.pk, "morning_pain": "-1"})
+    assert bad.status_code == 422
+    response = client.post("/today/morning/", {"session": session.pk, "morning_pain": "2"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.morning_pain == 2 and session.morning_answered_at is not None
+    other = MemberFactory()
+    with pytest.raises(PermissionDenied):
+        session_answer_morning(member=other, session=session, morning_pain=1)
+
+
+def test_morning_checkin_only_for_finished_sessions(member):
+    session = session_with_items(member=member, day=today(), holds=(20,), reps=())
+    with pytest.raises(ValidationError, match="finished session"):
+        session_answer_morning(member=member, session=session, morning_pain=1)
+
+
+def test_log_late_within_seven_days(client, member):
+    day = today() - timedelta(days=3)
+    session = session_with_items(member=member, day=day, holds=(20,), reps=())
+    client.force_login(member)
+    page = client.get("/sessions/log-late/")
+    assert page.status_code == 200
+    assert day.strftime("%A") in page.content.decode()
+    response = client.post("/sessions/log-late/", {"day": day.isoformat()})
+    assert response.status_code == 302
+    assert response["Location"] == f"{PLAYER}?day={day.isoformat()}"
+    session.refresh_from_db()
+    assert session.logged_late and session.status == "in_progress"
+    item = session.items.get()
+    assert (
+        client.post(done_url(item), {"actual_seconds": "20", "actual_sets": "2"}).status_code == 302
+    )
+    finish = client.post(
+        "/today/session/finish/",
+        {"day": day.isoformat(), "pain_during": "2", "effort": "4", "sharp_pain": "no"},
+    )
+    assert finish.status_code == 302
+    session.refresh_from_db()
+    assert session.status == "completed" and session.logged_late
+
+
+def test_log_late_refuses_older_days(client, member):
+    old = today() - timedelta(days=8)
+    session_with_items(member=member, day=old, holds=(20,), reps=())
+    client.force_login(member)
+    response = client.post("/sessions/log-late/", {"day": old.isoformat()})
+    assert response.status_code == 400
+    assert "7 days back" in response.content.decode()
+    assert client.get(f"{PLAYER}?day={old.isoformat()}").status_code == 400
+    assert not PlannedSession.objects.get(member=member, date=old).logged_late
+
+
+def test_player_query_count_is_constant(client, member, django_assert_num_queries):
+    counts = []
+    for n in (1, 6):
+        PlannedSession.objects.filter(member=member).delete()
+        session_with_items(member=member, day=today(), holds=(20,) * n, reps=(8,) * n)
+        # Complete all but the last item, so the "done so far" list grows too.
+        PlannedItem.objects.filter(session__member=member).exclude(order=2 * n).update(
+            completed_at=timezone.now(), actual_seconds=20, actual_sets=1
+        )
+        client.force_login(member)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(PLAYER).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

@@ -1,7 +1,11 @@
+import os
+
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
+from PIL import Image
 
+from exercises import services
 from exercises.models import Exercise, ExerciseImage
 from tests.factories import ExerciseFactory
 from tests.imaging import jpeg_upload, oversized_upload, png_bomb, text_upload
@@ -172,3 +176,26 @@ def test_bulk_publish_actions_are_logged(client, coach, action, published):
         Exercise.objects.filter(pk__in=[e.pk for e in targets], is_published=published).count() == 3
     )
     assert LogEntry.objects.filter(object_id__in=[str(e.pk) for e in targets]).count() == 3
+
+
+def test_replacing_an_image_in_admin_makes_fresh_thumbnails_and_keeps_the_old_original(
+    client, coach, exercise, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        image = services.exercise_image_add(
+            exercise=exercise, upload=jpeg_upload((1000, 1000)), alt_text="First"
+        )
+    image.refresh_from_db()
+    old_original, old_thumb = image.image.path, image.thumb_320.path
+    client.force_login(coach)
+    data = admin_form_data(client.get(change_url(exercise)))
+    data["images-0-image"] = jpeg_upload((1200, 600), name="second.jpg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(exercise), data)
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert "second" in image.image.name
+    assert os.path.exists(old_original)  # the first original is kept
+    with Image.open(image.thumb_320.path) as thumb:
+        assert thumb.size == (320, 160)
+    assert image.thumb_320.path == old_thumb  # same name, regenerated content

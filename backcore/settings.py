@@ -191,6 +191,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat schedules live here in one place; django-celery-beat mirrors them into admin.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# community: one digest email a day for members who chose the daily digest.
+CELERY_BEAT_SCHEDULE["community-daily-digest"] = {
+    "task": "community.tasks.send_daily_digests",
+    "schedule": 60 * 60 * 24,
+}
 
 # Payments (see payments/): without STRIPE_SECRET_KEY only the free option is offered.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -51,10 +51,15 @@ class FloodControlError(ValidationError):
 
 
 def is_moderator(user) -> bool:
-    """Coaches (the "Coaches" group) and staff moderate the forum."""
+    """Coaches (the "Coaches" group) and staff moderate the forum. Remembered on the user
+    object so a page asks the database at most once."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.is_coach)
+    cached = getattr(user, "_community_moderator", None)
+    if cached is None:
+        cached = bool(user.is_staff or user.is_coach)
+        user._community_moderator = cached
+    return cached
 
 
 def _require_moderator(user) -> None:
@@ -477,18 +482,21 @@ def category_watch_set(*, member: User, category: Category, watching: bool) -> N
         CategoryWatch.objects.filter(member=member, category=category).delete()
 
 
-def thread_mark_read(*, member: User, thread: Thread, read_at=None) -> None:
-    """Remember how far the member has read. One upsert; never moves backwards."""
-    read_at = read_at or thread.last_post_at
-    updated = ThreadRead.objects.filter(
-        member=member, thread=thread, last_read_at__lt=read_at
-    ).update(last_read_at=read_at, last_post_id=thread.last_post_id)
-    if not updated:
-        ThreadRead.objects.get_or_create(
-            member=member,
-            thread=thread,
-            defaults={"last_read_at": read_at, "last_post_id": thread.last_post_id},
-        )
+def thread_mark_read(*, member: User, thread: Thread) -> None:
+    """Remember how far the member has read: one upsert, whatever was there before."""
+    ThreadRead.objects.bulk_create(
+        [
+            ThreadRead(
+                member=member,
+                thread=thread,
+                last_read_at=thread.last_post_at,
+                last_post_id=thread.last_post_id,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["member", "thread"],
+        update_fields=["last_read_at", "last_post"],
+    )
 
 
 # ---------------------------------------------------------------- notifications

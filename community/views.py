@@ -76,7 +76,11 @@ def index(request):
     return render(
         request,
         "community/index.html",
-        {"categories": selectors.category_list(), "search_form": SearchForm()},
+        {
+            "categories": selectors.category_list(),
+            "search_form": SearchForm(),
+            "is_moderator": services.is_moderator(request.user),
+        },
     )
 
 
@@ -116,7 +120,8 @@ def thread(request, thread_id):
         )
         if post.is_new and first_new is None:
             first_new = post.pk
-    if page.number == page.paginator.num_pages:
+    caught_up = previous_read is not None and previous_read >= item.last_post_at
+    if page.number == page.paginator.num_pages and not caught_up:
         services.thread_mark_read(member=request.user, thread=item)
     moderator = services.is_moderator(request.user)
     return render(

@@ -56,7 +56,8 @@ def test_preview_without_js_keeps_text_and_does_not_post(client, member, thread_
     thread = thread_with(1)
     client.force_login(member)
     response = client.post(
-        reverse("community:reply", args=[thread.pk]), {"body": "**draft** <script>x</script>", "preview": "1"}
+        reverse("community:reply", args=[thread.pk]),
+        {"body": "**draft** <script>x</script>", "preview": "1"},
     )
     assert response.status_code == 200
     assert b"<strong>draft</strong>" in response.content
@@ -68,7 +69,9 @@ def test_preview_without_js_keeps_text_and_does_not_post(client, member, thread_
 def test_htmx_preview_returns_cleaned_html(client, member):
     client.force_login(member)
     response = client.post(
-        reverse("community:preview"), {"body": "[x](javascript:alert(1)) _hi_"}, HTTP_HX_REQUEST="true"
+        reverse("community:preview"),
+        {"body": "[x](javascript:alert(1)) _hi_"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert b"<em>hi</em>" in response.content
@@ -105,8 +108,14 @@ def test_member_cannot_use_moderation_views(client, member, thread_with):
     moderate = reverse("community:thread_moderate", args=[thread.pk])
     for action in ("pin", "lock"):
         assert client.post(moderate, {"action": action}).status_code == 403
-    assert client.post(reverse("community:post_hide", args=[post.pk]), {"reason": "x"}).status_code == 403
-    assert client.post(reverse("community:post_edit", args=[post.pk]), {"body": "x"}).status_code == 403
+    assert (
+        client.post(reverse("community:post_hide", args=[post.pk]), {"reason": "x"}).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("community:post_edit", args=[post.pk]), {"body": "x"}).status_code
+        == 403
+    )
     assert client.get("/community/moderation/").status_code == 403
     thread.refresh_from_db()
     assert not thread.is_pinned and not thread.is_locked
@@ -120,8 +129,14 @@ def test_coach_uses_moderation_views(client, coach, thread_with):
     assert client.post(moderate, {"action": "pin"}).status_code == 302
     assert client.post(moderate, {"action": "lock"}).status_code == 302
     assert client.post(moderate, {"action": "move", "category": "sciatica"}).status_code == 302
-    assert client.post(reverse("community:post_hide", args=[post.pk]), {"reason": "Spam"}).status_code == 302
-    assert client.post(reverse("community:post_edit", args=[post.pk]), {"body": "fixed"}).status_code == 302
+    assert (
+        client.post(reverse("community:post_hide", args=[post.pk]), {"reason": "Spam"}).status_code
+        == 302
+    )
+    assert (
+        client.post(reverse("community:post_edit", args=[post.pk]), {"body": "fixed"}).status_code
+        == 302
+    )
     thread.refresh_from_db()
     post.refresh_from_db()
     assert thread.is_pinned and thread.is_locked and thread.category.slug == "sciatica"
@@ -145,13 +160,17 @@ def test_report_flow_to_coach_queue(client, member, coach, thread_with):
     thread = thread_with(1)
     post = thread.posts.get()
     client.force_login(member)
-    response = client.post(reverse("community:post_report", args=[post.pk]), {"reason": "Selling pills"})
+    response = client.post(
+        reverse("community:post_report", args=[post.pk]), {"reason": "Selling pills"}
+    )
     assert response.status_code == 302
     client.force_login(coach)
     queue = client.get("/community/moderation/")
     assert b"Selling pills" in queue.content
     report = post.reports.get()
-    response = client.post(reverse("community:report_close", args=[report.pk]), {"status": "dismissed"})
+    response = client.post(
+        reverse("community:report_close", args=[report.pk]), {"status": "dismissed"}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "dismissed" and report.handled_by == coach
@@ -180,7 +199,12 @@ def test_bell_shows_unread_count(client, member, thread_with):
 
     thread = thread_with(1)
     Notification.objects.create(
-        recipient=member, kind="reply", event_key="x", post=thread.posts.get(), actor_name="A", thread_title="T"
+        recipient=member,
+        kind="reply",
+        event_key="x",
+        post=thread.posts.get(),
+        actor_name="A",
+        thread_title="T",
     )
     client.force_login(member)
     response = client.get("/community/")
@@ -189,8 +213,8 @@ def test_bell_shows_unread_count(client, member, thread_with):
 
 
 def test_anonymous_pages_do_not_query_for_the_bell(client, django_assert_num_queries):
-    from django.test import RequestFactory
     from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
 
     from community.context_processors import notifications
 

@@ -1,0 +1,70 @@
+"""Every forum page runs a constant number of queries, whatever the number of rows."""
+
+import pytest
+from django.urls import reverse
+
+from community import services
+from tests.factories import CategoryFactory, MemberFactory, PostFactory, ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+# Fixed costs: session, user, membership check, coach-group check, header profile, bell count.
+CATEGORY_LIST_QUERIES = 7
+THREAD_LIST_QUERIES = 10
+THREAD_PAGE_QUERIES = 10
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_category_list_query_count(client, member, rows, django_assert_num_queries):
+    for _ in range(rows):
+        category = CategoryFactory()
+        thread = ThreadFactory(category=category)
+        post = PostFactory(thread=thread, is_opening=True)
+        category.last_post = post
+        category.last_post_at = post.created_at
+        category.save()
+    client.force_login(member)
+    with django_assert_num_queries(CATEGORY_LIST_QUERIES):
+        response = client.get("/community/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_thread_list_query_count(client, member, category, rows, django_assert_num_queries):
+    for i in range(rows):
+        thread = ThreadFactory(category=category, is_pinned=i == 0)
+        post = PostFactory(thread=thread, is_opening=True)
+        thread.last_post = post
+        thread.save()
+        services.thread_mark_read(member=member, thread=thread)
+    client.force_login(member)
+    with django_assert_num_queries(THREAD_LIST_QUERIES):
+        response = client.get(category.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_thread_page_query_count(client, member, thread_with, rows, django_assert_num_queries):
+    thread = thread_with(rows)
+    reactor = MemberFactory()
+    for post in thread.posts.all():
+        services.reaction_toggle(member=reactor, post=post, kind="cheer")
+    client.force_login(member)
+    url = thread.get_absolute_url() + ("?page=3" if rows == 50 else "")
+    with django_assert_num_queries(THREAD_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    # the read marker is stored (one upsert) on the last page; once caught up, no write at all
+    with django_assert_num_queries(THREAD_PAGE_QUERIES - 1):
+        assert client.get(url).status_code == 200
+
+
+def test_coach_sees_moderation_queue_in_constant_queries(
+    client, coach, thread_with, django_assert_num_queries
+):
+    thread = thread_with(3)
+    for post in thread.posts.all():
+        services.report_create(reporter=MemberFactory(), post=post, reason="please look")
+    client.force_login(coach)
+    response = client.get(reverse("community:moderation"))
+    assert response.status_code == 200

@@ -1,0 +1,88 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from community import selectors, services
+from community.models import ThreadRead
+from tests.factories import MemberFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_since_last_visit_marker(client, member, category, thread_with):
+    thread = thread_with(2)
+    client.force_login(member)
+    first = client.get(thread.get_absolute_url())
+    assert b"New since your last visit" not in first.content  # first visit: nothing marked
+    read = ThreadRead.objects.get(member=member, thread=thread)
+    assert read.last_read_at == thread.last_post_at
+    # someone replies after the visit
+    later_post = PostFactory(thread=thread, created_at=timezone.now() + timedelta(minutes=1))
+    thread.last_post_at, thread.last_post = later_post.created_at, later_post
+    thread.save()
+    listing = client.get(category.get_absolute_url())
+    assert b'badge-green">New<' in listing.content
+    page = client.get(thread.get_absolute_url())
+    assert page.content.count(b"New since your last visit") == 1
+    assert f'id="post-{later_post.pk}"'.encode() in page.content
+    # and then it's read
+    again = client.get(thread.get_absolute_url())
+    assert b"New since your last visit" not in again.content
+
+
+def test_threads_latest_activity_first_pinned_on_top(member, category, thread_with):
+    old_pinned = thread_with(1, is_pinned=True)
+    a = thread_with(1)
+    b = thread_with(1)
+    now = timezone.now()
+    for thread, age in ((old_pinned, 50), (a, 10), (b, 5)):
+        thread.last_post_at = now - timedelta(minutes=age)
+        thread.save()
+    page = selectors.thread_list(category=category, user=member, page=1)
+    assert [t.pk for t in page] == [old_pinned.pk, b.pk, a.pk]
+
+
+def test_threads_paginate_twenty_a_page(member, category, thread_with):
+    for _ in range(21):
+        thread_with(1)
+    page = selectors.thread_list(category=category, user=member, page=2)
+    assert page.paginator.num_pages == 2 and len(page.object_list) == 1
+
+
+def test_pending_and_hidden_are_invisible_to_other_members(approval_category, coach):
+    newbie = MemberFactory()
+    thread = services.thread_create(author=newbie, category=approval_category, title="Hi", body="x")
+    other = MemberFactory()
+    assert selectors.thread_get(thread_id=thread.pk, user=other) is None
+    assert selectors.thread_get(thread_id=thread.pk, user=newbie) is not None
+    assert selectors.thread_get(thread_id=thread.pk, user=coach) is not None
+    services.post_approve(coach=coach, post=thread.posts.get())
+    assert selectors.thread_get(thread_id=thread.pk, user=other) is not None
+    services.thread_hide(coach=coach, thread=thread, reason="Duplicate")
+    assert selectors.thread_get(thread_id=thread.pk, user=other) is None
+    assert selectors.thread_get(thread_id=thread.pk, user=coach) is not None
+
+
+def test_quote_reply_prefills_the_quoted_post(client, member, thread_with):
+    thread = thread_with(1)
+    post = thread.posts.get()
+    client.force_login(member)
+    response = client.get(f"/community/t/{thread.pk}/reply/?quote={post.pk}")
+    assert response.status_code == 200
+    assert f"&gt; **{post.author_name}** wrote:".encode() in response.content
+
+
+def test_edited_marker_for_everyone_history_for_coaches(client, member, coach, category, seasoned):
+    thread = services.thread_create(author=seasoned, category=category, title="T", body="before")
+    post = thread.posts.get()
+    services.post_edit(editor=seasoned, post=post, body="after")
+    client.force_login(member)
+    page = client.get(thread.get_absolute_url())
+    assert b"edited" in page.content and b"/revisions/" not in page.content
+    assert client.get(f"/community/p/{post.pk}/revisions/").status_code == 403
+    client.force_login(coach)
+    page = client.get(thread.get_absolute_url())
+    assert f"/community/p/{post.pk}/revisions/".encode() in page.content
+    history = client.get(f"/community/p/{post.pk}/revisions/")
+    assert b"before" in history.content

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import service_missing
+from tests.support.fake_stripe import fake_stripe  # noqa: F401  (a fixture for the paid join)
 
 # Playwright's sync API runs an asyncio loop in this thread; the test bodies still make
 # ordinary ORM calls (factories, assertions), which Django would otherwise refuse.

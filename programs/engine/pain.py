@@ -1,0 +1,153 @@
+"""Pain monitoring: a traffic light per session and a summary per week.
+
+After Silbernagel's pain-monitoring model: pain during exercise up to 3/10 is green, 4–5/10 is
+amber, above 5/10 is red; pain must settle by the next morning; it must not rise week to week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from programs.engine.types import SessionRecord
+from programs.engine.wording import out_of_ten, weekday_name
+
+GREEN_MAX = 3  # pain during (and next morning) up to here is fine
+AMBER_MAX = 5  # 4–5 is acceptable but not a reason to add load; above is red
+WEEK = timedelta(days=7)
+
+
+class PainLight(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class SessionVerdict:
+    day: date
+    light: PainLight
+    cause: str  # completes "Tuesday's session …"
+    exercises: frozenset[str]  # slugs done in the session; empty when none were logged
+
+    @property
+    def description(self) -> str:
+        return f"{weekday_name(self.day)}'s session {self.cause}"
+
+    def involves(self, exercise_slug: str) -> bool:
+        # A session with no exercises logged could have included anything.
+        return not self.exercises or exercise_slug in self.exercises
+
+
+def counts_for_pain(record: SessionRecord) -> bool:
+    """Completed sessions count, and so does any session where pain was reported.
+
+    Stopping halfway because it hurt must not hide the pain from the engine.
+    """
+    return record.completed or record.sharp_pain or record.pain_during > 0
+
+
+def classify_session(record: SessionRecord) -> SessionVerdict:
+    """Green, amber or red for one session, with the cause in plain words.
+
+    "Settled by the next morning" means next-morning pain at or below the pre-session level, or
+    at most 3/10. Worse than before the session (and above 3/10) is red; without a pre-session
+    level, next-morning pain of 4–5/10 is amber and 6/10 or more is red.
+    """
+    exercises = frozenset(done.exercise for done in record.exercises)
+    during, morning, before = record.pain_during, record.morning_pain, record.baseline_pain
+
+    def verdict(light: PainLight, cause: str) -> SessionVerdict:
+        return SessionVerdict(day=record.day, light=light, cause=cause, exercises=exercises)
+
+    if record.sharp_pain:
+        return verdict(PainLight.RED, "brought sharp pain")
+    if during > AMBER_MAX:
+        return verdict(PainLight.RED, f"was {out_of_ten(during)}")
+    if morning is not None and morning > GREEN_MAX:
+        if before is not None and morning > before:
+            return verdict(
+                PainLight.RED,
+                f"left you at {out_of_ten(morning)} the next morning, "
+                f"worse than the {out_of_ten(before)} before it",
+            )
+        if before is None and morning > AMBER_MAX:
+            return verdict(PainLight.RED, f"left you at {out_of_ten(morning)} the next morning")
+    if during > GREEN_MAX:
+        return verdict(PainLight.AMBER, f"was {out_of_ten(during)}")
+    if morning is None:
+        return verdict(PainLight.AMBER, "has no next-morning check-in yet")
+    if morning > GREEN_MAX and (before is None or morning > before):
+        return verdict(
+            PainLight.AMBER, f"hadn't settled by the next morning ({out_of_ten(morning)})"
+        )
+    return verdict(PainLight.GREEN, f"was {out_of_ten(during)} and settled by the next morning")
+
+
+def ordered(history: Iterable[SessionRecord]) -> tuple[SessionRecord, ...]:
+    # Sorting on the full record makes every result independent of the order rows arrive in.
+    return tuple(sorted(history, key=lambda record: (record.day, repr(record))))
+
+
+def sessions_between(
+    history: Iterable[SessionRecord], start: date, end: date
+) -> tuple[SessionRecord, ...]:
+    """Sessions with start ≤ day < end, in a stable order."""
+    return ordered(record for record in history if start <= record.day < end)
+
+
+def average_pain(records: Sequence[SessionRecord]) -> float | None:
+    counted = [record.pain_during for record in records if counts_for_pain(record)]
+    return sum(counted) / len(counted) if counted else None
+
+
+@dataclass(frozen=True)
+class WeekReview:
+    """The seven days from `start`, seen through the traffic light."""
+
+    start: date
+    sessions: tuple[SessionRecord, ...]
+    verdicts: tuple[SessionVerdict, ...]
+    average_pain: float | None
+    previous_average_pain: float | None
+
+    @property
+    def planned(self) -> int:
+        return sum(1 for record in self.sessions if record.planned)
+
+    @property
+    def planned_done(self) -> int:
+        return sum(1 for record in self.sessions if record.planned and record.completed)
+
+    @property
+    def reds(self) -> tuple[SessionVerdict, ...]:
+        return tuple(v for v in self.verdicts if v.light is PainLight.RED)
+
+    @property
+    def ambers(self) -> tuple[SessionVerdict, ...]:
+        return tuple(v for v in self.verdicts if v.light is PainLight.AMBER)
+
+    @property
+    def all_green(self) -> bool:
+        return all(v.light is PainLight.GREEN for v in self.verdicts)
+
+    @property
+    def pain_rising(self) -> bool:
+        if self.average_pain is None or self.previous_average_pain is None:
+            return False
+        return self.average_pain > self.previous_average_pain
+
+
+def review_week(history: Iterable[SessionRecord], week_start: date) -> WeekReview:
+    history = tuple(history)
+    sessions = sessions_between(history, week_start, week_start + WEEK)
+    previous = sessions_between(history, week_start - WEEK, week_start)
+    return WeekReview(
+        start=week_start,
+        sessions=sessions,
+        verdicts=tuple(classify_session(r) for r in sessions if counts_for_pain(r)),
+        average_pain=average_pain(sessions),
+        previous_average_pain=average_pain(previous),
+    )

@@ -1,0 +1,131 @@
+"""The simulation coaches see: capped, pain-aware progression through the phases."""
+
+import json
+
+import pytest
+
+from programs.engine import DecisionKind, PainLight, classify_session, run_simulation, simulate
+from programs.engine.simulate import spread_weekdays, week_as_dict
+from tests.unit.engine.builders import PROGRAMME, TOLERANCE, entry_for
+from tests.unit.engine.demo_config import ALL_EQUIPMENT
+
+ITEM_KEYS = {"exercise", "hold_seconds", "reps", "sets", "decision", "reason"}
+DECISIONS = {kind.value for kind in DecisionKind}
+
+
+def order(phase_slug):
+    return PROGRAMME.phase(phase_slug).order
+
+
+def assert_rises_within_cap(weeks):
+    """Each progress decision is within the cap of the dose trained the week before."""
+    for before, after in zip(weeks, weeks[1:], strict=False):
+        factor = PROGRAMME.phase(before.phase).cap_factor
+        for decision in after.decisions:
+            if decision.kind is DecisionKind.PROGRESS:
+                previous = before.state.doses[decision.exercise]
+                assert decision.dose.load <= previous.exact_load * factor + TOLERANCE
+                assert decision.dose.unit <= previous.exact_unit * factor + TOLERANCE
+
+
+def test_low_pain_member_progresses_and_advances_with_every_rise_capped():
+    weeks = run_simulation(PROGRAMME, weeks=12, pain=[2], equipment=ALL_EQUIPMENT)
+    orders = [order(week.phase) for week in weeks]
+    assert orders[0] == 1 and orders[-1] >= 3
+    assert all(0 <= b - a <= 1 for a, b in zip(orders, orders[1:], strict=False))
+    kinds = {d.kind for week in weeks for d in week.decisions}
+    assert {DecisionKind.PROGRESS, DecisionKind.ADVANCE_PHASE} <= kinds
+    assert not kinds & {DecisionKind.BACK_OFF, DecisionKind.STEP_BACK}
+    assert_rises_within_cap(weeks)
+    # Some dose visibly grows within a phase.
+    grew = any(
+        d.kind is DecisionKind.PROGRESS and d.dose.load > d.previous.load
+        for week in weeks
+        for d in week.decisions
+    )
+    assert grew
+
+
+def test_simulation_dicts_alone_show_capped_growth_from_each_phase_start():
+    # The printed numbers never outrun the cap compounded from the phase's start dose.
+    weeks = simulate(PROGRAMME, weeks=12, pain=[2], equipment=ALL_EQUIPMENT)
+    weeks_in_phase = 0
+    for index, week in enumerate(weeks):
+        if index and week["phase"] != weeks[index - 1]["phase"]:
+            weeks_in_phase = 0
+        phase = PROGRAMME.phase(week["phase"])
+        for item in week["items"]:
+            entry = entry_for(PROGRAMME, phase.slug, item["exercise"])
+            load = (item["hold_seconds"] or item["reps"]) * item["sets"]
+            assert load <= entry.start.load * phase.cap_factor**weeks_in_phase + TOLERANCE
+        weeks_in_phase += 1
+
+
+def test_high_pain_member_backs_off_or_holds_and_never_advances():
+    weeks = run_simulation(PROGRAMME, weeks=12, pain=[6, 7], equipment=ALL_EQUIPMENT)
+    assert {week.phase for week in weeks} == {"reconnect"}
+    kinds = [d.kind for week in weeks[1:] for d in week.decisions]
+    assert DecisionKind.BACK_OFF in kinds
+    assert set(kinds) <= {DecisionKind.BACK_OFF, DecisionKind.HOLD}
+    assert any(week.contact_coach for week in weeks)
+    for decision in weeks[-1].decisions:  # worked down to the lightest doses
+        assert decision.dose == entry_for(PROGRAMME, "reconnect", decision.exercise).floor
+
+
+def test_no_rise_in_the_week_after_an_amber_or_red_session():
+    weeks = run_simulation(
+        PROGRAMME, weeks=12, pain=[2, 2, 3, 6, 2], track="sciatica", equipment={"none", "chair"}
+    )
+    assert_rises_within_cap(weeks)
+    for before, after in zip(weeks, weeks[1:], strict=False):
+        lights = {classify_session(record).light for record in before.sessions}
+        if lights != {PainLight.GREEN}:
+            assert DecisionKind.PROGRESS not in {d.kind for d in after.decisions}
+
+
+def test_unsettled_mornings_hold_everything():
+    weeks = simulate(PROGRAMME, weeks=4, pain=[2], morning_pain=[4])
+    assert {week["phase"] for week in weeks} == {"reconnect"}
+    for week in weeks[1:]:
+        assert {item["decision"] for item in week["items"]} == {"hold"}
+        assert all("hadn't settled" in item["reason"] for item in week["items"])
+
+
+def test_worse_mornings_than_before_back_off():
+    weeks = simulate(PROGRAMME, weeks=2, pain=[2], morning_pain=[5], baseline_pain=2)
+    assert {item["decision"] for item in weeks[1]["items"]} == {"back_off"}
+
+
+def test_simulation_output_shape_is_exactly_the_documented_json():
+    weeks = simulate(PROGRAMME, weeks=3, pain=[2, 2, 3, 6, 2], track="active-ageing")
+    assert [week["week"] for week in weeks] == [1, 2, 3]
+    for week in weeks:
+        assert set(week) == {"week", "phase", "items"}
+        assert week["items"]
+        for item in week["items"]:
+            assert set(item) == ITEM_KEYS
+            assert item["decision"] in DECISIONS
+            assert (item["hold_seconds"] is None) != (item["reps"] is None)
+            assert item["reason"]
+    assert {item["decision"] for item in weeks[0]["items"]} == {"start"}
+    assert json.loads(json.dumps(weeks)) == weeks
+
+
+def test_simulation_is_deterministic_and_matches_the_typed_run():
+    arguments = {"weeks": 6, "pain": [2, 4, 3], "sessions_per_week": 3, "minutes_per_day": 5}
+    typed = run_simulation(PROGRAMME, **arguments)
+    assert simulate(PROGRAMME, **arguments) == [week_as_dict(week) for week in typed]
+    assert simulate(PROGRAMME, **arguments) == simulate(PROGRAMME, **arguments)
+    assert all(len(week.sessions) <= 3 for week in typed)
+
+
+@pytest.mark.parametrize(
+    ("sessions", "weekdays"), [(1, {0}), (3, {0, 2, 4}), (5, {0, 1, 2, 4, 5}), (7, set(range(7)))]
+)
+def test_training_days_are_spread_over_the_week(sessions, weekdays):
+    assert spread_weekdays(sessions) == weekdays
+
+
+def test_simulation_rejects_an_empty_pain_list():
+    with pytest.raises(ValueError):
+        simulate(PROGRAMME, weeks=2, pain=[])

@@ -5,7 +5,7 @@ Included from programs/urls.py without a prefix, so the names live in the `progr
 
 from django.urls import path
 
-from programs.views import progress, sessions
+from programs.views import calendar, progress, reminders, sessions
 
 urlpatterns = [
     path("today/session/", sessions.session_player, name="session_player"),
@@ -18,4 +18,12 @@ urlpatterns = [
     path("today/morning/", sessions.morning_checkin, name="morning_checkin"),
     path("sessions/log-late/", sessions.log_late, name="log_late"),
     path("progress/", progress.progress, name="progress"),
+    path("account/reminders/", reminders.reminders, name="reminders"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.reminder_unsubscribe_view,
+        name="reminder_unsubscribe",
+    ),
+    path("account/calendar/", calendar.calendar_manage, name="calendar_manage"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

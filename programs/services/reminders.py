@@ -1,0 +1,218 @@
+"""Daily reminder emails: settings, who is due, sending exactly once, and unsubscribing.
+
+Exactly once per member per local day: the `ReminderSent` row is inserted in the same
+transaction as the send. A second run (beat firing twice, a retry, another worker) hits the
+unique constraint and skips; if sending fails the row rolls back, so a retry can still send.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from programs.models import ReminderSent, ReminderSettings
+from programs.reminder_times import GRACE, describe_weekdays, due_local_date
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "programs.reminders.unsubscribe"
+
+
+@lru_cache(maxsize=1)
+def timezone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def unsubscribe_token(*, member_id: int) -> str:
+    """A signed, unguessable token naming the member; no login needed to use it."""
+    return signing.dumps({"m": member_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def member_id_from_token(token: str) -> int | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    member_id = data.get("m") if isinstance(data, dict) else None
+    return member_id if isinstance(member_id, int) else None
+
+
+def weekdays_mask(weekdays: Iterable[int]) -> str:
+    days = set(weekdays)
+    return "".join("1" if i in days else "0" for i in range(7))
+
+
+@transaction.atomic
+def reminder_settings_update(
+    *,
+    member,
+    enabled: bool,
+    local_time: time,
+    weekdays: Iterable[int],
+    timezone: str,
+    morning_checkins: bool,
+) -> ReminderSettings:
+    days = {int(d) for d in weekdays}
+    errors: dict[str, str] = {}
+    if timezone not in timezone_names():
+        errors["timezone"] = "Choose a timezone from the list, for example Europe/London."
+    if not days <= set(range(7)):
+        errors["weekdays"] = "Days are Monday to Sunday."
+    elif enabled and not days:
+        errors["weekdays"] = "Pick at least one day, or turn reminders off."
+    if errors:
+        raise ValidationError(errors)
+    reminder, _ = ReminderSettings.objects.select_for_update().get_or_create(member=member)
+    reminder.enabled = enabled
+    reminder.local_time = local_time.replace(second=0, microsecond=0, tzinfo=None)
+    reminder.weekdays = weekdays_mask(days)
+    reminder.timezone = timezone
+    reminder.morning_checkins = morning_checkins
+    reminder.full_clean(exclude=["member"])
+    reminder.save(
+        update_fields=[
+            "enabled",
+            "local_time",
+            "weekdays",
+            "timezone",
+            "morning_checkins",
+            "updated_at",
+        ]
+    )
+    return reminder
+
+
+@transaction.atomic
+def reminder_unsubscribe(*, member_id: int) -> bool:
+    """Turn reminders off. True when something changed; safe to repeat."""
+    changed = ReminderSettings.objects.filter(member_id=member_id, enabled=True).update(
+        enabled=False
+    )
+    return bool(changed)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    member_id: int
+    local_date: date
+
+
+def reminders_due(*, now: datetime) -> list[DueReminder]:
+    """Everyone whose reminder is due at `now`: two queries, whatever the number of members."""
+    candidates = list(
+        ReminderSettings.objects.filter(enabled=True, member__is_active=True).only(
+            "member_id", "local_time", "weekdays", "timezone"
+        )
+    )
+    if not candidates:
+        return []
+    recent = dict(
+        ReminderSent.objects.filter(
+            member_id__in=[c.member_id for c in candidates],
+            local_date__gte=(now - GRACE - timedelta(days=2)).date(),
+        )
+        .values("member_id")
+        .annotate(last=Max("local_date"))
+        .values_list("member_id", "last")
+    )
+    due = []
+    for reminder in candidates:
+        try:
+            day = due_local_date(
+                now=now,
+                at=reminder.local_time,
+                weekdays=reminder.weekday_numbers,
+                timezone=reminder.timezone,
+                last_sent=recent.get(reminder.member_id),
+            )
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            logger.warning("Reminder settings %s have a bad timezone", reminder.pk)
+            continue
+        if day is not None:
+            due.append(DueReminder(member_id=reminder.member_id, local_date=day))
+    return due
+
+
+def _email_context(*, member, local_date: date, reminder: ReminderSettings) -> dict:
+    from programs.selectors.sessions import morning_checkin_due, session_with_items
+    from programs.services.planning import plan_day
+
+    session = None
+    try:
+        plan_day(member=member, day=local_date)
+        session = session_with_items(member=member, day=local_date)
+    except Exception:  # a plan that cannot be made must not stop the reminder
+        logger.exception("Could not plan %s for member %s", local_date, member.pk)
+    checkin = (
+        morning_checkin_due(member=member, today=local_date) if reminder.morning_checkins else None
+    )
+    site = settings.SITE_URL.rstrip("/")
+    token = unsubscribe_token(member_id=member.pk)
+    return {
+        "member": member,
+        "day": local_date,
+        "session": session,
+        "items": list(session.items.all()) if session and not session.is_rest_day else [],
+        "checkin": checkin,
+        "today_url": f"{site}/today/",
+        "player_url": f"{site}{reverse('programs:session_player')}",
+        "settings_url": f"{site}{reverse('programs:reminders')}",
+        "unsubscribe_url": f"{site}{reverse('programs:reminder_unsubscribe', args=[token])}",
+        "schedule": describe_weekdays(reminder.weekday_numbers),
+    }
+
+
+def reminder_send(*, member_id: int, local_date: date) -> bool:
+    """Send one member's reminder for one local date, at most once. True when sent now."""
+    reminder = (
+        ReminderSettings.objects.select_related("member", "member__profile")
+        .filter(member_id=member_id, enabled=True, member__is_active=True)
+        .first()
+    )
+    if reminder is None:
+        return False
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(member_id=member_id, local_date=local_date)
+            context = _email_context(
+                member=reminder.member, local_date=local_date, reminder=reminder
+            )
+            message = EmailMultiAlternatives(
+                subject=_subject(context),
+                body=render_to_string("emails/reminder.txt", context),
+                to=[reminder.member.email],
+                headers={
+                    "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
+            message.attach_alternative(
+                render_to_string("emails/reminder.html", context), "text/html"
+            )
+            message.send()
+    except IntegrityError:
+        return False  # already sent for that day: another run got there first
+    return True
+
+
+def _subject(context: dict) -> str:
+    session = context["session"]
+    if session is not None and session.is_rest_day:
+        return "Rest day today — and a quick check-in" if context["checkin"] else "Rest day today"
+    count = len(context["items"])
+    if count:
+        return f"Today's session: {count} exercise{'s' if count != 1 else ''}"
+    return "Your BackCore reminder"

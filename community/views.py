@@ -54,7 +54,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _back(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

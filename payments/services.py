@@ -212,7 +212,7 @@ def _save(contribution: Contribution, fields: set[str]) -> None:
 
 def _contribution_for_session(session: dict) -> Contribution:
     contribution = (
-        Contribution.objects.select_for_update()
+        Contribution.objects.select_for_update(of=("self",))
         .select_related("member")
         .filter(checkout_session_id=session["id"])
         .first()
@@ -225,7 +225,7 @@ def _contribution_for_session(session: dict) -> Contribution:
     meta_ref = str((session.get("metadata") or {}).get("contribution_id") or "")
     if ref.isdigit() and ref == meta_ref:
         contribution = (
-            Contribution.objects.select_for_update()
+            Contribution.objects.select_for_update(of=("self",))
             .select_related("member")
             .filter(pk=int(ref), checkout_session_id__isnull=True)
             .first()
@@ -334,7 +334,7 @@ def _anchor_for_subscription(*, subscription_id: str, metadata: dict) -> Contrib
             or {}
         )
     ref = str(metadata.get("contribution_id") or "")
-    qs = Contribution.objects.select_for_update().select_related("member")
+    qs = Contribution.objects.select_for_update(of=("self",)).select_related("member")
     anchor = (
         qs.filter(pk=int(ref), kind=Contribution.Kind.MONTHLY).first() if ref.isdigit() else None
     )

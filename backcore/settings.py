@@ -197,6 +197,14 @@ CELERY_BEAT_SCHEDULE["community-daily-digest"] = {
     "schedule": 60 * 60 * 24,
 }
 
+# programs: weekly progression for every member, Mondays 03:00 UTC (reviews the week just ended).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["programs-weekly-progression"] = {
+    "task": "programs.tasks.weekly_progression",
+    "schedule": crontab(minute=0, hour=3, day_of_week=1),
+}
+
 # Payments (see payments/): without STRIPE_SECRET_KEY only the free option is offered.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")

@@ -1,6 +1,7 @@
 """The programme: intake and red flags, phases and pools, each member's state, plans and decisions."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -248,6 +249,13 @@ class PoolEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phase} / {self.track} / {self.exercise_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        start_is_hold = self.start_hold_seconds is not None
+        ceiling_is_hold = self.ceiling_hold_seconds is not None
+        if start_is_hold != ceiling_is_hold:
+            raise ValidationError("Start and ceiling must both be holds (seconds) or both be reps.")
 
 
 class Enrolment(models.Model):

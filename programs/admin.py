@@ -1,0 +1,247 @@
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+
+from programs import engine
+from programs.models import (
+    Enrolment,
+    Intake,
+    Phase,
+    PlannedItem,
+    PlannedSession,
+    PoolEntry,
+    ProgressionDecision,
+    SafetyScreen,
+)
+from programs.selectors import programme_build
+from programs.services.intake import intake_emergency_lift
+from programs.services.simulation import simulation_run
+
+PREVIEW_WEEKS = 8
+
+
+class PoolEntryInline(admin.TabularInline):
+    model = PoolEntry
+    extra = 0
+    raw_id_fields = ["exercise"]
+    fields = [
+        "track",
+        "exercise",
+        "order",
+        "start_hold_seconds",
+        "start_reps",
+        "start_sets",
+        "ceiling_hold_seconds",
+        "ceiling_reps",
+        "ceiling_sets",
+    ]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "weekly_cap_percent", "min_weeks", "adherence_threshold"]
+    ordering = ["order"]
+    inlines = [PoolEntryInline]
+    readonly_fields = ["simulation_preview"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "order", "summary", "lesson", "unlock_text"]}),
+        (
+            "Rules",
+            {
+                "fields": [
+                    "weekly_cap_percent",
+                    "min_weeks",
+                    "adherence_threshold",
+                    "max_effort_to_progress",
+                ]
+            },
+        ),
+        ("Simulation preview", {"fields": ["simulation_preview"]}),
+    ]
+
+    @admin.display(
+        description=f"A low-pain member (pain 2/10, general track), {PREVIEW_WEEKS} weeks"
+    )
+    def simulation_preview(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the phase to see a preview."
+        try:
+            weeks = simulation_run(bundle=programme_build(), weeks=PREVIEW_WEEKS, pain=[2])
+        except (engine.ConfigurationError, ValueError) as error:
+            return f"The programme cannot be simulated: {error}"
+        rows = [
+            (
+                week["week"],
+                week["phase"],
+                item["exercise"],
+                f"{item['hold_seconds']} s" if item["hold_seconds"] else f"{item['reps']} reps",
+                item["sets"],
+                item["decision"],
+                item["reason"],
+            )
+            for week in weeks
+            for item in week["items"]
+        ]
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            rows,
+        )
+        return format_html(
+            "<table><thead><tr><th>Week</th><th>Phase</th><th>Exercise</th><th>Hold/reps</th>"
+            "<th>Sets</th><th>Decision</th><th>Reason</th></tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+
+@admin.register(PoolEntry)
+class PoolEntryAdmin(admin.ModelAdmin):
+    list_display = ["phase", "track", "exercise", "order"]
+    list_filter = ["phase", "track"]
+    raw_id_fields = ["exercise"]
+
+
+class RedFlagFilter(admin.SimpleListFilter):
+    title = "red flags"
+    parameter_name = "red_flags"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("emergency", "Emergency sign"),
+            ("awaiting", "Awaiting clinician clearance"),
+            ("cleared", "Cleared by a clinician"),
+            ("none", "No red flags"),
+        ]
+
+    def queryset(self, request, queryset):
+        clinician = (
+            Q(flag_cancer_history=True)
+            | Q(flag_weight_loss=True)
+            | Q(flag_fever=True)
+            | Q(flag_trauma_or_bone=True)
+            | Q(flag_night_pain=True)
+            | Q(flag_age_onset=True)
+            | Q(flag_inflammatory=True)
+        )
+        value = self.value()
+        if value == "emergency":
+            return queryset.filter(emergency_flagged_at__isnull=False)
+        if value == "awaiting":
+            return queryset.filter(clinician, clinician_cleared_on__isnull=True)
+        if value == "cleared":
+            return queryset.filter(clinician, clinician_cleared_on__isnull=False)
+        if value == "none":
+            return queryset.filter(emergency_flagged_at__isnull=True).exclude(clinician)
+        return queryset
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    list_display = [
+        "member",
+        "track",
+        "emergency_flagged_at",
+        "clinician_flag",
+        "clinician_cleared_on",
+        "pain_now",
+        "completed_at",
+    ]
+    list_filter = [RedFlagFilter, "track"]
+    search_fields = ["member__email"]
+    list_select_related = ["member"]
+    actions = ["lift_emergency_block"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(boolean=True, description="clinician sign")
+    def clinician_flag(self, obj):
+        return obj.has_clinician_flag
+
+    @admin.action(description="Lift the emergency block (a doctor has checked the member)")
+    def lift_emergency_block(self, request, queryset):
+        for intake in queryset.filter(emergency_flagged_at__isnull=False):
+            intake_emergency_lift(intake=intake, coach=request.user)
+        self.message_user(request, "Emergency blocks lifted.", messages.SUCCESS)
+
+
+@admin.register(SafetyScreen)
+class SafetyScreenAdmin(admin.ModelAdmin):
+    list_display = [
+        "member",
+        "screened_at",
+        "has_emergency",
+        "has_clinician",
+        "clinician_cleared_on",
+    ]
+    list_filter = ["has_emergency", "has_clinician"]
+    search_fields = ["member__email"]
+    list_select_related = ["member"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "member",
+        "phase",
+        "track",
+        "status",
+        "weeks_in_phase",
+        "contact_coach_suggested_on",
+    ]
+    list_filter = ["status", "phase", "track"]
+    search_fields = ["member__email"]
+    list_select_related = ["member", "phase"]
+    readonly_fields = ["member", "last_reviewed_week", "created_at", "updated_at"]
+
+
+@admin.register(ProgressionDecision)
+class ProgressionDecisionAdmin(admin.ModelAdmin):
+    list_display = ["member", "week_start", "exercise", "kind", "reason"]
+    list_filter = ["kind", "week_start"]
+    search_fields = ["member__email"]
+    list_select_related = ["member", "exercise"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class PlannedItemInline(admin.TabularInline):
+    model = PlannedItem
+    extra = 0
+    raw_id_fields = ["exercise", "pool_exercise"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlannedSession)
+class PlannedSessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "member",
+        "date",
+        "phase",
+        "status",
+        "pain_during",
+        "sharp_pain",
+        "morning_pain",
+    ]
+    list_filter = ["status", "sharp_pain", "phase"]
+    search_fields = ["member__email"]
+    list_select_related = ["member", "phase"]
+    date_hierarchy = "date"
+    inlines = [PlannedItemInline]
+    raw_id_fields = ["member"]

@@ -1,0 +1,33 @@
+"""Demo data: the demo member has a completed intake, an enrolment in Reconnect and today's plan."""
+
+from programs.selectors import intake_for
+from programs.services import intake_complete, intake_screen_submit, plan_day
+
+DEMO_INTAKE = {
+    "pain_now": 3,
+    "pain_low_back": True,
+    "pain_buttock": False,
+    "pain_leg": False,
+    "duration": "over_12_weeks",
+    "age_band": "40_54",
+    "activity_level": "light",
+    "equipment": ["wall", "chair"],
+    "minutes_per_day": 10,
+    "training_days": "1111111",
+    "goals": "Garden for an afternoon without paying for it the next day.",
+    "fear_bending_harms": True,
+    "fear_pain_means_harm": False,
+    "fear_rest_until_better": False,
+}
+
+
+def seed(*, stdout, users) -> None:
+    member = users["member"]
+    intake = intake_for(member=member)
+    if intake is None or intake.completed_at is None:
+        intake_screen_submit(member=member, answers={})
+        intake_complete(member=member, data=DEMO_INTAKE)
+        stdout.write("programs: demo member's intake done and enrolled in the first phase")
+    session = plan_day(member=member)
+    if session is not None:
+        stdout.write(f"programs: demo member's plan for {session.date} is ready")

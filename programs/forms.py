@@ -1,0 +1,193 @@
+"""Intake forms: the red-flag screen, clinician clearance, and the rest of the questions."""
+
+from django import forms
+from django.utils import timezone
+
+from programs.choices import (
+    CLINICIAN_FLAGS,
+    EMERGENCY_FLAGS,
+    WEEKDAY_NAMES,
+    ActivityLevel,
+    AgeBand,
+    Equipment,
+    Minutes,
+    PainDuration,
+)
+from programs.content import fear_statements, function_questionnaire
+
+PAIN_AREAS = [("low_back", "Low back"), ("buttock", "Buttock"), ("leg", "Down a leg")]
+AGREE = [("agree", "Agree"), ("disagree", "Disagree")]
+
+
+class ScreenForm(forms.Form):
+    """Eleven yes/no questions; a ticked box means "yes, this applies to me"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in {**EMERGENCY_FLAGS, **CLINICIAN_FLAGS}.items():
+            self.fields[key] = forms.BooleanField(label=label, required=False)
+
+    def emergency_fields(self):
+        return [self[key] for key in EMERGENCY_FLAGS]
+
+    def clinician_fields(self):
+        return [self[key] for key in CLINICIAN_FLAGS]
+
+
+class ClearanceForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="A doctor, physiotherapist or other clinician has checked my back and told me "
+        "exercise like this is fine for me.",
+    )
+    cleared_on = forms.DateField(
+        label="Date you were cleared",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_cleared_on(self):
+        value = self.cleaned_data["cleared_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return value
+
+
+class DetailsForm(forms.Form):
+    pain_now = forms.IntegerField(
+        label="How much does your back hurt right now? (0 = no pain, 10 = the worst imaginable)",
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1}),
+    )
+    pain_areas = forms.MultipleChoiceField(
+        label="Where do you feel it?",
+        choices=PAIN_AREAS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pain that travels down a leg points us to the sciatica track.",
+    )
+    duration = forms.ChoiceField(
+        label="How long have you had this pain?",
+        choices=PainDuration.choices,
+        widget=forms.RadioSelect,
+    )
+    age_band = forms.ChoiceField(label="Your age", choices=AgeBand.choices)
+    activity_level = forms.ChoiceField(
+        label="How active are you at the moment?",
+        choices=ActivityLevel.choices,
+        widget=forms.RadioSelect,
+    )
+    equipment = forms.MultipleChoiceField(
+        label="What do you have at hand? (Tick all that apply; many exercises need nothing.)",
+        choices=Equipment.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    minutes_per_day = forms.TypedChoiceField(
+        label="Minutes a day you can give",
+        choices=Minutes.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    training_days = forms.TypedMultipleChoiceField(
+        label="Days you will train",
+        choices=list(enumerate(WEEKDAY_NAMES)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one day."},
+    )
+    goals = forms.CharField(
+        label="What would you like to be able to do again? (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for statement in fear_statements():
+            self.fields[f"fear_{statement['key']}"] = forms.ChoiceField(
+                label=statement["text"], choices=AGREE, widget=forms.RadioSelect
+            )
+        for item in function_questionnaire()["items"]:
+            choices = [("", "Skip")] + [
+                (str(option["score"]), option["label"]) for option in item["options"]
+            ]
+            self.fields[f"function_{item['key']}"] = forms.ChoiceField(
+                label=item["text"], choices=choices, required=False
+            )
+
+    def fear_fields(self):
+        return [self[name] for name in self.fields if name.startswith("fear_")]
+
+    def function_fields(self):
+        return [self[name] for name in self.fields if name.startswith("function_")]
+
+    def basic_fields(self):
+        return [self[name] for name in self.fields if not name.startswith(("fear_", "function_"))]
+
+    def clean_training_days(self):
+        days = self.cleaned_data["training_days"]
+        if not days:
+            raise forms.ValidationError("Pick at least one day.")
+        return days
+
+    def to_intake_data(self) -> dict:
+        data = self.cleaned_data
+        areas = set(data["pain_areas"])
+        answers = {
+            name.removeprefix("function_"): int(value)
+            for name, value in data.items()
+            if name.startswith("function_") and value != ""
+        }
+        items = function_questionnaire()["items"]
+        return {
+            "pain_now": data["pain_now"],
+            "pain_low_back": "low_back" in areas,
+            "pain_buttock": "buttock" in areas,
+            "pain_leg": "leg" in areas,
+            "duration": data["duration"],
+            "age_band": data["age_band"],
+            "activity_level": data["activity_level"],
+            "equipment": sorted(data["equipment"]),
+            "minutes_per_day": data["minutes_per_day"],
+            "training_days": "".join(
+                "1" if day in data["training_days"] else "0" for day in range(7)
+            ),
+            "goals": data["goals"],
+            "fear_bending_harms": data.get("fear_bending_harms") == "agree",
+            "fear_pain_means_harm": data.get("fear_pain_means_harm") == "agree",
+            "fear_rest_until_better": data.get("fear_rest_until_better") == "agree",
+            "function_answers": answers,
+            "function_score": sum(answers.values()) if len(answers) == len(items) else None,
+        }
+
+    @classmethod
+    def initial_from(cls, intake) -> dict:
+        if intake is None or intake.completed_at is None:
+            return {"minutes_per_day": 10, "training_days": [0, 1, 2, 3, 4]}
+        initial = {
+            "pain_now": intake.pain_now,
+            "pain_areas": [
+                key
+                for key, flag in (
+                    ("low_back", intake.pain_low_back),
+                    ("buttock", intake.pain_buttock),
+                    ("leg", intake.pain_leg),
+                )
+                if flag
+            ],
+            "duration": intake.duration,
+            "age_band": intake.age_band,
+            "activity_level": intake.activity_level,
+            "equipment": intake.equipment,
+            "minutes_per_day": intake.minutes_per_day,
+            "training_days": sorted(intake.training_weekdays),
+            "goals": intake.goals,
+        }
+        for key in ("bending_harms", "pain_means_harm", "rest_until_better"):
+            value = getattr(intake, f"fear_{key}")
+            if value is not None:
+                initial[f"fear_{key}"] = "agree" if value else "disagree"
+        for key, score in (intake.function_answers or {}).items():
+            initial[f"function_{key}"] = str(score)
+        return initial

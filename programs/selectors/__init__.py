@@ -1,0 +1,27 @@
+"""Reads for the programme. Other modules (and apps, e.g. community's badge) call these."""
+
+from programs.selectors.member import (
+    doses_for_members,
+    enrolment_for,
+    history_records,
+    intake_for,
+    member_state,
+    session_record,
+    sessions_for_members,
+    week_start_of,
+)
+from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
+
+__all__ = [
+    "ProgrammeBundle",
+    "dose_of",
+    "doses_for_members",
+    "enrolment_for",
+    "history_records",
+    "intake_for",
+    "member_state",
+    "programme_build",
+    "session_record",
+    "sessions_for_members",
+    "week_start_of",
+]

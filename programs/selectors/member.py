@@ -1,0 +1,142 @@
+"""Reads about one member (or a batch of members): intake, enrolment, doses and history."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import Prefetch
+
+from programs import engine
+from programs.models import Enrolment, Intake, MemberDose, PlannedItem, PlannedSession
+from programs.selectors.programme import ProgrammeBundle, dose_of
+
+HISTORY_DAYS = 28  # the engine looks back at most two weeks; keep a margin
+
+
+def week_start_of(day: date) -> date:
+    """The Monday of the week containing `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def intake_for(*, member) -> Intake | None:
+    return Intake.objects.filter(member_id=member.pk).first()
+
+
+def enrolment_for(*, member) -> Enrolment | None:
+    return Enrolment.objects.select_related("phase").filter(member_id=member.pk).first()
+
+
+def doses_for_members(*, member_ids: Iterable[int]) -> dict[int, list[MemberDose]]:
+    grouped: dict[int, list[MemberDose]] = defaultdict(list)
+    for dose in MemberDose.objects.filter(member_id__in=list(member_ids)):
+        grouped[dose.member_id].append(dose)
+    return grouped
+
+
+def sessions_for_members(
+    *, member_ids: Iterable[int], start: date, end: date
+) -> dict[int, list[PlannedSession]]:
+    """Planned sessions (with items) from `start` to `end` inclusive, grouped by member."""
+    grouped: dict[int, list[PlannedSession]] = defaultdict(list)
+    queryset = (
+        PlannedSession.objects.filter(
+            member_id__in=list(member_ids), date__gte=start, date__lte=end
+        )
+        .prefetch_related(Prefetch("items", queryset=PlannedItem.objects.order_by("order")))
+        .order_by("date")
+    )
+    for session in queryset:
+        grouped[session.member_id].append(session)
+    return grouped
+
+
+def member_state(
+    *,
+    bundle: ProgrammeBundle,
+    intake: Intake,
+    enrolment: Enrolment,
+    doses: Iterable[MemberDose],
+) -> engine.MemberState:
+    """The engine's view of a member; doses outside the current phase's pool are left out."""
+    phase = bundle.programme.phase(enrolment.phase.slug)
+    pool_slugs = {entry.exercise for entry in phase.entries_for(enrolment.track)}
+    state_doses, variations, reasons = {}, {}, {}
+    for row in doses:
+        slug = bundle.slugs_by_id.get(row.exercise_id)
+        if slug not in pool_slugs:
+            continue
+        dose = dose_of(row.hold_seconds, row.reps, row.sets, row.carried)
+        if dose is None:
+            continue
+        state_doses[slug] = dose
+        if row.reason:
+            reasons[slug] = row.reason
+        if row.variation_id and row.variation_id in bundle.slugs_by_id:
+            variations[slug] = bundle.slugs_by_id[row.variation_id]
+    equipment = frozenset(intake.equipment or []) | {engine.NO_EQUIPMENT}
+    return engine.MemberState(
+        track=enrolment.track,
+        equipment=equipment,
+        minutes_per_day=intake.minutes_per_day,
+        training_weekdays=intake.training_weekdays,
+        phase=phase.slug,
+        weeks_in_phase=enrolment.weeks_in_phase,
+        doses=state_doses,
+        variations=variations,
+        dose_reasons=reasons,
+        last_reviewed_week=enrolment.last_reviewed_week,
+    )
+
+
+def _item_done(item: PlannedItem, slugs_by_id: dict[int, str]) -> engine.ExerciseDone | None:
+    slug = slugs_by_id.get(item.exercise_id)
+    dose = dose_of(item.hold_seconds, item.reps, item.sets)
+    if slug is None or dose is None:
+        return None
+    return engine.ExerciseDone(exercise=slug, dose=dose, target_met=item.target_met is not False)
+
+
+def session_record(session: PlannedSession, slugs_by_id: dict[int, str]) -> engine.SessionRecord:
+    completed = session.status == "completed"
+    done = [_item_done(item, slugs_by_id) for item in session.items.all()]
+    return engine.SessionRecord(
+        day=session.date,
+        planned=True,
+        completed=completed,
+        pain_during=session.pain_during or 0,
+        effort=session.effort or 0,
+        sharp_pain=session.sharp_pain,
+        morning_pain=session.morning_pain,
+        exercises=tuple(item for item in done if item is not None) if completed else (),
+    )
+
+
+def history_records(
+    *,
+    sessions: Iterable[PlannedSession],
+    slugs_by_id: dict[int, str],
+    training_weekdays: frozenset[int],
+    start: date,
+    end: date,
+    enrolled_on: date,
+) -> list[engine.SessionRecord]:
+    """Session records from `start` to `end` (exclusive), counting unplanned training days as missed.
+
+    Plans are made when a member opens Today; a training day they never opened still counts
+    as a planned session that was not done.
+    """
+    records = []
+    by_day = {session.date: session for session in sessions if not session.is_rest_day}
+    rest_days = {session.date for session in sessions if session.is_rest_day}
+    day = max(start, enrolled_on)
+    while day < end:
+        if day in by_day:
+            records.append(session_record(by_day[day], slugs_by_id))
+        elif day.weekday() in training_weekdays and day not in rest_days:
+            records.append(
+                engine.SessionRecord(
+                    day=day, planned=True, completed=False, pain_during=0, effort=0
+                )
+            )
+        day += timedelta(days=1)
+    return records

@@ -1,0 +1,138 @@
+"""Everything the Today and Programme pages show, in a constant number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch
+
+from programs import engine
+from programs.choices import WEEKDAY_NAMES
+from programs.models import Enrolment, Intake, MemberDose, Phase, PlannedItem, PlannedSession
+from programs.selectors.member import (
+    HISTORY_DAYS,
+    history_records,
+    member_state,
+    week_start_of,
+)
+from programs.selectors.programme import ProgrammeBundle, programme_build
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: Phase
+    next_phase: Phase | None
+    progress: engine.PhaseProgress
+    percent: int
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: date
+    name: str
+    is_training_day: bool
+    session: PlannedSession | None
+    is_today: bool
+
+
+def _sessions(member, start: date, end: date) -> list[PlannedSession]:
+    return list(
+        PlannedSession.objects.filter(member=member, date__gte=start, date__lte=end)
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=PlannedItem.objects.select_related("exercise").order_by("order"),
+            )
+        )
+        .order_by("date")
+    )
+
+
+def phase_status(
+    *,
+    bundle: ProgrammeBundle,
+    intake: Intake,
+    enrolment: Enrolment,
+    doses,
+    sessions,
+    today: date,
+) -> PhaseStatus:
+    """How close the member is to the next phase, with a 0–100 bar (time and adherence)."""
+    state = member_state(bundle=bundle, intake=intake, enrolment=enrolment, doses=doses)
+    history = history_records(
+        sessions=sessions,
+        slugs_by_id=bundle.slugs_by_id,
+        training_weekdays=intake.training_weekdays,
+        start=today - timedelta(days=HISTORY_DAYS),
+        end=today,
+        enrolled_on=enrolment.phase_started_on,
+    )
+    progress = engine.advancement_status(state, bundle.programme, history, week_start_of(today))
+    weeks = min(1.0, progress.weeks_done / progress.min_weeks) if progress.min_weeks else 1.0
+    adherence = min(1.0, progress.adherence / progress.adherence_threshold)
+    percent = 100 if progress.ready else min(99, round(100 * (weeks + adherence) / 2))
+    next_phase = bundle.phases_by_slug.get(progress.next_phase) if progress.next_phase else None
+    return PhaseStatus(
+        phase=enrolment.phase,
+        next_phase=next_phase,
+        progress=progress,
+        percent=percent,
+    )
+
+
+def today_page(*, member, today: date, session: PlannedSession | None) -> dict:
+    intake = Intake.objects.get(member=member)
+    enrolment = Enrolment.objects.select_related("phase").get(member=member)
+    bundle = programme_build()
+    doses = list(MemberDose.objects.filter(member=member))
+    sessions = _sessions(member, today - timedelta(days=HISTORY_DAYS), today)
+    todays = next((s for s in sessions if s.date == today), session)
+    status = phase_status(
+        bundle=bundle,
+        intake=intake,
+        enrolment=enrolment,
+        doses=doses,
+        sessions=sessions,
+        today=today,
+    )
+    return {
+        "intake": intake,
+        "enrolment": enrolment,
+        "session": todays,
+        "items": list(todays.items.all()) if todays is not None else [],
+        "phase_status": status,
+    }
+
+
+def programme_page(*, member, today: date) -> dict:
+    intake = Intake.objects.get(member=member)
+    enrolment = Enrolment.objects.select_related("phase").get(member=member)
+    bundle = programme_build()
+    doses = list(MemberDose.objects.filter(member=member))
+    monday = week_start_of(today)
+    sessions = _sessions(member, today - timedelta(days=HISTORY_DAYS), monday + timedelta(days=6))
+    by_day = {session.date: session for session in sessions}
+    week = [
+        WeekDay(
+            day=monday + timedelta(days=offset),
+            name=WEEKDAY_NAMES[offset],
+            is_training_day=offset in intake.training_weekdays,
+            session=by_day.get(monday + timedelta(days=offset)),
+            is_today=monday + timedelta(days=offset) == today,
+        )
+        for offset in range(7)
+    ]
+    status = phase_status(
+        bundle=bundle,
+        intake=intake,
+        enrolment=enrolment,
+        doses=doses,
+        sessions=[s for s in sessions if s.date < today],
+        today=today,
+    )
+    return {
+        "intake": intake,
+        "enrolment": enrolment,
+        "week": week,
+        "phase_status": status,
+        "phases": list(bundle.phases_by_slug.values()),
+    }

@@ -1,0 +1,106 @@
+"""Map the database's phases, pools and exercises to the engine's frozen dataclasses."""
+
+import logging
+from dataclasses import dataclass
+
+from exercises.selectors import exercise_catalogue
+from programs import engine
+from programs.models import Phase, PoolEntry
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProgrammeBundle:
+    """The engine's Programme plus the look-ups the web side needs to store its output."""
+
+    programme: engine.Programme
+    phases_by_slug: dict[str, Phase]
+    exercise_ids: dict[str, int]  # slug → Exercise.pk
+    exercise_names: dict[str, str]  # slug → name
+    slugs_by_id: dict[int, str]
+
+
+def dose_of(hold_seconds: int | None, reps: int | None, sets: int | None, carried=None):
+    """An engine Dose from stored numbers, or None when they do not make a valid dose."""
+    try:
+        if hold_seconds:
+            return engine.Dose.of_hold(hold_seconds, sets=sets or 1, carried=carried)
+        if reps:
+            return engine.Dose.of_reps(reps, sets=sets or 1, carried=carried)
+    except ValueError:
+        if carried is not None:
+            return dose_of(hold_seconds, reps, sets)
+    return None
+
+
+def _floor_for(exercise, start: engine.Dose) -> engine.Dose:
+    floor = dose_of(exercise.floor_hold_seconds, exercise.floor_reps, exercise.floor_sets)
+    if floor is None or floor.is_hold != start.is_hold:
+        floor = start.with_unit(max(1, start.unit // 2), sets=1)
+    return start.with_unit(min(floor.unit, start.unit), sets=min(floor.sets, start.sets))
+
+
+def exercise_spec(exercise) -> engine.ExerciseSpec:
+    return engine.ExerciseSpec(
+        slug=exercise.slug,
+        name=exercise.name,
+        movement_type=exercise.movement_type,
+        equipment=frozenset(exercise.equipment or [engine.NO_EQUIPMENT]),
+        per_side=exercise.per_side,
+        rest_seconds=exercise.rest_seconds,
+        easier_slug=exercise.easier.slug if exercise.easier_id else None,
+        harder_slug=exercise.harder.slug if exercise.harder_id else None,
+    )
+
+
+def pool_entry_to_engine(entry: PoolEntry, exercise) -> engine.PoolEntry:
+    start = dose_of(entry.start_hold_seconds, entry.start_reps, entry.start_sets)
+    ceiling = dose_of(entry.ceiling_hold_seconds, entry.ceiling_reps, entry.ceiling_sets)
+    if start is None or ceiling is None:
+        raise engine.ConfigurationError(f"{exercise.slug}: start and ceiling doses are required.")
+    return engine.PoolEntry(
+        exercise=exercise.slug, start=start, ceiling=ceiling, floor=_floor_for(exercise, start)
+    )
+
+
+def phase_rules(phase: Phase, entries: list[PoolEntry], exercises_by_id: dict) -> engine.PhaseRules:
+    pools: dict[str, list[engine.PoolEntry]] = {}
+    for entry in entries:
+        exercise = exercises_by_id.get(entry.exercise_id)
+        if exercise is None:
+            continue
+        try:
+            pools.setdefault(entry.track, []).append(pool_entry_to_engine(entry, exercise))
+        except engine.ConfigurationError:
+            logger.warning("Skipping pool entry %s: its doses are inconsistent.", entry.pk)
+    return engine.PhaseRules(
+        slug=phase.slug,
+        name=phase.name,
+        order=phase.order,
+        weekly_cap_percent=float(phase.weekly_cap_percent),
+        min_weeks=phase.min_weeks,
+        adherence_threshold=phase.adherence_threshold,
+        max_effort_to_progress=phase.max_effort_to_progress,
+        pools={track: tuple(items) for track, items in pools.items()},
+    )
+
+
+def programme_build() -> ProgrammeBundle:
+    """Everything the engine needs, in a constant number of queries (phases, pools, catalogue)."""
+    phases = list(Phase.objects.order_by("order"))
+    entries = list(PoolEntry.objects.order_by("phase_id", "track", "order", "id"))
+    catalogue = exercise_catalogue(published_only=False)
+    exercises_by_id = {exercise.pk: exercise for exercise in catalogue}
+    by_phase: dict[int, list[PoolEntry]] = {}
+    for entry in entries:
+        by_phase.setdefault(entry.phase_id, []).append(entry)
+    rules = [phase_rules(phase, by_phase.get(phase.pk, []), exercises_by_id) for phase in phases]
+    programme = engine.Programme(phases=rules, exercises=[exercise_spec(e) for e in catalogue])
+    return ProgrammeBundle(
+        programme=programme,
+        phases_by_slug={phase.slug: phase for phase in phases},
+        exercise_ids={exercise.slug: exercise.pk for exercise in catalogue},
+        exercise_names={exercise.slug: exercise.name for exercise in catalogue},
+        slugs_by_id={exercise.pk: exercise.slug for exercise in catalogue},
+    )

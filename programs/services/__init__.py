@@ -1,0 +1,24 @@
+"""Writes for the programme. Each module holds one area; import from here."""
+
+from programs.services.intake import (
+    intake_complete,
+    intake_confirm_clearance,
+    intake_emergency_lift,
+    intake_screen_submit,
+    track_for,
+)
+from programs.services.planning import enrolment_start_or_update, plan_day, plan_preview
+from programs.services.progression import WeeklyRunResult, progression_run_week
+
+__all__ = [
+    "WeeklyRunResult",
+    "enrolment_start_or_update",
+    "intake_complete",
+    "intake_confirm_clearance",
+    "intake_emergency_lift",
+    "intake_screen_submit",
+    "plan_day",
+    "plan_preview",
+    "progression_run_week",
+    "track_for",
+]

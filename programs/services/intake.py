@@ -1,0 +1,144 @@
+"""Intake: the red-flag screen first, then clearance if needed, then the rest of the questions."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from programs.choices import CLINICIAN_FLAGS, EMERGENCY_FLAGS, AgeBand, EnrolmentStatus, Track
+from programs.models import Enrolment, Intake, PlannedSession, SafetyScreen
+
+FLAG_FIELDS = tuple(EMERGENCY_FLAGS) + tuple(CLINICIAN_FLAGS)
+DETAIL_FIELDS = (
+    "pain_now",
+    "pain_low_back",
+    "pain_buttock",
+    "pain_leg",
+    "duration",
+    "age_band",
+    "activity_level",
+    "equipment",
+    "minutes_per_day",
+    "training_days",
+    "goals",
+    "fear_bending_harms",
+    "fear_pain_means_harm",
+    "fear_rest_until_better",
+    "function_answers",
+    "function_score",
+)
+OLDER_AGE_BANDS = {AgeBand.AGE_65_74, AgeBand.AGE_75_PLUS}
+
+
+def track_for(*, pain_leg: bool, age_band: str) -> str:
+    """Leg pain suggests the sciatica track; 65 and over, active ageing; otherwise general."""
+    if pain_leg:
+        return Track.SCIATICA
+    if age_band in OLDER_AGE_BANDS:
+        return Track.ACTIVE_AGEING
+    return Track.GENERAL
+
+
+def _sync_enrolment_status(intake: Intake) -> None:
+    if intake.emergency_flagged_at:
+        status = EnrolmentStatus.BLOCKED_EMERGENCY
+    elif intake.needs_clearance:
+        status = EnrolmentStatus.AWAITING_CLEARANCE
+    else:
+        status = EnrolmentStatus.ACTIVE
+    Enrolment.objects.filter(member_id=intake.member_id).exclude(status=status).update(
+        status=status, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def intake_screen_submit(*, member, answers: dict[str, bool]) -> Intake:
+    """Record one red-flag screening. An emergency sign blocks the programme until a coach
+    reviews it in admin; a new clinician sign asks for clearance again."""
+    intake, _ = Intake.objects.select_for_update().get_or_create(member=member)
+    previous_clinician = set(intake.clinician_flags)
+    for field in FLAG_FIELDS:
+        setattr(intake, field, bool(answers.get(field, False)))
+    if intake.has_emergency_flag and intake.emergency_flagged_at is None:
+        intake.emergency_flagged_at = timezone.now()
+    if not intake.has_clinician_flag or set(intake.clinician_flags) - previous_clinician:
+        intake.clinician_cleared_on = None
+    intake.full_clean(exclude=["member"])
+    intake.save(
+        update_fields=[*FLAG_FIELDS, "emergency_flagged_at", "clinician_cleared_on", "updated_at"]
+    )
+    screen = SafetyScreen(
+        member=member,
+        has_emergency=intake.has_emergency_flag,
+        has_clinician=intake.has_clinician_flag,
+        clinician_cleared_on=intake.clinician_cleared_on,
+        **{field: getattr(intake, field) for field in FLAG_FIELDS},
+    )
+    screen.full_clean(exclude=["member"])
+    screen.save()
+    _sync_enrolment_status(intake)
+    return intake
+
+
+@transaction.atomic
+def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
+    intake = Intake.objects.select_for_update().filter(member=member).first()
+    if intake is None or intake.emergency_flagged_at:
+        raise PermissionDenied("Clearance cannot be recorded for this member.")
+    if not intake.has_clinician_flag:
+        raise ValidationError("There is nothing to clear: no clinician signs were reported.")
+    if cleared_on > timezone.localdate():
+        raise ValidationError({"cleared_on": "The clearance date cannot be in the future."})
+    intake.clinician_cleared_on = cleared_on
+    intake.save(update_fields=["clinician_cleared_on", "updated_at"])
+    SafetyScreen.objects.filter(
+        pk=SafetyScreen.objects.filter(member=member)
+        .order_by("-screened_at", "-id")
+        .values("pk")[:1]
+    ).update(clinician_cleared_on=cleared_on)
+    _sync_enrolment_status(intake)
+    return intake
+
+
+@transaction.atomic
+def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
+    """Save the rest of the intake, derive the track, and start (or update) the enrolment."""
+    from programs.services.planning import enrolment_start_or_update
+
+    intake = Intake.objects.select_for_update().filter(member=member).first()
+    if intake is None:
+        raise ValidationError("Answer the safety questions first.")
+    if intake.emergency_flagged_at:
+        raise PermissionDenied("The programme is paused: please seek urgent care.")
+    if intake.needs_clearance:
+        raise PermissionDenied("Please confirm a clinician has cleared you first.")
+    for field in DETAIL_FIELDS:
+        if field in data:
+            setattr(intake, field, data[field])
+    intake.track = track_for(pain_leg=intake.pain_leg, age_band=intake.age_band)
+    intake.completed_at = intake.completed_at or timezone.now()
+    intake.full_clean(exclude=["member"])
+    intake.save(update_fields=[*DETAIL_FIELDS, "track", "completed_at", "updated_at"])
+    today = today or timezone.localdate()
+    # Settings changed: an untouched plan for today is made again with them.
+    PlannedSession.objects.filter(
+        member=member, date=today, status="planned", started_at__isnull=True
+    ).delete()
+    enrolment_start_or_update(member=member, intake=intake, today=today)
+    return intake
+
+
+@transaction.atomic
+def intake_emergency_lift(*, intake: Intake, coach) -> Intake:
+    """A coach lifts the block after the member has been checked by a doctor.
+    The emergency answers are cleared so the member answers the screen afresh."""
+    if not (coach.is_staff and coach.has_perm("programs.change_enrolment")):
+        raise PermissionDenied("Only coaches can lift an emergency block.")
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    for field in EMERGENCY_FLAGS:
+        setattr(intake, field, False)
+    intake.emergency_flagged_at = None
+    intake.save(update_fields=[*EMERGENCY_FLAGS, "emergency_flagged_at", "updated_at"])
+    _sync_enrolment_status(intake)
+    return intake

@@ -1,0 +1,45 @@
+"""Thin Celery tasks for the programme; the work lives in programs.services."""
+
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(acks_late=True)
+def weekly_progression(week_start: str | None = None) -> dict:
+    """Review last week (Monday to Sunday) for every active member. Idempotent."""
+    from programs.services import progression_run_week
+
+    if week_start is None:
+        today = timezone.localdate()
+        start = today - timedelta(days=today.weekday() + 7)
+    else:
+        start = date.fromisoformat(week_start)
+    return vars(progression_run_week(week_start=start))
+
+
+# Reminders (issue 5) ---------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def send_due_reminders() -> int:
+    """Every five minutes: find members whose reminder is due and queue one send each."""
+    from django.db import transaction
+
+    from programs.services.reminders import reminders_due
+
+    due = reminders_due(now=timezone.now())
+    for reminder in due:
+        transaction.on_commit(
+            lambda r=reminder: send_reminder.delay(r.member_id, r.local_date.isoformat())
+        )
+    return len(due)
+
+
+@shared_task(acks_late=True)
+def send_reminder(member_id: int, local_date: str) -> bool:
+    """Idempotent: the unique sent-record makes a repeat (retry, second worker) a no-op."""
+    from programs.services.reminders import reminder_send
+
+    return reminder_send(member_id=member_id, local_date=date.fromisoformat(local_date))

@@ -1,0 +1,1 @@
+"""Programme views, one module per area; urls.py imports from the modules."""

@@ -1,0 +1,78 @@
+"""/programme/intake/: red-flag screen first, clearance when needed, then the rest."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from programs import selectors, services
+from programs.forms import ClearanceForm, DetailsForm, ScreenForm
+
+
+def urgent_care_response(request, *, status: int = 200):
+    return render(request, "programs/urgent_care.html", status=status)
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    return render(request, template, context, status=status)
+
+
+@login_required
+def intake(request):
+    member = request.user
+    current = selectors.intake_for(member=member)
+    if current is not None and current.emergency_flagged_at:
+        return urgent_care_response(request)
+    step = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
+
+    if step == "screen" or current is None:
+        if request.method == "POST" and request.POST.get("step") == "screen":
+            form = ScreenForm(request.POST)
+            if not form.is_valid():
+                return _render(request, "programs/intake_screen.html", {"form": form}, 422)
+            current = services.intake_screen_submit(member=member, answers=form.cleaned_data)
+            if current.emergency_flagged_at:
+                return redirect("programs:intake")
+            return redirect("programs:intake")
+        initial = {key: getattr(current, key) for key in ScreenForm().fields} if current else {}
+        return _render(
+            request, "programs/intake_screen.html", {"form": ScreenForm(initial=initial)}
+        )
+
+    if current.needs_clearance:
+        form = ClearanceForm(request.POST if step == "clearance" else None)
+        if step == "clearance" and request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.intake_confirm_clearance(
+                        member=member, cleared_on=form.cleaned_data["cleared_on"]
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+                else:
+                    messages.success(request, "Thanks — your clearance is recorded.")
+                    return redirect("programs:intake")
+            context = {"form": form, "intake": current}
+            return _render(request, "programs/intake_clearance.html", context, 422)
+        return _render(request, "programs/intake_clearance.html", {"form": form, "intake": current})
+
+    if request.method == "POST" and step == "details":
+        form = DetailsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.intake_complete(member=member, data=form.to_intake_data())
+            except ValidationError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                messages.success(request, "Your programme is ready.")
+                return redirect("programs:today")
+        return _render(
+            request, "programs/intake_details.html", {"form": form, "intake": current}, 422
+        )
+    form = DetailsForm(initial=DetailsForm.initial_from(current))
+    return _render(request, "programs/intake_details.html", {"form": form, "intake": current})
+
+
+@login_required
+def urgent_care(request):
+    return urgent_care_response(request)

@@ -1,0 +1,47 @@
+"""/today/ and /programme/: the member's plan and where they are in the programme."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from backcore.accounts.selectors import user_is_member
+from programs import selectors, services
+from programs.selectors.pages import programme_page, today_page
+from programs.views.intake import urgent_care_response
+
+
+def _gate(request):
+    """Where a member without a usable plan goes instead (None: carry on)."""
+    intake = selectors.intake_for(member=request.user)
+    if intake is not None and intake.emergency_flagged_at:
+        return urgent_care_response(request)
+    if intake is None or intake.completed_at is None or intake.needs_clearance:
+        return redirect("programs:intake")
+    return None
+
+
+@login_required
+def today(request):
+    if not user_is_member(user=request.user):
+        preview = services.plan_preview()
+        return render(request, "programs/today_preview.html", {"plan": preview})
+    gate = _gate(request)
+    if gate is not None:
+        return gate
+    day = timezone.localdate()
+    session = services.plan_day(member=request.user, day=day)
+    if session is None:
+        return redirect("programs:intake")
+    context = today_page(member=request.user, today=day, session=session)
+    return render(request, "programs/today.html", context)
+
+
+@login_required
+def programme(request):
+    gate = _gate(request)
+    if gate is not None:
+        return gate
+    if not selectors.enrolment_for(member=request.user):
+        return redirect("programs:intake")
+    context = programme_page(member=request.user, today=timezone.localdate())
+    return render(request, "programs/programme.html", context)

@@ -1,0 +1,105 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from programs.models import Phase
+
+pytestmark = pytest.mark.django_db
+
+
+def simulate(*args) -> list[dict]:
+    out = StringIO()
+    call_command("simulate_progression", *args, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def load(item) -> int:
+    return (item["hold_seconds"] or item["reps"]) * item["sets"]
+
+
+def unit(item) -> int:
+    return item["hold_seconds"] or item["reps"]
+
+
+def test_low_pain_rises_within_the_cap_and_advances():
+    weeks = simulate("--weeks", "12", "--pain", "2,2,1,2,2")
+    assert [week["week"] for week in weeks] == list(range(1, 13))
+    phases = {phase.slug: phase for phase in Phase.objects.all()}
+    orders = [phases[week["phase"]].order for week in weeks]
+    assert orders == sorted(orders) and orders[-1] >= 3  # advances, never skips
+    assert all(b - a in (0, 1) for a, b in zip(orders, orders[1:], strict=False))
+    # The engine carries the unrounded dose, so the shown dose after n rises in a phase is at
+    # most the phase's opening dose × (1 + cap)^n: it never outruns the cap.
+    base: dict[str, tuple[dict, int]] = {}
+    rises = 0
+    for week in weeks:
+        cap = 1 + phases[week["phase"]].weekly_cap_percent / 100
+        for item in week["items"]:
+            assert set(item) == {"exercise", "hold_seconds", "reps", "sets", "decision", "reason"}
+            assert item["reason"]
+            if item["decision"] in {"start", "advance_phase"} or item["exercise"] not in base:
+                base[item["exercise"]] = (item, 0)
+                continue
+            first, rises_so_far = base[item["exercise"]]
+            steps = rises_so_far + 1
+            base[item["exercise"]] = (first, steps)
+            assert load(item) <= load(first) * cap**steps + 1e-9
+            assert unit(item) <= unit(first) * cap**steps + 1e-9
+            rises += item["decision"] == "progress"
+    assert rises > 0
+
+
+def test_high_pain_holds_or_backs_off_and_never_advances():
+    weeks = simulate("--weeks", "8", "--pain", "6,7")
+    assert {week["phase"] for week in weeks} == {"reconnect"}
+    decisions = {item["decision"] for week in weeks[1:] for item in week["items"]}
+    assert decisions <= {"hold", "back_off", "step_back"}
+    assert "back_off" in decisions
+
+
+def test_amber_pain_holds():
+    weeks = simulate("--weeks", "4", "--pain", "4")
+    for week in weeks[1:]:
+        assert {item["decision"] for item in week["items"]} == {"hold"}
+
+
+def test_morning_pain_that_stays_up_stops_progress():
+    weeks = simulate("--weeks", "4", "--pain", "2", "--morning", "5")
+    assert all(item["decision"] != "progress" for week in weeks[1:] for item in week["items"])
+
+
+def test_track_and_equipment_options():
+    weeks = simulate(
+        "--weeks", "1", "--pain", "2", "--track", "sciatica", "--equipment", "none,wall"
+    )
+    slugs = {item["exercise"] for item in weeks[0]["items"]}
+    assert "piriformis-stretch" in slugs and "half-superman-hold" not in slugs
+    assert "sciatic-nerve-glide" not in slugs  # it needs a chair
+    with_chair = simulate(
+        "--weeks", "1", "--pain", "2", "--track", "sciatica", "--equipment", "chair"
+    )
+    assert "sciatic-nerve-glide" in {item["exercise"] for item in with_chair[0]["items"]}
+
+
+def test_uses_the_database_phase_configuration():
+    Phase.objects.filter(slug="reconnect").update(min_weeks=5)
+    weeks = simulate("--weeks", "5", "--pain", "1")
+    assert {week["phase"] for week in weeks} == {"reconnect"}
+
+
+def test_table_output_without_json():
+    out = StringIO()
+    call_command("simulate_progression", "--weeks", "2", "--pain", "2", stdout=out)
+    text = out.getvalue()
+    assert "Week  1  reconnect" in text and "start" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--pain", "2,x"], ["--pain", "11"], ["--weeks", "0"], ["--sessions-per-week", "9"]],
+)
+def test_bad_options_are_clear_errors(args):
+    with pytest.raises(CommandError):
+        call_command("simulate_progression", *args, stdout=StringIO())

@@ -1,0 +1,135 @@
+from datetime import date, timedelta
+
+import pytest
+
+from programs.models import Enrolment, MemberDose, PlannedSession, ProgressionDecision
+from programs.selectors import programme_build
+from programs.services import plan_day, progression_run_week
+from programs.tasks import weekly_progression
+from tests.factories import MemberFactory
+from tests.factories.programs import enrol
+
+pytestmark = pytest.mark.django_db
+WEEK = date(2026, 11, 16)  # a Monday
+NEXT_WEEK = WEEK + timedelta(days=7)
+
+
+def members_with_a_week(count: int, *, pain: int = 1, sharp: bool = False):
+    """Members enrolled on WEEK whose every planned session that week was done at `pain`."""
+    members = []
+    for _ in range(count):
+        member = MemberFactory()
+        enrol(member, today=WEEK)
+        for offset in range(7):
+            plan_day(member=member, day=WEEK + timedelta(days=offset))
+        members.append(member)
+    PlannedSession.objects.filter(member__in=members).update(
+        status="completed", pain_during=pain, sharp_pain=sharp, effort=4, morning_pain=pain
+    )
+    return members
+
+
+def run(time_machine):
+    time_machine.move_to(NEXT_WEEK + timedelta(hours=3))
+    return progression_run_week(week_start=WEEK)
+
+
+def test_green_week_progresses_within_the_cap(time_machine):
+    [member] = members_with_a_week(1)
+    before = {dose.exercise_id: dose for dose in MemberDose.objects.filter(member=member)}
+    result = run(time_machine)
+    assert result.members_reviewed == 1
+    cap = programme_build().programme.phases[0].cap_factor
+    rises = 0
+    for after in MemberDose.objects.filter(member=member):
+        old = before[after.exercise_id]
+        old_load = (old.hold_seconds or old.reps) * old.sets
+        new_load = (after.hold_seconds or after.reps) * after.sets
+        assert new_load <= old_load * cap + 1e-9
+        assert (after.hold_seconds or after.reps) <= (old.hold_seconds or old.reps) * cap + 1e-9
+        rises += after.kind == "progress"
+    assert rises >= 1
+    decisions = ProgressionDecision.objects.filter(member=member, week_start=NEXT_WEEK)
+    assert decisions.exists() and all(d.reason for d in decisions)
+    enrolment = Enrolment.objects.get(member=member)
+    assert enrolment.last_reviewed_week == WEEK and enrolment.weeks_in_phase == 1
+
+
+def test_red_week_backs_off_and_never_rises(time_machine):
+    [member] = members_with_a_week(1, pain=7)
+    before = {dose.exercise_id: dose for dose in MemberDose.objects.filter(member=member)}
+    run(time_machine)
+    for after in MemberDose.objects.filter(member=member):
+        old = before[after.exercise_id]
+        assert (after.hold_seconds or after.reps) * after.sets <= (
+            old.hold_seconds or old.reps
+        ) * old.sets
+        assert after.kind in {"back_off", "hold", "step_back"}
+    enrolment = Enrolment.objects.select_related("phase").get(member=member)
+    assert enrolment.phase.order == 1
+    assert enrolment.contact_coach_suggested_on is not None
+
+
+def test_running_twice_is_safe(time_machine):
+    members_with_a_week(3)
+    run(time_machine)
+    decisions = list(ProgressionDecision.objects.order_by("pk").values_list("pk", "kind", "reason"))
+    doses = list(
+        MemberDose.objects.order_by("pk").values_list(
+            "pk", "hold_seconds", "reps", "sets", "carried"
+        )
+    )
+    again = run(time_machine)
+    assert again.members_reviewed == 0 and again.already_reviewed == 3
+    assert (
+        list(ProgressionDecision.objects.order_by("pk").values_list("pk", "kind", "reason"))
+        == decisions
+    )
+    assert (
+        list(
+            MemberDose.objects.order_by("pk").values_list(
+                "pk", "hold_seconds", "reps", "sets", "carried"
+            )
+        )
+        == doses
+    )
+
+
+def test_blocked_members_are_not_progressed(time_machine):
+    from programs.services import intake_screen_submit
+
+    [member] = members_with_a_week(1)
+    intake_screen_submit(member=member, answers={"flag_saddle_numbness": True})
+    result = run(time_machine)
+    assert result.members_reviewed == 0
+    assert not ProgressionDecision.objects.filter(member=member, week_start=NEXT_WEEK).exists()
+
+
+QUERY_BUDGET = 22
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_weekly_run_has_no_per_member_queries(count, time_machine, django_assert_max_num_queries):
+    members_with_a_week(count)
+    time_machine.move_to(NEXT_WEEK + timedelta(hours=3))
+    # 20 members with one query each would blow this budget; the batch reads and writes in bulk.
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        result = progression_run_week(week_start=WEEK)
+    assert result.members_reviewed == count
+
+
+def test_weekly_task_reviews_last_week(time_machine):
+    members_with_a_week(2)
+    time_machine.move_to(NEXT_WEEK + timedelta(hours=3))
+    result = weekly_progression.delay().get()
+    assert result["members_reviewed"] == 2
+    assert weekly_progression.delay(WEEK.isoformat()).get()["already_reviewed"] == 2
+
+
+def test_beat_schedule_runs_weekly_progression(settings):
+    entry = next(
+        value
+        for value in settings.CELERY_BEAT_SCHEDULE.values()
+        if value["task"] == "programs.tasks.weekly_progression"
+    )
+    assert entry["schedule"].day_of_week == {1}

@@ -5,7 +5,7 @@ Included from programs/urls.py without a prefix, so the names live in the `progr
 
 from django.urls import path
 
-from programs.views import calendar, progress, reminders, sessions
+from programs.views import calendar, data, progress, reminders, sessions
 
 urlpatterns = [
     path("today/session/", sessions.session_player, name="session_player"),
@@ -18,6 +18,10 @@ urlpatterns = [
     path("today/morning/", sessions.morning_checkin, name="morning_checkin"),
     path("sessions/log-late/", sessions.log_late, name="log_late"),
     path("progress/", progress.progress, name="progress"),
+    path("account/data/", data.data, name="data"),
+    path("account/data/log.csv", data.data_csv, name="data_csv"),
+    path("account/data/data.json", data.data_json, name="data_json"),
+    path("account/delete/", data.account_delete, name="account_delete"),
     path("account/reminders/", reminders.reminders, name="reminders"),
     path(
         "reminders/unsubscribe/<str:token>/",

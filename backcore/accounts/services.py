@@ -79,3 +79,30 @@ def coach_add(*, user: User) -> None:
     if not user.is_staff:
         user.is_staff = True  # coaches work in Django admin
         user.save(update_fields=["is_staff"])
+
+
+# Apps that keep shared content after an account goes (forum posts) offer a hook that anonymises
+# it. Accounts calls them by name so it never imports those apps; a missing app is skipped.
+FORGET_HOOKS = ("community.services.member_forget",)
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account and the personal data hanging off it (cascades), after each app's
+    forget hook has anonymised what must stay (posts show as "former member")."""
+    import importlib
+
+    from django.apps import apps
+
+    for dotted in FORGET_HOOKS:
+        module_name, func_name = dotted.rsplit(".", 1)
+        if not apps.is_installed(module_name.split(".")[0]):
+            continue
+        hook = getattr(importlib.import_module(module_name), func_name, None)
+        if hook is not None:
+            hook(user_id=user.pk)
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None and profile.avatar:
+        avatar = profile.avatar
+        transaction.on_commit(lambda: avatar.storage.delete(avatar.name))
+    user.delete()

@@ -237,7 +237,9 @@ def thread_create(
 
 @transaction.atomic
 def post_create(*, author: User, thread: Thread, body: str, attach_badge: bool = False) -> Post:
-    thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
+    )
     moderator = is_moderator(author)
     if thread.is_hidden and not moderator:
         raise PermissionDenied("This thread is hidden.")
@@ -261,7 +263,7 @@ def post_create(*, author: User, thread: Thread, body: str, attach_badge: bool =
 @transaction.atomic
 def post_approve(*, coach: User, post: Post) -> Post:
     _require_moderator(coach)
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
     if post.is_approved:
         return post
     post.is_approved = True
@@ -281,7 +283,7 @@ def post_reject(*, coach: User, post: Post, reason: str) -> Post:
 
 @transaction.atomic
 def post_edit(*, editor: User, post: Post, body: str) -> Post:
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
     moderator = is_moderator(editor)
     if post.author_id != editor.pk and not moderator:
         raise PermissionDenied("You can only edit your own posts.")
@@ -306,7 +308,7 @@ def post_edit(*, editor: User, post: Post, body: str) -> Post:
 @transaction.atomic
 def post_delete(*, member: User, post: Post) -> Post:
     """Soft delete: the row stays (replies keep their place) but the text is no longer shown."""
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
     if post.author_id != member.pk and not is_moderator(member):
         raise PermissionDenied("You can only delete your own posts.")
     if post.is_deleted:
@@ -327,7 +329,7 @@ def post_hide(*, coach: User, post: Post, reason: str) -> Post:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say briefly why the post is hidden."})
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
     if not post.is_hidden and not post.is_deleted:
         _count_change(post, -1)
     post.is_hidden = True
@@ -340,7 +342,7 @@ def post_hide(*, coach: User, post: Post, reason: str) -> Post:
 @transaction.atomic
 def post_unhide(*, coach: User, post: Post) -> Post:
     _require_moderator(coach)
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
     if not post.is_hidden:
         return post
     post.is_hidden = False

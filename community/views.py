@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backcore.accounts.decorators import member_required
@@ -530,6 +531,7 @@ def notification_settings(request):
     return render(request, "community/notification_settings.html", {"form": form})
 
 
+@csrf_exempt  # RFC 8058 one-click POSTs come from mail providers; the signed token is the proof
 @require_http_methods(["GET", "POST"])
 @noindex
 def unsubscribe(request, token):

@@ -177,3 +177,13 @@ def test_beat_schedules_the_daily_digest(settings):
         if e["task"] == "community.tasks.send_daily_digests"
     ]
     assert len(entries) == 1
+
+
+def test_rfc8058_one_click_post_works_without_csrf_token(member):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("community:unsubscribe", args=[services.unsubscribe_token(user_id=member.pk)])
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert services.email_mode(member=member) == "off"

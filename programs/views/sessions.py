@@ -222,12 +222,11 @@ def morning_checkin(request):
         today = member_today(request.user)
         return render(
             request,
-            "programs/_morning_checkin.html",
+            "programs/_morning_checkin.html" if request.htmx else "programs/session_morning.html",
             {
                 "checkin": morning_checkin_due(member=request.user, today=today) or session,
                 "errors": _error_dict(exc),
                 "scale": SCALE,
-                "standalone": True,
             },
             status=422,
         )

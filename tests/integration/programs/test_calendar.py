@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from programs.models import CalendarFeed
+from programs.models import CalendarFeed, PlannedSession
 from programs.services.calendar import calendar_feed_create
 from tests.factories import MemberFactory
 from tests.factories.sessions import session_with_items
@@ -18,7 +18,7 @@ def feed_url(feed):
 
 def events(response):
     cal = Calendar.from_ical(response.content)
-    return [c for c in cal.walk("VEVENT")]
+    return list(cal.walk("VEVENT"))
 
 
 def test_feed_lists_planned_sessions_for_the_next_14_days(client, member):
@@ -39,7 +39,10 @@ def test_feed_lists_planned_sessions_for_the_next_14_days(client, member):
     event = found[0]
     assert str(event.get("summary")).startswith("BackCore: 2 exercises")
     assert "20 s hold" in str(event.get("description"))
-    assert str(event.get("uid")) == f"session-{member.pk}-{(today + timedelta(days=1)).isoformat()}@backcore"
+    assert (
+        str(event.get("uid"))
+        == f"session-{member.pk}-{(today + timedelta(days=1)).isoformat()}@backcore"
+    )
 
 
 def test_token_can_be_revoked_and_regenerated(client, member):
@@ -71,3 +74,18 @@ def test_managing_the_feed_needs_membership(client, user):
     response = client.post("/account/calendar/", {"action": "create"})
     assert response.status_code == 302 and response["Location"].startswith("/join/")
     assert not CalendarFeed.objects.exists()
+
+
+def test_enrolled_member_feed_projects_training_days(client, member):
+    from tests.factories.programs import enrol
+
+    today = timezone.localdate()
+    enrol(member, today=today, training_days="1010100")
+    feed = calendar_feed_create(member=member)
+    found = events(client.get(feed_url(feed)))
+    days = [e.decoded("dtstart") for e in found]
+    assert days, "training days in the next two weeks are listed"
+    assert all(d.weekday() in (0, 2, 4) for d in days)
+    assert all(today <= d < today + timedelta(days=14) for d in days)
+    assert len(days) == sum((today + timedelta(days=n)).weekday() in (0, 2, 4) for n in range(14))
+    assert not PlannedSession.objects.filter(member=member, date__gt=today).exists()  # not stored

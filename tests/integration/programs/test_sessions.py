@@ -252,3 +252,75 @@ def test_player_query_count_is_constant(client, member, django_assert_num_querie
             assert client.get(PLAYER).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_today_page_asks_the_morning_question(client, member):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    yesterday = today() - timedelta(days=1)
+    session = session_with_items(
+        member=member, day=yesterday, holds=(20,), reps=(), status="completed", pain_during=3
+    )
+    request = RequestFactory().get("/today/")
+    request.user = member
+    html = Template("{% load programs_checkin %}{% morning_checkin %}").render(
+        Context({"request": request})
+    )
+    assert "Did " in html and f'value="{session.pk}"' in html
+    assert 'name="morning_pain"' in html
+    session_answer_morning(member=member, session=session, morning_pain=1)
+    html = Template("{% load programs_checkin %}{% morning_checkin %}").render(
+        Context({"request": request})
+    )
+    assert "morning_pain" not in html
+
+
+def test_enrolled_member_today_player_finish_and_morning(client, member):
+    """The whole loop on a real plan: /today/ → player → each exercise → finish → next morning."""
+    from tests.factories.programs import enrol
+
+    enrol(member, today=today() - timedelta(days=1))
+    client.force_login(member)
+    assert client.get("/today/").status_code == 200
+    session = PlannedSession.objects.get(member=member, date=today())
+    assert not session.is_rest_day
+    items = list(session.items.order_by("order"))
+    assert items
+    for position, item in enumerate(items, start=1):
+        page = client.get(PLAYER).content.decode()
+        assert f"Exercise {position} of {len(items)}" in page
+        data = {"actual_sets": str(item.sets), "sides_done": "2"}
+        if item.hold_seconds:
+            data["actual_seconds"] = str(item.hold_seconds)
+        else:
+            data["actual_reps"] = str(item.reps)
+        assert client.post(done_url(item), data).status_code == 302
+    assert "All exercises saved" in client.get(PLAYER).content.decode()
+    finish = client.post(
+        "/today/session/finish/", {"pain_during": "2", "effort": "5", "sharp_pain": "no"}
+    )
+    assert finish.status_code == 302
+    session.refresh_from_db()
+    assert session.status == "completed"
+    assert all(i.target_met for i in session.items.all())
+    # Next morning, /today/ asks whether it settled.
+    PlannedSession.objects.filter(pk=session.pk).update(date=today() - timedelta(days=1))
+    html = client.get("/today/").content.decode()
+    assert 'name="morning_pain"' in html and f'value="{session.pk}"' in html
+
+
+def test_morning_checkin_bad_answer_without_js_gets_a_page(client, member):
+    session = session_with_items(
+        member=member,
+        day=today() - timedelta(days=1),
+        holds=(20,),
+        reps=(),
+        status="completed",
+        pain_during=3,
+    )
+    client.force_login(member)
+    response = client.post("/today/morning/", {"session": session.pk, "morning_pain": "12"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<h1>Morning check-in</h1>" in html and "Morning pain can be at most 10." in html

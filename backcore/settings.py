@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE["programs-weekly-progression"] = {
     "task": "programs.tasks.weekly_progression",
     "schedule": crontab(minute=0, hour=3, day_of_week=1),
 }
+# programs: reminder emails, checked every 5 minutes; each member gets at most one per local day.
+CELERY_BEAT_SCHEDULE["programs-send-due-reminders"] = {
+    "task": "programs.tasks.send_due_reminders",
+    "schedule": 5 * 60,
+}
 
 # Payments (see payments/): without STRIPE_SECRET_KEY only the free option is offered.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

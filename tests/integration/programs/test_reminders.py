@@ -251,3 +251,12 @@ def test_unsubscribe_get_confirms_post_unsubscribes(client, member):
         client.get(reverse("programs:reminder_unsubscribe", args=["forged:token"])).status_code
         == 404
     )
+
+
+def test_beat_runs_the_reminder_task_every_five_minutes(settings):
+    from backcore.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["programs-send-due-reminders"]
+    assert entry["task"] == "programs.tasks.send_due_reminders"
+    assert entry["schedule"] == 300
+    assert entry["task"] in app.tasks

@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE["programs-send-due-reminders"] = {
     "task": "programs.tasks.send_due_reminders",
     "schedule": 5 * 60,
 }
+# payments: Stripe events whose processing failed are retried every 15 minutes (bounded).
+CELERY_BEAT_SCHEDULE["payments-retry-failed-webhook-events"] = {
+    "task": "payments.tasks.retry_failed_webhook_events",
+    "schedule": 15 * 60,
+}
 
 # Payments (see payments/): without STRIPE_SECRET_KEY only the free option is offered.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

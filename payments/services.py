@@ -8,7 +8,7 @@ Session and each invoice is recorded exactly once.
 import logging
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -614,3 +614,21 @@ def webhook_event_reprocess(*, event_id: int) -> None:
     event.status = WebhookEvent.Status.PENDING
     event.save(update_fields=["status"])
     _queue(event.pk)
+
+
+RETRY_MAX_ATTEMPTS = 8
+RETRY_WINDOW = timedelta(days=3)
+
+
+def webhook_events_retry_failed() -> int:
+    """Queue failed events again (e.g. after a Stripe or database outage). Returns how many."""
+    ids = list(
+        WebhookEvent.objects.filter(
+            status=WebhookEvent.Status.FAILED,
+            attempts__lt=RETRY_MAX_ATTEMPTS,
+            received_at__gte=timezone.now() - RETRY_WINDOW,
+        ).values_list("pk", flat=True)[:200]
+    )
+    for pk in ids:
+        webhook_event_reprocess(event_id=pk)
+    return len(ids)

@@ -289,3 +289,31 @@ def test_processing_a_processed_event_again_changes_nothing(user, fake_stripe, s
     services.webhook_event_process(event_id=event.pk)
     event.refresh_from_db()
     assert event.attempts == 1
+
+
+@pytest.mark.django_db
+def test_beat_retries_failed_events_within_bounds(django_capture_on_commit_callbacks, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.tasks import retry_failed_webhook_events
+    from tests.factories.payments import WebhookEventFactory
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["payments-retry-failed-webhook-events"]["task"]
+        == "payments.tasks.retry_failed_webhook_events"
+    )
+    recent = WebhookEventFactory(type="customer.created", status="failed", attempts=1)
+    exhausted = WebhookEventFactory(type="customer.created", status="failed", attempts=8)
+    old = WebhookEventFactory(
+        type="customer.created",
+        status="failed",
+        attempts=1,
+        received_at=timezone.now() - timedelta(days=4),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retry_failed_webhook_events() == 1
+    for event in (recent, exhausted, old):
+        event.refresh_from_db()
+    assert (recent.status, exhausted.status, old.status) == ("ignored", "failed", "failed")

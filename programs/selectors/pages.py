@@ -7,7 +7,15 @@ from django.db.models import Prefetch
 
 from programs import engine
 from programs.choices import WEEKDAY_NAMES
-from programs.models import Enrolment, Intake, MemberDose, Phase, PlannedItem, PlannedSession
+from programs.models import (
+    Enrolment,
+    Intake,
+    MemberDose,
+    Phase,
+    PlannedItem,
+    PlannedSession,
+    SafetyScreen,
+)
 from programs.selectors.member import (
     HISTORY_DAYS,
     history_records,
@@ -15,6 +23,19 @@ from programs.selectors.member import (
     week_start_of,
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
+
+RESCREEN_AFTER_DAYS = 28  # red flags are weak alone: ask again every few weeks
+
+
+def safety_rescreen_due(*, member, today: date) -> bool:
+    """True when the member's last red-flag screen is older than RESCREEN_AFTER_DAYS."""
+    last = (
+        SafetyScreen.objects.filter(member=member)
+        .order_by("-screened_at")
+        .values_list("screened_at", flat=True)
+        .first()
+    )
+    return last is None or last.date() <= today - timedelta(days=RESCREEN_AFTER_DAYS)
 
 
 @dataclass(frozen=True)
@@ -100,6 +121,7 @@ def today_page(*, member, today: date, session: PlannedSession | None) -> dict:
         "session": todays,
         "items": list(todays.items.all()) if todays is not None else [],
         "phase_status": status,
+        "rescreen_due": safety_rescreen_due(member=member, today=today),
     }
 
 

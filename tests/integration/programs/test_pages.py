@@ -30,7 +30,7 @@ def member_with_history(days: int):
 def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     member = member_with_history(days)
     client.force_login(member)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = client.get("/today/")
     assert response.status_code == 200
     session = PlannedSession.objects.get(member=member, date=timezone.localdate())
@@ -137,3 +137,15 @@ def test_admin_intake_list_filters_red_flags(admin_client):
 def test_coaches_can_edit_phases_and_pools(coach):
     assert coach.has_perm("programs.change_phase")
     assert coach.has_perm("programs.change_poolentry")
+
+
+def test_today_asks_the_safety_questions_again_after_four_weeks(client, time_machine):
+    member = MemberFactory()
+    start = timezone.localdate()
+    enrol(member, today=start)
+    client.force_login(member)
+    assert b"safety check" not in client.get("/today/").content
+    time_machine.move_to(timezone.now() + timedelta(days=29))
+    client.force_login(member)  # the old session cookie has expired by now
+    response = client.get("/today/")
+    assert b"?step=screen" in response.content and b"safety check" in response.content

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from backcore.accounts.selectors import user_is_member
-from programs import selectors, services
+from programs import engine, selectors, services
 from programs.selectors.pages import programme_page, today_page
 from programs.views.intake import urgent_care_response
 
@@ -20,8 +20,19 @@ def _gate(request):
     return None
 
 
+def _unavailable(request):
+    return render(request, "programs/unavailable.html", status=503)
+
+
 @login_required
 def today(request):
+    try:
+        return _today(request)
+    except engine.ConfigurationError:
+        return _unavailable(request)
+
+
+def _today(request):
     if not user_is_member(user=request.user):
         preview = services.plan_preview()
         return render(request, "programs/today_preview.html", {"plan": preview})
@@ -38,6 +49,13 @@ def today(request):
 
 @login_required
 def programme(request):
+    try:
+        return _programme(request)
+    except engine.ConfigurationError:
+        return _unavailable(request)
+
+
+def _programme(request):
     gate = _gate(request)
     if gate is not None:
         return gate

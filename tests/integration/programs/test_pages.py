@@ -149,3 +149,20 @@ def test_today_asks_the_safety_questions_again_after_four_weeks(client, time_mac
     client.force_login(member)  # the old session cookie has expired by now
     response = client.get("/today/")
     assert b"?step=screen" in response.content and b"safety check" in response.content
+
+
+def test_a_broken_programme_setup_is_a_503_not_a_500(client, monkeypatch):
+    from programs import engine
+    from programs.selectors import pages
+
+    member = MemberFactory()
+    enrol(member)
+    client.force_login(member)
+
+    def broken():
+        raise engine.ConfigurationError("two phases share an order")
+
+    monkeypatch.setattr(pages, "programme_build", broken)
+    response = client.get("/programme/")
+    assert response.status_code == 503
+    assert b"being updated" in response.content

@@ -1,0 +1,55 @@
+"""Journey 2: a member who reports an emergency sign is stopped and never sees a plan."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from programs.models import PlannedSession
+from tests.browser.flows import answer_safety_screen
+from tests.factories import MemberFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SADDLE = "New numbness in your groin, between your legs or around your bottom"
+URGENT = "Please seek urgent medical care today"
+PLAN_PAGES = ("/today/", "/today/session/", "/programme/", "/programme/intake/", "/progress/")
+
+
+def _expect_urgent_care(page):
+    expect(page.get_by_role("heading", level=1)).to_have_text(URGENT)
+    expect(page.get_by_role("heading", name="Your session")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Today's session")).to_have_count(0)
+    expect(
+        page.get_by_role("link", name=re.compile("Start session|Continue session"))
+    ).to_have_count(0)
+
+
+def test_emergency_sign_at_first_screen_blocks_every_plan_page(
+    page, login_as, axe_check, screenshot
+):
+    member = MemberFactory()
+    login_as(page, member)
+    page.goto("/today/")
+    # No intake yet: today's page sends the member to the safety questions first.
+    expect(page).to_have_url(re.compile(r"/programme/intake/"))
+    answer_safety_screen(page, tick=(SADDLE,))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(URGENT)
+    expect(page.get_by_text("emergency department")).to_be_visible()
+    # No way round it: no form, no "continue anyway".
+    expect(page.get_by_role("main").get_by_role("button")).to_have_count(0)
+    axe_check(page)
+    screenshot(page, "urgent-care")
+
+    for path in (*PLAN_PAGES, "/programme/intake/?step=details", "/programme/intake/?step=screen"):
+        page.goto(path)
+        if "/progress/" in path:
+            # Progress may show the (empty) record, but never a plan or a way to start one.
+            expect(page.get_by_role("link", name=re.compile("Start session"))).to_have_count(0)
+            continue
+        _expect_urgent_care(page)
+    assert not PlannedSession.objects.filter(member=member).exists()

@@ -34,7 +34,13 @@ class JoinForm(forms.Form):
         if 0 not in amounts:
             amounts = [0, *amounts]
         self.fields["amount"].choices = [
-            (str(a), "Nothing for now" if a == 0 else format_minor(a, currency)) for a in amounts
+            (
+                str(a),
+                f"{format_minor(0, currency)} — nothing for now"
+                if a == 0
+                else format_minor(a, currency),
+            )
+            for a in amounts
         ] + [(CUSTOM, "Another amount")]
         self.fields["amount"].initial = (
             "0" if not paid_enabled else str(amounts[min(2, len(amounts) - 1)])

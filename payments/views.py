@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from backcore.accounts.selectors import user_is_member
 from payments import selectors, services
 from payments.forms import JoinForm, MonthlyAmountForm
 from payments.models import Contribution
@@ -51,6 +52,7 @@ def _render_join(request, form: JoinForm, *, status: int = 200):
             "paid_enabled": form.paid_enabled,
             "currency": currency.upper(),
             "cancelled": request.GET.get("cancelled") == "1",
+            "is_member": user_is_member(user=request.user),
         },
         status=status,
     )

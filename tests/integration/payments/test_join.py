@@ -35,7 +35,7 @@ def test_join_page_lists_suggested_amounts(client, user, fake_stripe):
     response = client.get(JOIN)
     assert response.status_code == 200
     body = response.content.decode()
-    for label in ("Nothing for now", "$5", "$15", "$30", "Another amount", "Every month"):
+    for label in ("$0 — nothing for now", "$5", "$15", "$30", "Another amount", "Every month"):
         assert label in body
     assert "Card payments are not switched on" not in body
     assert "disabled" not in body.split("<form", 1)[1].split("</form>")[0]
@@ -142,9 +142,16 @@ def test_unknown_choice_is_a_form_error(client, user, fake_stripe):
 
 
 @pytest.mark.django_db
-def test_join_page_query_count_is_constant(client, django_assert_num_queries, fake_stripe):
+@pytest.mark.parametrize("extra_amounts", [0, 30])
+def test_join_page_query_count_is_constant(
+    client, django_assert_num_queries, fake_stripe, extra_amounts
+):
+    from payments.models import SuggestedAmount
+
+    for i in range(extra_amounts):
+        SuggestedAmount.objects.create(amount_minor=10_000 + i, position=10 + i)
     user = UserFactory()
     client.force_login(user)
-    # session, user, suggested amounts, + base.html's notification count and profile
-    with django_assert_num_queries(5):
+    # session, user, suggested amounts, membership, + base.html's notification count and profile
+    with django_assert_num_queries(6):
         assert client.get(JOIN).status_code == 200

@@ -632,3 +632,16 @@ def webhook_events_retry_failed() -> int:
     for pk in ids:
         webhook_event_reprocess(event_id=pk)
     return len(ids)
+
+
+def member_subscriptions_cancel_all(*, member: User) -> int:
+    """For account deletion: stop every live monthly contribution at Stripe. Returns how many.
+
+    Contribution rows stay (bookkeeping) and lose their member through SET_NULL when the user goes.
+    """
+    live = [s for s in Subscription.objects.filter(member=member) if s.is_live]
+    if live and not stripe_enabled():
+        raise PaymentsUnavailable("Monthly contributions exist but Stripe is not configured")
+    for local in live:
+        subscription_cancel(member=member, subscription_pk=local.pk)
+    return len(live)

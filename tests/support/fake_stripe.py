@@ -16,6 +16,10 @@ Browser journey ("choose 15 a month → fake Checkout → success page"): submit
 redirects to `http://127.0.0.1:PORT/pay/cs_test_…`; that page has a "Pay" button which marks the
 session paid (and creates the subscription and first invoice in subscription mode) and redirects to
 the success_url with {CHECKOUT_SESSION_ID} substituted. A "Cancel" link goes to cancel_url.
+Our success_url is built from settings.SITE_URL, so with pytest-django's live_server set
+`settings.SITE_URL = live_server.url` as well (the fixture leaves SITE_URL alone).
+Webhooks are not sent by the fake: the success page fulfils the payment on its own. To exercise
+webhooks, post `fake.event(...)` yourself (see tests/integration/payments/test_webhooks.py).
 
 Recorded requests: `fake.requests` (FakeRequest: method, path, params (nested, values as strings
 exactly as Stripe receives them), headers) and `fake.requests_to("POST", "/v1/checkout/sessions")`.

@@ -153,3 +153,16 @@ def test_page_query_count_is_constant(client, django_assert_num_queries, rows):
 def test_login_required(client):
     response = client.get(PAGE)
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+@pytest.mark.django_db
+def test_account_deletion_helper_cancels_and_keeps_bookkeeping(user, monthly, fake_stripe):
+    from payments import services
+
+    assert services.member_subscriptions_cancel_all(member=user) == 1
+    assert fake_stripe.requests_to("DELETE", f"/v1/subscriptions/{monthly.stripe_subscription_id}")
+    assert services.member_subscriptions_cancel_all(member=user) == 0
+    contribution_pk = Contribution.objects.get(member=user).pk
+    user.delete()
+    contribution = Contribution.objects.get(pk=contribution_pk)
+    assert contribution.member is None and contribution.status == "paid"

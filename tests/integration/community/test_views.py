@@ -222,3 +222,64 @@ def test_anonymous_pages_do_not_query_for_the_bell(client, django_assert_num_que
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
         assert notifications(request) == {"community_unread": 0}
+
+
+def test_approval_queue_view(client, approval_category, coach, later):
+    from tests.factories import MemberFactory
+
+    newbie = MemberFactory()
+    thread = services.thread_create(
+        author=coach, category=approval_category, title="Hello", body="x"
+    )
+    later()
+    post = services.post_create(author=newbie, thread=thread, body="my very first words")
+    other = MemberFactory()
+    client.force_login(other)
+    assert b"my very first words" not in client.get(thread.get_absolute_url()).content
+    client.force_login(newbie)
+    own = client.get(thread.get_absolute_url())
+    assert b"my very first words" in own.content and b"Awaiting approval" in own.content
+    client.force_login(coach)
+    queue = client.get("/community/moderation/")
+    assert b"my very first words" in queue.content
+    assert client.post(reverse("community:post_approve", args=[post.pk])).status_code == 302
+    client.force_login(other)
+    assert b"my very first words" in client.get(thread.get_absolute_url()).content
+
+
+def test_mark_all_read_clears_the_bell(client, member, thread_with):
+    from community.models import Notification
+
+    thread = thread_with(1)
+    for key in ("a", "b"):
+        Notification.objects.create(
+            recipient=member,
+            kind="reply",
+            event_key=key,
+            post=thread.posts.get(),
+            actor_name="A",
+            thread_title="T",
+        )
+    client.force_login(member)
+    assert client.post(reverse("community:notifications_read")).status_code == 302
+    assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
+    assert b"unread</span>" not in client.get("/community/").content
+
+
+def test_one_notification_per_event_is_a_database_rule(member, thread_with):
+    from django.db import IntegrityError, transaction
+
+    from community.models import Notification
+
+    post = thread_with(1).posts.get()
+    fields = {
+        "recipient": member,
+        "kind": "reply",
+        "event_key": f"post:{post.pk}",
+        "post": post,
+        "actor_name": "A",
+        "thread_title": "T",
+    }
+    Notification.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(**fields)

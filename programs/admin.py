@@ -20,7 +20,7 @@ from programs.services.simulation import simulation_run
 PREVIEW_WEEKS = 8
 
 
-class PoolEntryInline(admin.TabularInline):
+class PoolEntryInline(admin.StackedInline):
     model = PoolEntry
     extra = 0
     raw_id_fields = ["exercise"]

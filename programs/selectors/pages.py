@@ -158,3 +158,30 @@ def programme_page(*, member, today: date) -> dict:
         "phase_status": status,
         "phases": list(bundle.phases_by_slug.values()),
     }
+
+
+def today_preview(*, day: date, track: str = "general") -> list[dict]:
+    """A first session as a new member would get it, for visitors who have not joined yet.
+    Nothing is stored."""
+    from programs.engine.wording import describe_dose
+
+    bundle = programme_build()
+    started = engine.start_member(
+        bundle.programme,
+        track=track,
+        equipment={engine.NO_EQUIPMENT},
+        minutes_per_day=10,
+        training_weekdays=range(7),
+    )
+    plan = engine.plan_session(started.state, bundle.programme, (), day)
+    if not isinstance(plan, engine.SessionPlan):
+        return []
+    return [
+        {
+            "name": bundle.exercise_names.get(item.exercise, item.exercise),
+            "dose": describe_dose(item.dose, per_side=item.per_side),
+            "role": item.role.value,
+            "reason": item.reason,
+        }
+        for item in plan.items
+    ]

@@ -7,7 +7,7 @@ from programs.services.intake import (
     intake_screen_submit,
     track_for,
 )
-from programs.services.planning import enrolment_start_or_update, plan_day, plan_preview
+from programs.services.planning import enrolment_start_or_update, plan_day
 from programs.services.progression import WeeklyRunResult, progression_run_week
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "intake_emergency_lift",
     "intake_screen_submit",
     "plan_day",
-    "plan_preview",
     "progression_run_week",
     "track_for",
 ]

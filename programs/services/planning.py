@@ -239,18 +239,3 @@ def _store_plan(*, member, day, plan, phase, bundle, doses) -> PlannedSession:
         # Another request planned the same day first: use theirs.
         return PlannedSession.objects.select_related("phase").get(member=member, date=day)
     return session
-
-
-def plan_preview(*, day: date | None = None, track: str = "general") -> engine.SessionPlan | None:
-    """What a first session looks like, for visitors who have not joined yet (nothing stored)."""
-    day = day or timezone.localdate()
-    bundle = programme_build()
-    started = engine.start_member(
-        bundle.programme,
-        track=track,
-        equipment={engine.NO_EQUIPMENT},
-        minutes_per_day=10,
-        training_weekdays=range(7),
-    )
-    plan = engine.plan_session(started.state, bundle.programme, (), day)
-    return plan if isinstance(plan, engine.SessionPlan) else None

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from backcore.accounts.selectors import user_is_member
 from programs import engine, selectors, services
-from programs.selectors.pages import programme_page, today_page
+from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.views.intake import urgent_care_response
 
 
@@ -34,8 +34,8 @@ def today(request):
 
 def _today(request):
     if not user_is_member(user=request.user):
-        preview = services.plan_preview()
-        return render(request, "programs/today_preview.html", {"plan": preview})
+        items = today_preview(day=timezone.localdate())
+        return render(request, "programs/today_preview.html", {"items": items})
     gate = _gate(request)
     if gate is not None:
         return gate

@@ -166,3 +166,33 @@ def test_a_broken_programme_setup_is_a_503_not_a_500(client, monkeypatch):
     response = client.get("/programme/")
     assert response.status_code == 503
     assert b"being updated" in response.content
+
+
+def test_preview_shows_exercise_names_with_a_constant_query_count(
+    client, django_assert_num_queries
+):
+    from exercises.models import Exercise
+
+    client.force_login(UserFactory())
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        response = client.get("/today/")
+    names = Exercise.objects.filter(slug__in=["cat-cow", "breathing-360"]).values_list(
+        "name", flat=True
+    )
+    assert any(name.encode() in response.content for name in names)
+
+
+PREVIEW_QUERIES = 10
+
+
+def test_intake_and_learn_query_counts(client, member, django_assert_num_queries):
+    client.force_login(member)
+    enrol(member)
+    with django_assert_num_queries(INTAKE_QUERIES):
+        assert client.get("/programme/intake/").status_code == 200
+    client.logout()
+    with django_assert_num_queries(0):
+        assert client.get("/learn/").status_code == 200
+
+
+INTAKE_QUERIES = 5

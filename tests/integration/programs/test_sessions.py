@@ -320,3 +320,18 @@ def test_morning_checkin_bad_answer_without_js_gets_a_page(client, member):
     assert response.status_code == 422
     html = response.content.decode()
     assert "<h1>Morning check-in</h1>" in html and "Morning pain can be at most 10." in html
+
+
+@pytest.mark.parametrize(("morning", "light"), [(1, "green"), (7, "red")])
+def test_morning_answer_feeds_the_engine_pain_rule(member, morning, light):
+    from programs.engine.pain import classify_session
+    from programs.selectors.member import session_record
+
+    session = session_with_items(member=member, day=today(), holds=(20,), reps=())
+    item = session.items.get()
+    session_log_item(member=member, item=item, actual_seconds=20, actual_sets=2)
+    session_finish(member=member, session=session, pain_during=2, sharp_pain=False, effort=5)
+    session_answer_morning(member=member, session=session, morning_pain=morning)
+    stored = PlannedSession.objects.prefetch_related("items").get(pk=session.pk)
+    verdict = classify_session(session_record(stored, {item.exercise_id: item.exercise.slug}))
+    assert verdict.light == light

@@ -393,9 +393,9 @@ def minutes_chart(*, weeks: Sequence[str], values: Sequence[float | None]) -> Ch
     total = sum(known)
     return bar_chart(
         chart_id="chart-minutes",
-        title="Minutes of exercise per week",
+        title="Minutes under tension per week",
         description=(
-            f"Minutes spent exercising each week over {len(weeks)} weeks, "
+            f"Minutes spent holding or moving under load each week over {len(weeks)} weeks, "
             f"{_number(total, ' minutes')} in all."
         ),
         x_labels=weeks,

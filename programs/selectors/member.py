@@ -120,7 +120,8 @@ def history_records(
     end: date,
     enrolled_on: date,
 ) -> list[engine.SessionRecord]:
-    """Session records from `start` to `end` (exclusive), counting unplanned training days as missed.
+    """Session records from `start` to `end` (exclusive), counting unplanned training days from
+    `enrolled_on` on as missed.
 
     Plans are made when a member opens Today; a training day they never opened still counts
     as a planned session that was not done.
@@ -128,11 +129,11 @@ def history_records(
     records = []
     by_day = {session.date: session for session in sessions if not session.is_rest_day}
     rest_days = {session.date for session in sessions if session.is_rest_day}
-    day = max(start, enrolled_on)
+    day = start
     while day < end:
         if day in by_day:
             records.append(session_record(by_day[day], slugs_by_id))
-        elif day.weekday() in training_weekdays and day not in rest_days:
+        elif day >= enrolled_on and day.weekday() in training_weekdays and day not in rest_days:
             records.append(
                 engine.SessionRecord(
                     day=day, planned=True, completed=False, pain_during=0, effort=0

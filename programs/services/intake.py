@@ -120,7 +120,10 @@ def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
     intake.completed_at = intake.completed_at or timezone.now()
     intake.full_clean(exclude=["member"])
     intake.save(update_fields=[*DETAIL_FIELDS, "track", "completed_at", "updated_at"])
-    today = today or timezone.localdate()
+    if today is None:
+        from programs.selectors.sessions import member_today
+
+        today = member_today(member)
     # Settings changed: an untouched plan for today is made again with them.
     PlannedSession.objects.filter(
         member=member, date=today, status="planned", started_at__isnull=True

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from programs import engine
 from programs.choices import DecisionKind, EnrolmentStatus, SessionStatus
@@ -195,7 +194,10 @@ def _items_for(
 def plan_day(*, member, day: date | None = None) -> PlannedSession | None:
     """Today's (or `day`'s) stored plan, making it once. Planning the same day twice creates
     nothing new. None when the member has no active enrolment."""
-    day = day or timezone.localdate()
+    if day is None:
+        from programs.selectors.sessions import member_today
+
+        day = member_today(member)
     existing = (
         PlannedSession.objects.select_related("phase").filter(member=member, date=day).first()
     )

@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from backcore.accounts.selectors import user_is_member
 from programs import engine, selectors, services
 from programs.selectors.pages import programme_page, today_page, today_preview
+from programs.selectors.sessions import member_today
 from programs.views.intake import urgent_care_response
 
 
@@ -34,12 +34,12 @@ def today(request):
 
 def _today(request):
     if not user_is_member(user=request.user):
-        items = today_preview(day=timezone.localdate())
+        items = today_preview(day=member_today(request.user))
         return render(request, "programs/today_preview.html", {"items": items})
     gate = _gate(request)
     if gate is not None:
         return gate
-    day = timezone.localdate()
+    day = member_today(request.user)
     session = services.plan_day(member=request.user, day=day)
     if session is None:
         return redirect("programs:intake")
@@ -61,5 +61,5 @@ def _programme(request):
         return gate
     if not selectors.enrolment_for(member=request.user):
         return redirect("programs:intake")
-    context = programme_page(member=request.user, today=timezone.localdate())
+    context = programme_page(member=request.user, today=member_today(request.user))
     return render(request, "programs/programme.html", context)

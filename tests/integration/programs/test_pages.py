@@ -196,3 +196,18 @@ def test_intake_and_learn_query_counts(client, member, django_assert_num_queries
 
 
 INTAKE_QUERIES = 5
+
+
+def test_today_plans_the_members_own_calendar_date(client, time_machine):
+    from datetime import UTC, date, datetime
+
+    time_machine.move_to(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    member = MemberFactory()
+    member.profile.timezone = "Pacific/Kiritimati"  # UTC+14: already the 25th there
+    member.profile.save(update_fields=["timezone"])
+    enrol(member)
+    client.force_login(member)
+    assert client.get("/today/").status_code == 200
+    assert list(PlannedSession.objects.filter(member=member).values_list("date", flat=True)) == [
+        date(2026, 11, 25)
+    ]

@@ -1,7 +1,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from programs.charts import (
@@ -131,6 +131,7 @@ def test_nice_max(value, expected):
     assert nice_max(value) == expected
 
 
+@settings(deadline=None)
 @given(
     values=st.lists(
         st.one_of(st.none(), st.floats(min_value=0, max_value=600, allow_nan=False)),

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from programs.reminder_times import describe_weekdays, due_local_date, local_instant, next_due
@@ -166,6 +166,7 @@ def test_describe_weekdays():
 ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney"]
 
 
+@settings(deadline=None)
 @given(
     zone=st.sampled_from(ZONES),
     day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
@@ -183,6 +184,7 @@ def test_due_instant_is_on_that_local_day_and_never_before_the_time(zone, day, h
     ) <= timedelta(hours=1)
 
 
+@settings(deadline=None, max_examples=60)  # three days of polling per example
 @given(
     zone=st.sampled_from(ZONES),
     start=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2029, 12, 1)),

@@ -14,11 +14,17 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}
+    # A clean environment: nothing from the test run (e.g. the browser suite's
+    # DJANGO_ALLOW_ASYNC_UNSAFE) may leak into what production would see.
+    leaked = {
+        "DJANGO_ENV",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
+    base = {k: v for k, v in os.environ.items() if k not in leaked}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

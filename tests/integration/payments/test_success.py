@@ -142,3 +142,39 @@ def test_success_page_and_webhooks_at_the_same_time_record_one_contribution(fake
     if kind == "monthly":
         assert contribution.invoice_id == session["invoice"]
     assert Membership.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_events_for_one_renewal_invoice_at_the_same_time_record_one_contribution(fake_stripe):
+    from payments import services
+    from payments.models import WebhookEvent
+
+    user = UserFactory()
+    contribution = start_checkout(user, kind="monthly")
+    session = fake_stripe.pay(contribution.checkout_session_id)
+    services.checkout_session_sync(session_id=session["id"], member=user)
+    renewal = fake_stripe.add_invoice(subscription_id=session["subscription"])
+    # Different event ids for the same invoice (e.g. a redelivery after an event was recreated).
+    events = [fake_stripe.event("invoice.paid", renewal) for _ in range(4)]
+    barrier = threading.Barrier(len(events))
+    results: list = []
+
+    def run(event):
+        try:
+            barrier.wait(timeout=10)
+            results.append(post_webhook(Client(), event).status_code)
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in events]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert results == [200] * len(events), results
+    assert Contribution.objects.filter(invoice_id=renewal["id"]).count() == 1
+    assert Contribution.objects.count() == 2
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}

@@ -48,8 +48,16 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if BROWSER_DIR in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+        if BROWSER_DIR not in Path(str(item.path)).resolve().parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        # Every journey runs against live_server (a transactional database) and needs the
+        # library, phases and categories that data migrations seed. A transactional test
+        # without serialized rollback flushes and re-creates content types under new ids,
+        # which then clash with the next serialized test's restore: so all of them restore.
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.hookimpl(wrapper=True)

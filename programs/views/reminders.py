@@ -37,7 +37,7 @@ class ReminderForm(forms.Form):
     weekdays = forms.MultipleChoiceField(
         label="Days", choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
-    timezone = forms.ChoiceField(label="Timezone", choices=())
+    timezone = forms.ChoiceField(label="Timezone", choices=(), required=False)
     browser_timezone = forms.CharField(required=False, widget=forms.HiddenInput)
     morning_checkins = forms.BooleanField(
         label="Ask me the next morning whether the session settled", required=False
@@ -63,13 +63,20 @@ def reminders(request):
         form = ReminderForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            # The chosen zone, else the browser's (filled in by JS), else the profile's.
+            browser = data["browser_timezone"]
+            zone = (
+                data["timezone"]
+                or (browser if browser in timezone_names() else "")
+                or str(member_zone(request.user))
+            )
             try:
                 reminder_settings_update(
                     member=request.user,
                     enabled=data["enabled"],
                     local_time=data["local_time"],
                     weekdays=[int(d) for d in data["weekdays"]],
-                    timezone=data["timezone"],
+                    timezone=zone,
                     morning_checkins=data["morning_checkins"],
                 )
             except ValidationError as exc:

@@ -260,3 +260,14 @@ def test_beat_runs_the_reminder_task_every_five_minutes(settings):
     assert entry["task"] == "programs.tasks.send_due_reminders"
     assert entry["schedule"] == 300
     assert entry["task"] in app.tasks
+
+
+def test_timezone_falls_back_to_the_browser_then_the_profile(client, member):
+    client.force_login(member)
+    base = {"enabled": "on", "local_time": "07:00", "weekdays": ["0"]}
+    client.post("/account/reminders/", {**base, "browser_timezone": "America/New_York"})
+    assert ReminderSettings.objects.get(member=member).timezone == "America/New_York"
+    member.profile.timezone = "Asia/Kolkata"
+    member.profile.save(update_fields=["timezone"])
+    client.post("/account/reminders/", {**base, "browser_timezone": "Not/AZone"})
+    assert ReminderSettings.objects.get(member=member).timezone == "Asia/Kolkata"

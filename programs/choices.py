@@ -2,11 +2,8 @@
 
 from django.db import models
 
-
-class Track(models.TextChoices):
-    GENERAL = "general", "General"
-    SCIATICA = "sciatica", "Sciatica"
-    ACTIVE_AGEING = "active-ageing", "Active ageing"
+# One vocabulary for tracks: the library tags exercises with the same slugs the programme uses.
+from exercises.choices import Track  # noqa: F401  (re-exported for programs' modules)
 
 
 class EnrolmentStatus(models.TextChoices):

@@ -37,7 +37,7 @@ class ActivityLevel(models.TextChoices):
 class Equipment(models.TextChoices):
     WALL = "wall", "A clear wall"
     CHAIR = "chair", "A sturdy chair"
-    BENCH = "bench", "A bench or firm bed edge"
+    BENCH = "bench", "A back-extension bench (Roman chair)"
     FOAM_ROLLER = "foam_roller", "A foam roller"
     LIGHT_WEIGHTS = "light_weights", "Light weights or full water bottles"
     RESISTANCE_BAND = "resistance_band", "A resistance band"

@@ -152,8 +152,11 @@ def _email_context(*, member, local_date: date, reminder: ReminderSettings) -> d
 
     session = None
     try:
-        plan_day(member=member, day=local_date)
-        session = session_with_items(member=member, day=local_date)
+        with (
+            transaction.atomic()
+        ):  # a savepoint: a failed plan leaves the send's transaction usable
+            plan_day(member=member, day=local_date)
+            session = session_with_items(member=member, day=local_date)
     except Exception:  # a plan that cannot be made must not stop the reminder
         logger.exception("Could not plan %s for member %s", local_date, member.pk)
     checkin = (

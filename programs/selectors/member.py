@@ -89,6 +89,8 @@ def member_state(
 
 
 def _item_done(item: PlannedItem, slugs_by_id: dict[int, str]) -> engine.ExerciseDone | None:
+    if item.completed_at is None:
+        return None  # planned but never logged: the member did not do it
     slug = slugs_by_id.get(item.exercise_id)
     dose = dose_of(item.hold_seconds, item.reps, item.sets)
     if slug is None or dose is None:

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from exercises.models import Exercise
 from programs.models import MemberDose, PlannedItem, PlannedSession
@@ -68,6 +69,7 @@ def test_equipment_is_honoured(member):
         PlannedSession.objects.filter(pk=session.pk).update(
             status="completed", pain_during=1, effort=4, morning_pain=1
         )
+        session.items.update(completed_at=timezone.now())
     kit = {
         tag
         for exercise in Exercise.objects.filter(pk__in=wall_used).prefetch_related("tags")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import PlannedItem, PlannedSession
+from programs.selectors import session_record
 from programs.services.sessions import (
     session_answer_morning,
     session_finish,
@@ -335,3 +336,20 @@ def test_morning_answer_feeds_the_engine_pain_rule(member, morning, light):
     stored = PlannedSession.objects.prefetch_related("items").get(pk=session.pk)
     verdict = classify_session(session_record(stored, {item.exercise_id: item.exercise.slug}))
     assert verdict.light == light
+
+
+def test_engine_sees_only_the_exercises_actually_logged(member):
+    """A planned exercise the member never logged must not count as done (or as a met target)."""
+    session = session_with_items(
+        member=member,
+        day=timezone.localdate() - timedelta(days=3),
+        holds=(20, 30),
+        reps=(),
+        status="completed",
+    )
+    logged, skipped = session.items.order_by("order")
+    logged.completed_at = timezone.now()
+    logged.save(update_fields=["completed_at"])
+    slugs = {logged.exercise_id: "logged-one", skipped.exercise_id: "skipped-one"}
+    record = session_record(session, slugs)
+    assert [done.exercise for done in record.exercises] == ["logged-one"]

@@ -1,8 +1,15 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from programs.models import Enrolment, MemberDose, PlannedSession, ProgressionDecision
+from programs.models import (
+    Enrolment,
+    MemberDose,
+    PlannedItem,
+    PlannedSession,
+    ProgressionDecision,
+)
 from programs.selectors import programme_build
 from programs.services import plan_day, progression_run_week
 from programs.tasks import weekly_progression
@@ -26,6 +33,8 @@ def members_with_a_week(count: int, *, pain: int = 1, sharp: bool = False):
     PlannedSession.objects.filter(member__in=members).update(
         status="completed", pain_during=pain, sharp_pain=sharp, effort=4, morning_pain=pain
     )
+    # Finishing a session in the player logs each of its exercises.
+    PlannedItem.objects.filter(session__member__in=members).update(completed_at=timezone.now())
     return members
 
 

@@ -1,6 +1,5 @@
 """Community writes. Every change to the forum goes through one of these functions."""
 
-import importlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from community.models import (
     ThreadRead,
     ThreadWatch,
 )
+from programs import selectors as programs_selectors
 
 # Flood control: constants, not settings, so a misconfiguration cannot switch it off.
 FLOOD_MIN_SECONDS = 20
@@ -101,13 +101,8 @@ def body_render(*, body: str) -> str:
 
 
 def checkin_badge_provider():
-    """`programs.selectors.checkin_badge(*, user) -> {"streak_days", "phase_name"} | None`, if built."""
-    try:
-        module = importlib.import_module("programs.selectors")
-    except ImportError:
-        return None
-    func = getattr(module, "checkin_badge", None)
-    return func if callable(func) else None
+    """The programme's badge reader (ARCHITECTURE allows community → programs.selectors)."""
+    return programs_selectors.checkin_badge
 
 
 def _badge_snapshot(user: User) -> tuple[int | None, str]:

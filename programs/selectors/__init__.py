@@ -1,5 +1,6 @@
 """Reads for the programme. Other modules (and apps, e.g. community's badge) call these."""
 
+from programs.selectors.checkin import checkin_badge
 from programs.selectors.member import (
     doses_for_members,
     enrolment_for,
@@ -13,6 +14,7 @@ from programs.selectors.member import (
 from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
 
 __all__ = [
+    "checkin_badge",
     "ProgrammeBundle",
     "dose_of",
     "doses_for_members",

@@ -176,7 +176,7 @@ def _weekly_tension(member) -> dict[date, int]:
     return {_as_date(row["week"]): row["seconds"] or 0 for row in rows}
 
 
-def _streak(member, today: date, training_days: str) -> tuple[list[StreakDay], int]:
+def streak_calendar(member, today: date, training_days: str) -> tuple[list[StreakDay], int]:
     start = week_start(today) - timedelta(weeks=STREAK_WEEKS - 1)
     end = start + timedelta(weeks=STREAK_WEEKS)
     rows = PlannedSession.objects.filter(member=member, date__gte=start, date__lt=end).values_list(
@@ -223,7 +223,7 @@ def progress_for(*, member, today: date) -> Progress:
     progress.total_tension_seconds = sum(tension.values())
     progress.minutes_by_week = {wk: round(s / 60, 1) for wk, s in tension.items()}
     intake = Intake.objects.filter(member=member).only("training_days").first()
-    progress.streak, progress.current_streak = _streak(
+    progress.streak, progress.current_streak = streak_calendar(
         member, today, intake.training_days if intake else ""
     )
     progress.enrolment = Enrolment.objects.filter(member=member).select_related("phase").first()

@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 
 from programs import engine
 from programs.models import (
+    CalendarFeed,
     Enrolment,
     Intake,
     Phase,
@@ -11,6 +12,8 @@ from programs.models import (
     PlannedSession,
     PoolEntry,
     ProgressionDecision,
+    ReminderSent,
+    ReminderSettings,
     SafetyScreen,
 )
 from programs.selectors import programme_build
@@ -245,3 +248,37 @@ class PlannedSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [PlannedItemInline]
     raw_id_fields = ["member"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ("member", "enabled", "local_time", "weekdays", "timezone", "morning_checkins")
+    list_filter = ("enabled", "morning_checkins")
+    search_fields = ("member__email",)
+    list_select_related = ("member",)
+    raw_id_fields = ("member",)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """Read-only: the record that makes each day's reminder go out exactly once."""
+
+    list_display = ("member", "local_date", "sent_at")
+    date_hierarchy = "local_date"
+    search_fields = ("member__email",)
+    list_select_related = ("member",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("member", "created_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("member__email",)
+    list_select_related = ("member",)
+    readonly_fields = ("token", "created_at")

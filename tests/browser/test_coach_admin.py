@@ -5,11 +5,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from exercises.models import Exercise
-from programs.models import MemberDose, Phase, PlannedSession
+from programs.models import MemberDose, Phase, PlannedItem, PlannedSession
 from programs.services import plan_day, progression_run_week
 from tests.factories import CoachFactory, MemberFactory
 from tests.factories.programs import enrol
@@ -29,6 +30,15 @@ def _member_with_a_green_week(monday):
     PlannedSession.objects.filter(member=member).update(
         status="completed", pain_during=1, sharp_pain=False, effort=4, morning_pain=1
     )
+    # Each exercise logged in full, as the player saves it.
+    PlannedItem.objects.filter(session__member=member).update(
+        actual_seconds=F("hold_seconds"),
+        actual_reps=F("reps"),
+        actual_sets=F("sets"),
+        target_met=True,
+        completed_at=timezone.now(),
+    )
+    PlannedItem.objects.filter(session__member=member, per_side=True).update(sides_done=2)
     return member
 
 

@@ -77,8 +77,9 @@ def _playwright():
     executable = shutil.which("chromium")
     if not executable:
         service_missing("needs Debian's Chromium: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)  # CI machines can be busy
     manager = sync_playwright().start()
     try:
         yield manager, executable

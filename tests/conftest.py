@@ -14,6 +14,21 @@ def service_missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items):
+    # Data migrations seed the library, phases, forum categories and suggested amounts. A
+    # transactional test flushes them; with serialized rollback each one restores them, so a
+    # later test (e.g. a browser journey on live_server) never finds an empty programme.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            restored = pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True})
+            item.add_marker(restored, append=False)  # prepend: the closest marker wins
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres"):
         from django.db import connection

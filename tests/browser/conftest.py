@@ -73,7 +73,21 @@ def _safe_name(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def _playwright():
+def _serialized_contents_for_every_connection(django_db_setup, django_db_blocker):
+    """Playwright's sync API runs an event loop on this thread, so Django hands the test body a
+    fresh (context-local) connection wrapper that lacks the data serialized when the test
+    database was created: serialized rollback would then silently restore nothing after an
+    earlier transactional test flushed the seeded library and phases. Share it with them all."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
+def _playwright(_serialized_contents_for_every_connection):
     executable = shutil.which("chromium")
     if not executable:
         service_missing("needs Debian's Chromium: apt-get install -y chromium")

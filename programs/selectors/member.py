@@ -143,3 +143,19 @@ def history_records(
             )
         day += timedelta(days=1)
     return records
+
+
+def engine_inputs(
+    *, bundle: ProgrammeBundle, intake: Intake, enrolment: Enrolment, doses, sessions, day: date
+) -> tuple[engine.MemberState, list[engine.SessionRecord]]:
+    """The member's engine state and the history the engine reads before `day` (no queries)."""
+    state = member_state(bundle=bundle, intake=intake, enrolment=enrolment, doses=doses)
+    history = history_records(
+        sessions=sessions,
+        slugs_by_id=bundle.slugs_by_id,
+        training_weekdays=intake.training_weekdays,
+        start=day - timedelta(days=HISTORY_DAYS),
+        end=day,
+        enrolled_on=enrolment.phase_started_on,
+    )
+    return state, history

@@ -18,8 +18,7 @@ from programs.models import (
 )
 from programs.selectors.member import (
     HISTORY_DAYS,
-    history_records,
-    member_state,
+    engine_inputs,
     week_start_of,
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
@@ -78,14 +77,8 @@ def phase_status(
     today: date,
 ) -> PhaseStatus:
     """How close the member is to the next phase, with a 0–100 bar (time and adherence)."""
-    state = member_state(bundle=bundle, intake=intake, enrolment=enrolment, doses=doses)
-    history = history_records(
-        sessions=sessions,
-        slugs_by_id=bundle.slugs_by_id,
-        training_weekdays=intake.training_weekdays,
-        start=today - timedelta(days=HISTORY_DAYS),
-        end=today,
-        enrolled_on=enrolment.phase_started_on,
+    state, history = engine_inputs(
+        bundle=bundle, intake=intake, enrolment=enrolment, doses=doses, sessions=sessions, day=today
     )
     progress = engine.advancement_status(state, bundle.programme, history, week_start_of(today))
     weeks = min(1.0, progress.weeks_done / progress.min_weeks) if progress.min_weeks else 1.0

@@ -16,8 +16,7 @@ from programs.models import (
 )
 from programs.selectors.member import (
     HISTORY_DAYS,
-    history_records,
-    member_state,
+    engine_inputs,
     sessions_for_members,
     week_start_of,
 )
@@ -150,14 +149,8 @@ def plan_for(
     day: date,
 ) -> engine.SessionPlan | engine.RestDay:
     """The engine's plan for `day` from already-loaded rows (no queries)."""
-    state = member_state(bundle=bundle, intake=intake, enrolment=enrolment, doses=doses)
-    history = history_records(
-        sessions=sessions,
-        slugs_by_id=bundle.slugs_by_id,
-        training_weekdays=intake.training_weekdays,
-        start=day - timedelta(days=HISTORY_DAYS),
-        end=day,
-        enrolled_on=enrolment.phase_started_on,
+    state, history = engine_inputs(
+        bundle=bundle, intake=intake, enrolment=enrolment, doses=doses, sessions=sessions, day=day
     )
     return engine.plan_session(state, bundle.programme, history, day)
 

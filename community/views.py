@@ -175,6 +175,33 @@ def _preview_html(body: str) -> str:
     return services.body_render(body=body) if body.strip() else ""
 
 
+def _submit_post_form(request, form, template: str, context: dict, create):
+    """The shared posting flow for a new thread or a reply: preview, create, or explain why not.
+
+    `create(cleaned_data)` returns the new object (with `is_approved`) and where to go next.
+    Whatever the member typed stays in the form on every refusal.
+    """
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            context["preview"] = _preview_html(form.cleaned_data["body"])
+            return render(request, template, context)
+        try:
+            created, next_url = create(form.cleaned_data)
+        except services.FloodControlError as exc:
+            return _flood_response(request, template, context, exc)
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+            return render(request, template, context, status=422)
+        if not created.is_approved:
+            messages.info(
+                request, "Thanks! A coach will look at your first posts before others see them."
+            )
+        return redirect(next_url)
+    status = 422 if request.method == "POST" else 200
+    return render(request, template, context, status=status)
+
+
 def _flood_response(request, template, context, exc: services.FloodControlError):
     context["form"].add_error(None, exc.messages[0])
     response = render(request, template, context, status=429)
@@ -194,31 +221,18 @@ def thread_new(request, slug):
     badge = _badge_available()
     form = ThreadForm(request.POST or None, badge_available=badge)
     context = {"category": cat, "form": form, "preview": None}
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            context["preview"] = _preview_html(form.cleaned_data["body"])
-            return render(request, "community/thread_new.html", context)
-        try:
-            new = services.thread_create(
-                author=request.user,
-                category=cat,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                attach_badge=form.cleaned_data.get("attach_badge", False),
-            )
-        except services.FloodControlError as exc:
-            return _flood_response(request, "community/thread_new.html", context, exc)
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-            return render(request, "community/thread_new.html", context, status=422)
-        if not new.is_approved:
-            messages.info(
-                request, "Thanks! A coach will look at your first posts before others see them."
-            )
-        return redirect(new.get_absolute_url())
-    status = 422 if request.method == "POST" else 200
-    return render(request, "community/thread_new.html", context, status=status)
+
+    def create(data):
+        thread = services.thread_create(
+            author=request.user,
+            category=cat,
+            title=data["title"],
+            body=data["body"],
+            attach_badge=data.get("attach_badge", False),
+        )
+        return thread, thread.get_absolute_url()
+
+    return _submit_post_form(request, form, "community/thread_new.html", context, create)
 
 
 @require_http_methods(["GET", "POST"])
@@ -236,30 +250,17 @@ def reply(request, thread_id):
             initial["body"] = quote(quoted.body, author_name=quoted.author_name)
     form = PostForm(request.POST or None, initial=initial, badge_available=badge)
     context = {"thread": item, "form": form, "preview": None}
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            context["preview"] = _preview_html(form.cleaned_data["body"])
-            return render(request, "community/reply.html", context)
-        try:
-            post = services.post_create(
-                author=request.user,
-                thread=item,
-                body=form.cleaned_data["body"],
-                attach_badge=form.cleaned_data.get("attach_badge", False),
-            )
-        except services.FloodControlError as exc:
-            return _flood_response(request, "community/reply.html", context, exc)
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-            return render(request, "community/reply.html", context, status=422)
-        if not post.is_approved:
-            messages.info(
-                request, "Thanks! A coach will look at your first posts before others see them."
-            )
-        return redirect(_post_url(post, request.user))
-    status = 422 if request.method == "POST" else 200
-    return render(request, "community/reply.html", context, status=status)
+
+    def create(data):
+        post = services.post_create(
+            author=request.user,
+            thread=item,
+            body=data["body"],
+            attach_badge=data.get("attach_badge", False),
+        )
+        return post, _post_url(post, request.user)
+
+    return _submit_post_form(request, form, "community/reply.html", context, create)
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.choices import SessionStatus
-from programs.models import PlannedItem, PlannedSession
+from programs.models import Intake, PlannedItem, PlannedSession
 
 MAX_HOLD_SECONDS = 600
 MAX_REPS = 200
@@ -20,8 +20,13 @@ NOTES_MAX = 2000
 
 
 def _own(obj_member_id: int, member) -> None:
+    """The session is the member's, and their programme is open (no emergency sign reported)."""
     if obj_member_id != member.pk:
         raise PermissionDenied("This session belongs to someone else.")
+    if Intake.objects.filter(member_id=member.pk, emergency_flagged_at__isnull=False).exists():
+        raise PermissionDenied(
+            "The programme is paused because you reported an emergency sign: seek urgent care."
+        )
 
 
 def _whole(value, *, label: str, low: int, high: int, errors: dict, field: str, unit: str = ""):

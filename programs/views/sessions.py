@@ -35,6 +35,7 @@ from programs.services.sessions import (
     session_log_item,
     session_mark_late,
 )
+from programs.views.gate import programme_open
 
 SCALE = range(11)
 
@@ -92,6 +93,7 @@ def _render_player(request, session, today, *, errors=None, values=None, redo=No
 
 
 @member_required
+@programme_open
 def session_player(request):
     today = member_today(request.user)
     try:
@@ -116,6 +118,7 @@ def session_player(request):
 
 @member_required
 @require_POST
+@programme_open
 def session_item_done(request, item_id: int):
     item = get_object_or_404(
         PlannedItem.objects.select_related("session"), pk=item_id, session__member=request.user
@@ -143,6 +146,7 @@ def session_item_done(request, item_id: int):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+@programme_open
 def session_finish_view(request):
     today = member_today(request.user)
     try:
@@ -208,6 +212,7 @@ def session_finish_view(request):
 
 @member_required
 @require_POST
+@programme_open
 def morning_checkin(request):
     session = get_object_or_404(
         PlannedSession, pk=request.POST.get("session") or 0, member=request.user
@@ -240,6 +245,7 @@ def morning_checkin(request):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+@programme_open
 def log_late(request):
     today = member_today(request.user)
     error = ""

@@ -7,17 +7,7 @@ from backcore.accounts.selectors import user_is_member
 from programs import engine, selectors, services
 from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.selectors.sessions import member_today
-from programs.views.intake import urgent_care_response
-
-
-def _gate(request):
-    """Where a member without a usable plan goes instead (None: carry on)."""
-    intake = selectors.intake_for(member=request.user)
-    if intake is not None and intake.emergency_flagged_at:
-        return urgent_care_response(request)
-    if intake is None or intake.completed_at is None or intake.needs_clearance:
-        return redirect("programs:intake")
-    return None
+from programs.views.gate import programme_gate
 
 
 def _unavailable(request):
@@ -36,7 +26,7 @@ def _today(request):
     if not user_is_member(user=request.user):
         items = today_preview(day=member_today(request.user))
         return render(request, "programs/today_preview.html", {"items": items})
-    gate = _gate(request)
+    gate = programme_gate(request)
     if gate is not None:
         return gate
     day = member_today(request.user)
@@ -56,7 +46,7 @@ def programme(request):
 
 
 def _programme(request):
-    gate = _gate(request)
+    gate = programme_gate(request)
     if gate is not None:
         return gate
     if not selectors.enrolment_for(member=request.user):

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programs.models import PlannedSession
-from tests.browser.flows import answer_safety_screen
+from tests.browser.flows import answer_intake_details, answer_safety_screen
 from tests.factories import MemberFactory
 
 pytestmark = [
@@ -53,3 +53,26 @@ def test_emergency_sign_at_first_screen_blocks_every_plan_page(
             continue
         _expect_urgent_care(page)
     assert not PlannedSession.objects.filter(member=member).exists()
+
+
+def test_emergency_sign_reported_later_hides_the_plan_already_made(page, login_as, axe_check):
+    member = MemberFactory()
+    login_as(page, member)
+    page.goto("/programme/intake/")
+    answer_safety_screen(page)
+    answer_intake_details(page)
+    expect(page.get_by_role("heading", name="Your session")).to_be_visible()
+    assert PlannedSession.objects.filter(member=member).count() == 1
+
+    # Later the member answers the safety questions again and ticks an emergency sign.
+    page.get_by_role("link", name="Update your answers").click()
+    page.get_by_role("link", name="Answer the safety questions again").click()
+    answer_safety_screen(page, tick=(SADDLE,))
+    expect(page.get_by_role("heading", level=1)).to_have_text(URGENT)
+    axe_check(page)
+
+    for path in PLAN_PAGES:
+        if path == "/progress/":
+            continue
+        page.goto(path)
+        _expect_urgent_care(page)

@@ -244,9 +244,9 @@ def test_player_query_count_is_pinned(client, member, items, django_assert_num_q
         completed_at=timezone.now(), actual_seconds=20, actual_sets=1
     )
     client.force_login(member)
-    # session, user, membership, profile, plan_day's look-up, the session, its items, steps,
-    # images, and the notifications bell.
-    with django_assert_num_queries(10):
+    # session, user, membership, the intake (red-flag gate), profile, plan_day's look-up, the
+    # session, its items, steps, images, and the notifications bell.
+    with django_assert_num_queries(11):
         response = client.get(PLAYER)
     assert f"Exercise {2 * items} of {2 * items}" in response.content.decode()
 
@@ -353,3 +353,23 @@ def test_engine_sees_only_the_exercises_actually_logged(member):
     slugs = {logged.exercise_id: "logged-one", skipped.exercise_id: "skipped-one"}
     record = session_record(session, slugs)
     assert [done.exercise for done in record.exercises] == ["logged-one"]
+
+
+def test_no_logging_once_an_emergency_sign_is_reported(client, member):
+    """A plan made before the red flag cannot be shown or logged afterwards."""
+    from programs.models import Intake
+
+    session = session_with_items(
+        member=member, day=timezone.localdate(), holds=(20,), reps=(), status="in_progress"
+    )
+    Intake.objects.create(
+        member=member, flag_saddle_numbness=True, emergency_flagged_at=timezone.now()
+    )
+    item = session.items.get()
+    with pytest.raises(PermissionDenied):
+        session_log_item(member=member, item=item, actual_seconds=20, actual_sets=1)
+    client.force_login(member)
+    response = client.get(reverse("programs:session_player"))
+    assert "urgent" in response.content.decode().lower()
+    item.refresh_from_db()
+    assert item.completed_at is None

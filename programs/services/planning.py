@@ -1,8 +1,10 @@
 """Enrol members and turn the engine's plans into stored sessions, idempotently."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from programs import engine
 from programs.choices import DecisionKind, EnrolmentStatus, SessionStatus
@@ -68,22 +70,39 @@ def dose_row_values(decision: engine.Decision, bundle: ProgrammeBundle) -> dict:
     }
 
 
-def doses_store(*, member_id: int, decisions, bundle: ProgrammeBundle) -> None:
-    """Upsert a member's doses from decisions (one query to read, at most two to write)."""
-    existing = {row.exercise_id: row for row in MemberDose.objects.filter(member_id=member_id)}
+def dose_rows(
+    *, member_id: int, decisions, existing: Iterable[MemberDose], bundle: ProgrammeBundle
+) -> tuple[list[MemberDose], list[MemberDose]]:
+    """Rows to create and rows to update so a member's doses match the engine's decisions.
+
+    bulk_update skips auto_now, so updated rows get their timestamp here."""
+    by_exercise = {row.exercise_id: row for row in existing}
+    now = timezone.now()
     to_create, to_update = [], []
     for decision in decisions:
         exercise_id = bundle.exercise_ids.get(decision.exercise)
         if exercise_id is None:
             continue
         values = dose_row_values(decision, bundle)
-        row = existing.get(exercise_id)
+        row = by_exercise.get(exercise_id)
         if row is None:
             to_create.append(MemberDose(member_id=member_id, exercise_id=exercise_id, **values))
         else:
             for name, value in values.items():
                 setattr(row, name, value)
+            row.updated_at = now
             to_update.append(row)
+    return to_create, to_update
+
+
+def doses_store(*, member_id: int, decisions, bundle: ProgrammeBundle) -> None:
+    """Upsert a member's doses from decisions (one query to read, at most two to write)."""
+    to_create, to_update = dose_rows(
+        member_id=member_id,
+        decisions=decisions,
+        existing=MemberDose.objects.filter(member_id=member_id),
+        bundle=bundle,
+    )
     if to_create:
         MemberDose.objects.bulk_create(to_create)
     if to_update:

@@ -18,7 +18,7 @@ from programs.selectors.member import (
     sessions_for_members,
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
-from programs.services.planning import DOSE_FIELDS, decision_rows, dose_row_values
+from programs.services.planning import DOSE_FIELDS, decision_rows, dose_rows
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -92,22 +92,14 @@ def _run_batch(
             decisions=week.decisions,
             bundle=bundle,
         )
-        existing = {row.exercise_id: row for row in member_doses}
-        for decision in week.decisions:
-            exercise_id = bundle.exercise_ids.get(decision.exercise)
-            if exercise_id is None:
-                continue
-            values = dose_row_values(decision, bundle)
-            row = existing.get(exercise_id)
-            if row is None:
-                dose_create.append(
-                    MemberDose(member_id=enrolment.member_id, exercise_id=exercise_id, **values)
-                )
-            else:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                row.updated_at = now
-                dose_update.append(row)
+        created, updated = dose_rows(
+            member_id=enrolment.member_id,
+            decisions=week.decisions,
+            existing=member_doses,
+            bundle=bundle,
+        )
+        dose_create += created
+        dose_update += updated
         new_phase = week.state.phase
         if new_phase != enrolment.phase.slug:
             moved_on = bundle.phases_by_slug[new_phase].order > enrolment.phase.order

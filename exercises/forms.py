@@ -173,7 +173,9 @@ class LibraryFilterForm(forms.Form):
             self.data = cleaned
 
     def selector_filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A bad field (a NUL byte in the search box, say) drops only itself, not every filter.
+        self.is_valid()
+        data = self.cleaned_data
         return {
             "query": data.get("q", "") or "",
             "phases": data.get("phase") or [],

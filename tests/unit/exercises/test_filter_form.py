@@ -66,3 +66,10 @@ def test_any_query_string_gives_only_known_values(pairs):
         sent_valid = {v for k, v in pairs if k == param and v in vocabulary.values}
         assert set(chosen) == sent_valid
     assert len(filters["query"]) <= 100
+
+
+def test_a_bad_search_box_keeps_the_other_filters():
+    form = LibraryFilterForm(_query([("phase", "reconnect"), ("q", "\x00")]))
+    filters = form.selector_filters()
+    assert filters["phases"] == ["reconnect"]
+    assert filters["query"] == ""

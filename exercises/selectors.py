@@ -4,6 +4,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
+from exercises.search import vocabulary_matches
 
 PAGE_SIZE = 12
 
@@ -83,9 +84,19 @@ def exercise_filtered(
         in_steps = Exists(
             ExerciseStep.objects.filter(exercise=OuterRef("pk"), text__icontains=query)
         )
-        queryset = queryset.filter(
-            Q(name__icontains=query) | Q(purpose__icontains=query) | in_steps
-        )
+        named = Q(name__icontains=query) | Q(purpose__icontains=query) | in_steps
+        # A phrase may also name a track, tag, movement or position ("sciatica", "all fours").
+        matches = vocabulary_matches(query)
+        for kind, values in matches.items():
+            if not values:
+                continue
+            if kind == "movement_type":
+                named |= Q(movement_type__in=values)
+            elif kind == "position":
+                named |= Q(position__in=values)
+            else:
+                named |= _has_tag(kind, values)
+        queryset = queryset.filter(named)
     return queryset.order_by("name", "pk")
 
 

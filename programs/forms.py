@@ -70,7 +70,10 @@ class DetailsForm(forms.Form):
         choices=PainDuration.choices,
         widget=forms.RadioSelect,
     )
-    age_band = forms.ChoiceField(label="Your age", choices=AgeBand.choices)
+    # A blank first choice: a skipped question must be an error, never a recorded "Under 20".
+    age_band = forms.ChoiceField(
+        label="Your age", choices=[("", "Choose your age band"), *AgeBand.choices]
+    )
     activity_level = forms.ChoiceField(
         label="How active are you at the moment?",
         choices=ActivityLevel.choices,

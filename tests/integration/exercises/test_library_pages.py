@@ -83,6 +83,27 @@ def test_search_covers_name_purpose_and_steps(client, library, query):
     assert names(response) == {"Glute bridge"}
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sciatica", {"Nerve slider", "Piriformis stretch"}),
+        ("Sciatic", {"Nerve slider", "Piriformis stretch"}),
+        ("all fours", {"Bird-dog"}),
+        ("hands and knees", {"Bird-dog"}),
+        ("band", {"Band pull"}),
+        ("older", {"Sit to stand"}),
+    ],
+)
+def test_search_understands_tracks_tags_and_everyday_words(client, library, query, expected):
+    library(name="Nerve slider", target_areas=["sciatic_nerve"], movement_type="nerve_glide")
+    library(name="Piriformis stretch", tracks=["sciatica"], position="supine")
+    library(name="Bird-dog", position="quadruped")
+    library(name="Band pull", equipment=["resistance_band"], position="standing")
+    library(name="Sit to stand", tracks=["active-ageing"], position="seated")
+    response = client.get(LIST, {"q": query})
+    assert names(response) == expected
+
+
 def test_search_and_filters_combine(client, library):
     library(name="Wall bridge", equipment=["wall"])
     library(name="Floor bridge", equipment=["none"])

@@ -158,7 +158,13 @@ def test_function_questionnaire_scores_only_when_complete(client, member):
 
 @pytest.mark.parametrize(
     "bad",
-    [{"pain_now": "11"}, {"training_days": []}, {"minutes_per_day": "15"}, {"duration": "forever"}],
+    [
+        {"pain_now": "11"},
+        {"training_days": []},
+        {"minutes_per_day": "15"},
+        {"duration": "forever"},
+        {"age_band": ""},
+    ],
 )
 def test_bad_details_are_a_422_and_keep_what_was_saved(client, member, bad):
     client.force_login(member)
@@ -166,6 +172,17 @@ def test_bad_details_are_a_422_and_keep_what_was_saved(client, member, bad):
     response = client.post(INTAKE_URL, details_post(**bad))
     assert response.status_code == 422
     assert Intake.objects.get(member=member).completed_at is None
+
+
+def test_age_question_starts_blank_so_a_skip_is_never_a_child(client, member):
+    client.force_login(member)
+    client.post(INTAKE_URL, {"step": "screen"})
+    page = client.get(INTAKE_URL).content.decode()
+    select = page[page.index('name="age_band"') :]
+    select = select[: select.index("</select>")]
+    options = select.split("<option")[1:]
+    assert options[0].startswith(' value=""')
+    assert not any("selected" in option for option in options[1:])
 
 
 def test_age_65_plus_without_leg_pain_is_active_ageing(member):

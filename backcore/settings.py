@@ -141,6 +141,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "backcore.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "backcore.accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCore] "
 ACCOUNT_SIGNUP_REDIRECT_URL = "/programme/intake/"
 

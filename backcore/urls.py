@@ -11,6 +11,7 @@ admin.site.index_title = "Programme, library, community and contributions"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("backcore.accounts.urls")),

@@ -3,8 +3,9 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,6 +41,12 @@ def _redis_state() -> str:
         logger.warning("healthz: redis check failed")
         return "error"
     return "ok"
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; point them at the real icon.
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @never_cache

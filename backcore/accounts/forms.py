@@ -1,5 +1,6 @@
 import zoneinfo
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -9,6 +10,18 @@ from backcore.images import clean_uploaded_image
 TIMEZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
 ]
+
+
+class SignupForm(AllauthSignupForm):
+    """Allauth's sign-up plus the name other members will see, asked up front."""
+
+    display_name = forms.CharField(
+        label="Your name in the community",
+        max_length=60,
+        required=False,
+        help_text="A first name or nickname is fine. You can change it later on your profile.",
+    )
+    field_order = ["display_name", "email", "password1", "password2"]
 
 
 class ProfileForm(forms.Form):

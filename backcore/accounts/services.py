@@ -33,6 +33,15 @@ def profile_ensure(*, user: User) -> Profile:
 
 
 @transaction.atomic
+def profile_name_set(*, user: User, display_name: str) -> Profile:
+    profile = profile_ensure(user=user)
+    profile.display_name = display_name.strip()
+    profile.full_clean()
+    profile.save(update_fields=["display_name", "updated_at"])
+    return profile
+
+
+@transaction.atomic
 def profile_update(
     *, user: User, display_name: str, timezone: str, avatar=None, remove_avatar: bool = False
 ) -> Profile:

@@ -60,3 +60,28 @@ def test_password_reset_sends_a_link(client, user, mailoutbox):
     response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
     assert "/accounts/password/reset/key/" in mailoutbox[-1].body
+
+
+def test_signup_asks_for_the_community_name_and_keeps_it(client, mailoutbox):
+    page = client.get("/accounts/signup/").content.decode()
+    assert 'name="display_name"' in page
+    assert page.index('name="display_name"') < page.index('name="email"')
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "display_name": "  Sam ",
+            "email": "sam@example.org",
+            "password1": STRONG,
+            "password2": STRONG,
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="sam@example.org").profile.display_name == "Sam"
+    # Allauth's emails greet from BackCore, not from the request's host.
+    assert "Hello from BackCore" in mailoutbox[-1].body
+    assert "127.0.0.1:8000!" not in mailoutbox[-1].body
+
+
+def test_signup_name_is_optional(client):
+    assert _signup(client, "quiet@example.org").status_code == 302
+    assert User.objects.get(email="quiet@example.org").profile.display_name == ""

@@ -53,3 +53,17 @@ def test_htmx_is_served_locally(client):
     html = client.get("/").content.decode()
     assert "django_htmx/htmx" in html
     assert "cdn" not in html.lower()
+
+
+def test_favicon_ico_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_learn_is_in_the_main_navigation_and_status_is_not_in_the_footer(client):
+    html = client.get("/").content.decode()
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    assert 'href="/learn/"' in nav
+    footer = html[html.index('<footer class="site-footer"') :]
+    assert "/healthz" not in footer

@@ -20,6 +20,16 @@ def test_demo_seed_is_idempotent_and_visible():
     assert Thread.objects.filter(is_pinned=True).count() == 1
 
 
+def test_demo_categories_say_the_same_age_as_their_latest_post():
+    from community.models import Category
+
+    demo.seed(stdout=io.StringIO(), users=backcore_demo.seed(io.StringIO()))
+    categories = Category.objects.exclude(last_post=None).select_related("last_post")
+    assert categories
+    for category in categories:
+        assert category.last_post_at == category.last_post.created_at
+
+
 def test_badge_option_appears_only_when_programs_provides_it(
     client, member, seasoned, category, monkeypatch
 ):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "backcore",
     "backcore.accounts",
+    "backcore.notifications",
     "exercises",
     "programs",
     "community",
@@ -88,7 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backcore.context_processors.site",
-                "community.context_processors.notifications",
+                "backcore.notifications.context_processors.notifications",
             ],
         },
     },
@@ -197,9 +198,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat schedules live here in one place; django-celery-beat mirrors them into admin.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
-# community: one digest email a day for members who chose the daily digest.
-CELERY_BEAT_SCHEDULE["community-daily-digest"] = {
-    "task": "community.tasks.send_daily_digests",
+# notifications: one digest email a day for people who chose the daily digest (any topic).
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    "task": "backcore.notifications.tasks.send_daily_digests",
     "schedule": 60 * 60 * 24,
 }
 

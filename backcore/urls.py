@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("backcore.accounts.urls")),
+    path("notifications/", include("backcore.notifications.urls")),
     path("exercises/", include("exercises.urls")),
     path("", include("programs.urls")),
     path("community/", include("community.urls")),

@@ -1,6 +1,6 @@
 from django import forms
 
-from community.models import Category, NotificationPreference, Reaction, Report
+from community.models import Category, Reaction, Report
 
 BODY_HELP = (
     "Markdown works: **bold**, *italic*, > quotes, - lists, `code`, [links](https://…). "
@@ -74,14 +74,6 @@ class MoveForm(forms.Form):
 
 class ReactionForm(forms.Form):
     kind = forms.ChoiceField(choices=Reaction.Kind.choices)
-
-
-class PreferenceForm(forms.Form):
-    email = forms.ChoiceField(
-        label="Email me about community notifications",
-        choices=NotificationPreference.Email.choices,
-        widget=forms.RadioSelect,
-    )
 
 
 class SearchForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Community forum: categories, flat threads, posts, reactions, reports, notifications."""
+"""Community forum: categories, flat threads, posts, reactions, reports.
+Notifications live in backcore.notifications."""
 
 from django.conf import settings
 from django.db import models
@@ -282,69 +283,3 @@ class ThreadRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} read thread {self.thread_id}"
-
-
-class NotificationPreference(models.Model):
-    class Email(models.TextChoices):
-        INSTANT = "instant", "Email me at once"
-        DIGEST = "digest", "One daily digest"
-        OFF = "off", "No email (site only)"
-
-    member = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_preference"
-    )
-    email = models.CharField(max_length=16, choices=Email.choices, default=Email.INSTANT)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(email__in=["instant", "digest", "off"]),
-                name="community_preference_email_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member_id}: {self.email}"
-
-
-class Notification(models.Model):
-    class Kind(models.TextChoices):
-        REPLY = "reply", "New reply in a thread you watch"
-        MENTION = "mention", "You were mentioned"
-        NEW_THREAD = "new_thread", "New thread in a category you watch"
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_notifications"
-    )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    # One event, one notification per recipient, however often a task runs.
-    event_key = models.CharField(max_length=80)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notifications")
-    actor_name = models.CharField(max_length=60)
-    thread_title = models.CharField(max_length=140)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["recipient", "read_at"], name="community_notification_unread"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "event_key"], name="community_one_notification_per_event"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["reply", "mention", "new_thread"]),
-                name="community_notification_kind_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for {self.recipient_id} ({self.event_key})"
-
-    @property
-    def is_unread(self) -> bool:
-        return self.read_at is None

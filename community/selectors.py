@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 from community.models import (
     Category,
     CategoryWatch,
-    Notification,
     Post,
     PostRevision,
     Reaction,
@@ -23,7 +22,6 @@ from community.services import is_moderator
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 SEARCH_PER_PAGE = 20
-NOTIFICATIONS_PER_PAGE = 30
 
 
 def category_list() -> QuerySet[Category]:
@@ -141,17 +139,6 @@ def moderation_queue() -> dict:
         .order_by("created_at")
     )
     return {"reports": reports, "pending": pending}
-
-
-def notifications_page(*, user, page) -> Page:
-    items = Notification.objects.filter(recipient=user).select_related("post")
-    return Paginator(items.order_by("-created_at", "-pk"), NOTIFICATIONS_PER_PAGE).get_page(page)
-
-
-def unread_notification_count(*, user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 MARK_START, MARK_STOP = "\x02", "\x03"

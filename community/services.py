@@ -2,25 +2,22 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest, Lower, Replace
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from backcore.accounts.models import Profile, User
+from backcore.notifications import services as notifications
+from backcore.notifications.models import EmailMode, Topic
 from community import markdown
 from community.models import (
     FORMER_MEMBER,
     Category,
     CategoryWatch,
-    Notification,
-    NotificationPreference,
     Post,
     PostRevision,
     Reaction,
@@ -498,34 +495,29 @@ def thread_mark_read(*, member: User, thread: Thread) -> None:
 
 # ---------------------------------------------------------------- notifications
 
-
-@transaction.atomic
-def notification_mark_read(*, member: User, notification_id: int | None = None) -> int:
-    qs = Notification.objects.filter(recipient=member, read_at__isnull=True)
-    if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+NOTIFICATION_VERBS = {
+    "reply": "replied in",
+    "mention": "mentioned you in",
+    "new_thread": "started",
+}
 
 
-@transaction.atomic
-def notification_preference_set(*, member: User, email: str) -> NotificationPreference:
-    pref, _ = NotificationPreference.objects.get_or_create(member=member)
-    pref.email = email
-    pref.full_clean()
-    pref.save(update_fields=["email", "updated_at"])
-    return pref
+def notification_preference_set(*, member: User, email: str):
+    """The member's community email choice (instant, digest or off)."""
+    return notifications.notification_preference_set(
+        member=member, email=email, topic=Topic.COMMUNITY
+    )
 
 
 def email_mode(*, member: User) -> str:
-    pref = NotificationPreference.objects.filter(member=member).values_list("email", flat=True)
-    return pref.first() or NotificationPreference.Email.INSTANT
+    return notifications.email_mode(member=member, topic=Topic.COMMUNITY)
 
 
 @transaction.atomic
 def notifications_for_post(*, post_id: int) -> list[int]:
-    """Create the notifications one published post causes. Safe to run twice: the
-    (recipient, event_key) constraint keeps it to one per recipient."""
-    post = Post.objects.select_related("thread").filter(pk=post_id).first()
+    """Notify watchers and mentioned members about one published post, through the shared
+    notifications service. Safe to run twice: one notification per recipient per post."""
+    post = Post.objects.select_related("thread", "author").filter(pk=post_id).first()
     if post is None or not post.is_visible or post.thread.is_hidden:
         return []
     thread = post.thread
@@ -534,59 +526,36 @@ def notifications_for_post(*, post_id: int) -> list[int]:
         for uid in CategoryWatch.objects.filter(category_id=thread.category_id).values_list(
             "member_id", flat=True
         ):
-            recipients[uid] = Notification.Kind.NEW_THREAD
+            recipients[uid] = "new_thread"
     else:
         for uid in ThreadWatch.objects.filter(thread=thread).values_list("member_id", flat=True):
-            recipients[uid] = Notification.Kind.REPLY
+            recipients[uid] = "reply"
     for uid in mentions_resolve(body=post.body).values():
-        recipients[uid] = Notification.Kind.MENTION
+        recipients[uid] = "mention"
     recipients.pop(post.author_id, None)
-    if not recipients:
-        return []
-    active = set(
-        User.objects.filter(pk__in=recipients, is_active=True).values_list("pk", flat=True)
-    )
-    event_key = f"post:{post.pk}"
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=uid,
-                kind=kind,
-                event_key=event_key,
-                post=post,
-                actor_name=post.author_name,
-                thread_title=thread.title[:140],
-            )
-            for uid, kind in recipients.items()
-            if uid in active
-        ],
-        ignore_conflicts=True,
-    )
-    instant = list(
-        Notification.objects.filter(event_key=event_key, emailed_at__isnull=True)
-        .exclude(
-            recipient__community_preference__email__in=[
-                NotificationPreference.Email.DIGEST,
-                NotificationPreference.Email.OFF,
-            ]
+    url = reverse("community:post", args=[post.pk])
+    queued: list[int] = []
+    for kind in NOTIFICATION_VERBS:
+        ids = [uid for uid, k in recipients.items() if k == kind]
+        if not ids:
+            continue
+        queued += notifications.notify(
+            recipient_ids=ids,
+            topic=Topic.COMMUNITY,
+            kind=kind,
+            event_key=f"post:{post.pk}",
+            verb=NOTIFICATION_VERBS[kind],
+            url=url,
+            actor=post.author,
+            actor_name=post.author_name,
+            title=thread.title,
         )
-        .values_list("pk", flat=True)
-    )
-    from community import tasks
-
-    for nid in instant:
-        transaction.on_commit(lambda nid=nid: tasks.send_notification_email.delay(nid))
-    return instant
+    return queued
 
 
+# Links in emails sent before notifications moved to backcore still work.
 def unsubscribe_token(*, user_id: int) -> str:
     return signing.dumps({"u": user_id}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_url(*, user_id: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "community:unsubscribe", args=[unsubscribe_token(user_id=user_id)]
-    )
 
 
 @transaction.atomic
@@ -599,80 +568,8 @@ def unsubscribe_apply(*, token: str) -> User:
     user = User.objects.filter(pk=data.get("u")).first()
     if user is None:
         raise ValidationError("This unsubscribe link is no longer valid.")
-    notification_preference_set(member=user, email=NotificationPreference.Email.OFF)
+    notification_preference_set(member=user, email=EmailMode.OFF)
     return user
-
-
-def _send(*, user: User, subject: str, template: str, context: dict) -> None:
-    link = unsubscribe_url(user_id=user.pk)
-    body = render_to_string(
-        template, {**context, "unsubscribe_url": link, "site_url": settings.SITE_URL}
-    )
-    EmailMessage(
-        subject=f"[BackCore] {subject}",
-        body=body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    ).send()
-
-
-@transaction.atomic
-def notification_email_send(*, notification_id: int) -> bool:
-    """Email one notification at once. Claims the row first so a retried task never sends twice."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, read_at__isnull=True
-    ).update(emailed_at=timezone.now())
-    if not claimed:
-        return False
-    n = Notification.objects.select_related("recipient", "post").get(pk=notification_id)
-    if email_mode(member=n.recipient) != NotificationPreference.Email.INSTANT:
-        return False
-    _send(
-        user=n.recipient,
-        subject=f"{n.actor_name} — {n.thread_title}",
-        template="community/email/notification.txt",
-        context={"notification": n},
-    )
-    return True
-
-
-def digest_member_ids() -> list[int]:
-    return list(
-        Notification.objects.filter(
-            emailed_at__isnull=True,
-            read_at__isnull=True,
-            recipient__community_preference__email=NotificationPreference.Email.DIGEST,
-            recipient__is_active=True,
-        )
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-
-
-@transaction.atomic
-def digest_send(*, member_id: int) -> int:
-    """One email with everything unread and not yet emailed. Returns how many it covered."""
-    user = User.objects.filter(pk=member_id, is_active=True).first()
-    if user is None or email_mode(member=user) != NotificationPreference.Email.DIGEST:
-        return 0
-    pending = list(
-        Notification.objects.select_for_update()
-        .filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True)
-        .order_by("created_at")
-    )
-    if not pending:
-        return 0
-    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
-    _send(
-        user=user,
-        subject=f"Your community digest: {len(pending)} new",
-        template="community/email/digest.txt",
-        context={"notifications": pending},
-    )
-    return len(pending)
 
 
 # ---------------------------------------------------------------- privacy
@@ -682,7 +579,7 @@ def digest_send(*, member_id: int) -> int:
 def member_forget(*, user_id: int) -> None:
     """Call before deleting an account: posts stay, under "former member", with personal
     details (name, check-in badge) stripped; the member's own forum state is removed."""
-    Notification.objects.filter(post__author_id=user_id).update(actor_name=FORMER_MEMBER)
+    notifications.notification_actor_forget(actor_id=user_id, name=FORMER_MEMBER)
     Post.objects.filter(author_id=user_id).update(
         author=None, author_name=FORMER_MEMBER, badge_streak_days=None, badge_phase_name=""
     )
@@ -693,5 +590,3 @@ def member_forget(*, user_id: int) -> None:
     Report.objects.filter(reporter_id=user_id).update(reporter=None)
     for model in (ThreadWatch, CategoryWatch, ThreadRead, Reaction):
         model.objects.filter(member_id=user_id).delete()
-    Notification.objects.filter(recipient_id=user_id).delete()
-    NotificationPreference.objects.filter(member_id=user_id).delete()

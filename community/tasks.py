@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from backcore.notifications import tasks as notification_tasks
 from community import services
 
 
@@ -10,17 +11,12 @@ def notify_post(post_id: int) -> None:
     services.notifications_for_post(post_id=post_id)
 
 
+# Names kept for tasks queued, and beat rows stored, before notifications moved to backcore.
 @shared_task(acks_late=True)
 def send_notification_email(notification_id: int) -> None:
-    services.notification_email_send(notification_id=notification_id)
-
-
-@shared_task(acks_late=True)
-def send_digest(member_id: int) -> None:
-    services.digest_send(member_id=member_id)
+    notification_tasks.send_notification_email(notification_id)
 
 
 @shared_task(acks_late=True)
 def send_daily_digests() -> None:
-    for member_id in services.digest_member_ids():
-        send_digest.delay(member_id)
+    notification_tasks.send_daily_digests()

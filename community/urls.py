@@ -11,7 +11,6 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/reports/<int:report_id>/close/", views.report_close, name="report_close"),
     path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("notifications/<int:notification_id>/", views.notification_open, name="notification_open"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

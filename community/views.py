@@ -18,7 +18,6 @@ from community.forms import (
     EditPostForm,
     MoveForm,
     PostForm,
-    PreferenceForm,
     ReactionForm,
     ReasonForm,
     ReportCloseForm,
@@ -27,7 +26,7 @@ from community.forms import (
     ThreadForm,
 )
 from community.markdown import quote
-from community.models import Category, Notification, Post, Reaction, Report, Thread
+from community.models import Category, Post, Reaction, Report, Thread
 
 
 def noindex(view):
@@ -490,46 +489,20 @@ def category_watch(request, slug):
     return redirect(cat.get_absolute_url())
 
 
+# The bell and email settings moved to backcore.notifications; old links still land there.
 @require_GET
-@community_view
 def notifications(request):
-    page = selectors.notifications_page(user=request.user, page=request.GET.get("page"))
-    return render(request, "community/notifications.html", {"page_obj": page})
-
-
-@require_POST
-@community_view
-def notifications_read(request):
-    raw = request.POST.get("notification", "")
-    services.notification_mark_read(
-        member=request.user, notification_id=int(raw) if raw.isdigit() else None
-    )
-    return redirect("community:notifications")
+    return redirect("notifications:list")
 
 
 @require_GET
-@community_view
 def notification_open(request, notification_id):
-    note = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
-    services.notification_mark_read(member=request.user, notification_id=note.pk)
-    return redirect("community:post", post_id=note.post_id)
+    return redirect("notifications:open", notification_id=notification_id)
 
 
-@require_http_methods(["GET", "POST"])
-@community_view
+@require_GET
 def notification_settings(request):
-    form = PreferenceForm(
-        request.POST or None, initial={"email": services.email_mode(member=request.user)}
-    )
-    if request.method == "POST":
-        if form.is_valid():
-            services.notification_preference_set(
-                member=request.user, email=form.cleaned_data["email"]
-            )
-            messages.success(request, "Email preference saved.")
-            return redirect("community:notifications")
-        return render(request, "community/notification_settings.html", {"form": form}, status=422)
-    return render(request, "community/notification_settings.html", {"form": form})
+    return redirect("notifications:settings")
 
 
 @csrf_exempt  # RFC 8058 one-click POSTs come from mail providers; the signed token is the proof

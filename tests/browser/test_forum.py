@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from community.models import Notification, Report
+from backcore.notifications.models import Notification
+from community.models import Report
 from tests.factories import CoachFactory, MemberFactory
 
 pytestmark = [

@@ -2,8 +2,9 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
+from backcore.notifications import tasks as notification_tasks
+from backcore.notifications.models import Notification, NotificationPreference
 from community import services, tasks
-from community.models import Notification, NotificationPreference
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,8 @@ def test_reply_notifies_watchers_once_and_only_after_commit(
         for callback in callbacks:
             callback()
     note = Notification.objects.get()
-    assert (note.recipient, note.kind, note.post) == (seasoned, "reply", reply)
+    assert (note.recipient, note.kind, note.url) == (seasoned, "reply", f"/community/p/{reply.pk}/")
+    assert note.topic == "community" and note.actor == member
     assert len(mail.outbox) == 1
     # a retried task creates nothing new and sends nothing new
     with django_capture_on_commit_callbacks(execute=True):
@@ -106,8 +108,12 @@ def test_email_has_signed_one_click_unsubscribe(
     assert services.email_mode(member=seasoned) == "instant"  # GET alone changes nothing
     assert client.post(path).status_code == 200
     assert services.email_mode(member=seasoned) == "off"
+    assert "/notifications/unsubscribe/" in path
     # a tampered token is refused
-    bad = reverse("community:unsubscribe", args=[signing.dumps({"u": member.pk}, salt="other")])
+    bad = reverse(
+        "notifications:unsubscribe",
+        args=[signing.dumps({"u": member.pk, "t": "community"}, salt="other")],
+    )
     assert client.post(bad).status_code == 400
     assert services.email_mode(member=member) == "instant"
 
@@ -128,11 +134,11 @@ def test_daily_digest_collects_and_sends_once(
         return [m for m in mail.outbox if m.to == [seasoned.email]]
 
     assert to_seasoned() == []  # no instant email for digest readers
-    tasks.send_daily_digests()
+    notification_tasks.send_daily_digests()
     assert len(to_seasoned()) == 1
     assert "2 new" in to_seasoned()[0].subject
-    tasks.send_daily_digests()
-    tasks.send_digest(seasoned.pk)
+    notification_tasks.send_daily_digests()
+    notification_tasks.send_digest(seasoned.pk)
     assert len(to_seasoned()) == 1
 
 
@@ -146,7 +152,7 @@ def test_email_off_still_notifies_in_site(
         services.post_create(author=member, thread=thread, body="reply")
     assert Notification.objects.filter(recipient=seasoned).count() == 1
     assert mail.outbox == []
-    tasks.send_daily_digests()
+    notification_tasks.send_daily_digests()
     assert mail.outbox == []
 
 
@@ -159,22 +165,22 @@ def test_notification_list_and_mark_read(
         services.post_create(author=member, thread=thread, body="reply")
     note = Notification.objects.get()
     client.force_login(seasoned)
-    page = client.get("/community/notifications/")
+    page = client.get("/community/notifications/", follow=True)
     assert b"replied in" in page.content
-    response = client.get(reverse("community:notification_open", args=[note.pk]))
+    response = client.get(reverse("notifications:open", args=[note.pk]))
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.read_at is not None
     # someone else's notification is not reachable
     client.force_login(member)
-    assert client.get(reverse("community:notification_open", args=[note.pk])).status_code == 404
+    assert client.get(reverse("notifications:open", args=[note.pk])).status_code == 404
 
 
 def test_beat_schedules_the_daily_digest(settings):
     entries = [
         e
         for e in settings.CELERY_BEAT_SCHEDULE.values()
-        if e["task"] == "community.tasks.send_daily_digests"
+        if e["task"] == "backcore.notifications.tasks.send_daily_digests"
     ]
     assert len(entries) == 1
 

@@ -30,8 +30,8 @@ def test_pages_render_for_members_and_are_noindex(client, member, category, thre
         thread.get_absolute_url(),
         reverse("community:thread_new", args=[category.slug]),
         reverse("community:reply", args=[thread.pk]),
-        "/community/notifications/",
-        "/community/notifications/settings/",
+        "/notifications/",
+        "/notifications/settings/",
         "/community/search/?q=body",
         reverse("community:member", args=[member.pk]),
     ]:
@@ -195,16 +195,18 @@ def test_announcements_new_thread_redirects_members(client, member):
 
 
 def test_bell_shows_unread_count(client, member, thread_with):
-    from community.models import Notification
+    from backcore.notifications.models import Notification
 
     thread = thread_with(1)
     Notification.objects.create(
         recipient=member,
         kind="reply",
         event_key="x",
-        post=thread.posts.get(),
+        topic="community",
+        verb="replied in",
+        url=f"/community/p/{thread.posts.get().pk}/",
         actor_name="A",
-        thread_title="T",
+        title="T",
     )
     client.force_login(member)
     response = client.get("/community/")
@@ -216,12 +218,12 @@ def test_anonymous_pages_do_not_query_for_the_bell(client, django_assert_num_que
     from django.contrib.auth.models import AnonymousUser
     from django.test import RequestFactory
 
-    from community.context_processors import notifications
+    from backcore.notifications.context_processors import notifications
 
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
-        assert notifications(request) == {"community_unread": 0}
+        assert notifications(request) == {"notifications_unread": 0}
 
 
 def test_approval_queue_view(client, approval_category, coach, later):
@@ -248,7 +250,7 @@ def test_approval_queue_view(client, approval_category, coach, later):
 
 
 def test_mark_all_read_clears_the_bell(client, member, thread_with):
-    from community.models import Notification
+    from backcore.notifications.models import Notification
 
     thread = thread_with(1)
     for key in ("a", "b"):
@@ -256,12 +258,14 @@ def test_mark_all_read_clears_the_bell(client, member, thread_with):
             recipient=member,
             kind="reply",
             event_key=key,
-            post=thread.posts.get(),
+            topic="community",
+            verb="replied in",
+            url=f"/community/p/{thread.posts.get().pk}/",
             actor_name="A",
-            thread_title="T",
+            title="T",
         )
     client.force_login(member)
-    assert client.post(reverse("community:notifications_read")).status_code == 302
+    assert client.post(reverse("notifications:read")).status_code == 302
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
     assert b"unread</span>" not in client.get("/community/").content
 
@@ -269,16 +273,18 @@ def test_mark_all_read_clears_the_bell(client, member, thread_with):
 def test_one_notification_per_event_is_a_database_rule(member, thread_with):
     from django.db import IntegrityError, transaction
 
-    from community.models import Notification
+    from backcore.notifications.models import Notification
 
     post = thread_with(1).posts.get()
     fields = {
         "recipient": member,
         "kind": "reply",
         "event_key": f"post:{post.pk}",
-        "post": post,
+        "topic": "community",
+        "verb": "replied in",
+        "url": f"/community/p/{post.pk}/",
         "actor_name": "A",
-        "thread_title": "T",
+        "title": "T",
     }
     Notification.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -6,11 +6,11 @@ def notifications(request):
     and none at all unless a template reads it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"community_unread": 0}
+        return {"notifications_unread": 0}
 
     def count():
-        from community.selectors import unread_notification_count
+        from backcore.notifications.selectors import unread_notification_count
 
         return unread_notification_count(user=user)
 
-    return {"community_unread": SimpleLazyObject(count)}
+    return {"notifications_unread": SimpleLazyObject(count)}

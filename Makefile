@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 
-.PHONY: install run serve migrate demo test test-fast test-browser test-sqlite lint format worker beat clean
+.PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean
 
 install: $(VENV)/.installed
 

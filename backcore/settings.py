@@ -128,7 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/today/"
+LOGIN_REDIRECT_URL = "programs:today"
+JOIN_URL = "payments:join"  # where member_required sends people who have not joined yet
 LOGOUT_REDIRECT_URL = "/"
 
 # django-allauth: email is the login; verification is mandatory; rate limits stay on (allauth's defaults).
@@ -144,7 +145,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "backcore.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "backcore.accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCore] "
-ACCOUNT_SIGNUP_REDIRECT_URL = "/programme/intake/"
+ACCOUNT_SIGNUP_REDIRECT_URL = "programs:intake"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

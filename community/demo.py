@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from backcore.demo import demo_seeder
 from community import services
 from community.models import Category, Post, Thread
 
@@ -63,6 +64,7 @@ def _ensure_thread(users, slug, title, role, body, replies, when) -> bool:
     return True
 
 
+@demo_seeder
 @transaction.atomic
 def seed(*, stdout, users) -> None:
     created = 0

@@ -267,13 +267,6 @@ def post_approve(*, coach: User, post: Post) -> Post:
 
 
 @transaction.atomic
-def post_reject(*, coach: User, post: Post, reason: str) -> Post:
-    """Turn down a post waiting for approval: it stays hidden with the reason."""
-    _require_moderator(coach)
-    return post_hide(coach=coach, post=post, reason=reason)
-
-
-@transaction.atomic
 def post_edit(*, editor: User, post: Post, body: str) -> Post:
     post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
     moderator = is_moderator(editor)

@@ -28,13 +28,6 @@ def exercise_catalogue(*, published_only: bool = True) -> list[Exercise]:
     return list(_with_tags_and_images(queryset).order_by("name"))
 
 
-def exercise_by_slug(*, published_only: bool = True) -> dict[str, Exercise]:
-    """The catalogue keyed by slug, for O(1) look-ups when mapping a plan to exercises."""
-    return {
-        exercise.slug: exercise for exercise in exercise_catalogue(published_only=published_only)
-    }
-
-
 def exercise_get(*, slug: str, include_unpublished: bool = False) -> Exercise:
     """One exercise with steps, tags, images and variations. Raises Exercise.DoesNotExist."""
     queryset = Exercise.objects.select_related("easier", "harder")

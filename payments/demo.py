@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from backcore.demo import demo_seeder
 from payments import services
 from payments.models import Contribution
 
@@ -12,6 +13,7 @@ from payments.models import Contribution
 SAMPLES = [(62, 500, "one_time"), (31, 1500, "monthly"), (1, 1500, "monthly")]
 
 
+@demo_seeder
 @transaction.atomic
 def seed(*, stdout, users) -> None:
     member = users["member"]

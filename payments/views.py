@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -21,7 +21,11 @@ from payments.stripe_client import stripe_enabled
 logger = logging.getLogger(__name__)
 
 NEXT_SESSION_KEY = "payments_join_next"
-DEFAULT_NEXT = "/today/"
+
+
+def _default_next() -> str:
+    """After joining, members land where a login lands them."""
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _safe_next(request, value: str | None) -> str:
@@ -29,7 +33,7 @@ def _safe_next(request, value: str | None) -> str:
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return value
-    return DEFAULT_NEXT
+    return _default_next()
 
 
 def _join_form(request, data=None) -> JoinForm:
@@ -143,7 +147,7 @@ def join_success(request):
             "is_paid": contribution.status == Contribution.Status.PAID,
             "is_processing": contribution.status
             in (Contribution.Status.PENDING, Contribution.Status.PROCESSING),
-            "next_url": request.session.get(NEXT_SESSION_KEY, DEFAULT_NEXT),
+            "next_url": request.session.get(NEXT_SESSION_KEY) or _default_next(),
         },
     )
 

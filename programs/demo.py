@@ -1,5 +1,6 @@
 """Demo data: the demo member has a completed intake, an enrolment in Reconnect and today's plan."""
 
+from backcore.demo import demo_seeder
 from programs.selectors import intake_for
 from programs.services import intake_complete, intake_screen_submit, plan_day
 
@@ -21,6 +22,7 @@ DEMO_INTAKE = {
 }
 
 
+@demo_seeder
 def seed(*, stdout, users) -> None:
     member = users["member"]
     intake = intake_for(member=member)

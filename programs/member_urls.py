@@ -1,4 +1,4 @@
-"""Routes for sessions, progress, your data, reminders and the calendar feed (issue 5).
+"""Routes for sessions, progress, your data, reminders and the calendar feed.
 
 Included from programs/urls.py without a prefix, so the names live in the `programs` namespace.
 """

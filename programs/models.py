@@ -484,7 +484,7 @@ class ProgressionDecision(models.Model):
         return f"{self.member} {self.week_start} {self.kind}"
 
 
-# Reminders and the calendar feed (issue 5) ---------------------------------------------------
+# Reminders and the calendar feed ---------------------------------------------------------
 
 
 def _default_reminder_time():

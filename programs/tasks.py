@@ -19,7 +19,7 @@ def weekly_progression(week_start: str | None = None) -> dict:
     return vars(progression_run_week(week_start=start))
 
 
-# Reminders (issue 5) ---------------------------------------------------------------------------
+# Reminders -------------------------------------------------------------------------------------
 
 
 @shared_task(acks_late=True)

@@ -7,6 +7,17 @@ from backcore.celery import app as celery_app
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    # Every test (factories, demo seeding, browser logins) hashes with MD5: PBKDF2 costs about
+    # half a second per user on this machine. Set before the first hash, so no cache to clear.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
 def service_missing(reason: str) -> None:
     """Under CI a test that needs a missing service fails; locally it skips."""
     if IN_CI:

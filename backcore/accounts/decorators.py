@@ -3,10 +3,10 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 
 from backcore.accounts.selectors import user_is_member
 
@@ -14,7 +14,8 @@ JOIN_MESSAGE = "Join BackCore first — any amount, including nothing, opens eve
 
 
 def _join_url(request) -> str:
-    return "/join/?" + urlencode({"next": request.get_full_path()})
+    # settings.JOIN_URL names the join page (like LOGIN_URL), so accounts never names the app.
+    return resolve_url(settings.JOIN_URL) + "?" + urlencode({"next": request.get_full_path()})
 
 
 def member_required(view):
@@ -27,11 +28,3 @@ def member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-class MemberRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not user_is_member(user=request.user):
-            messages.info(request, JOIN_MESSAGE)
-            return redirect(_join_url(request))
-        return super().dispatch(request, *args, **kwargs)

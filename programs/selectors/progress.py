@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models import Avg, Count, F, IntegerField, Max, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 
 from programs.choices import SessionStatus
@@ -237,9 +237,3 @@ def progress_for(*, member, today: date) -> Progress:
         .order_by("-week_start", "id")[:8]
     )
     return progress
-
-
-def has_any_log(*, member) -> bool:
-    return PlannedItem.objects.filter(
-        Q(session__member=member) & Q(completed_at__isnull=False)
-    ).exists()

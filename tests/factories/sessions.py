@@ -1,4 +1,4 @@
-"""Planned sessions with items, for the session, progress, data and reminder tests (issue 5)."""
+"""Planned sessions with items, for the session, progress, data and reminder tests."""
 
 from datetime import date
 

@@ -8,11 +8,6 @@ from community.models import Category
 from tests.factories import CategoryFactory, MemberFactory, PostFactory, ThreadFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def category(db):
     return CategoryFactory()

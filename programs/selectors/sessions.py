@@ -99,15 +99,36 @@ def morning_checkin_due(*, member, today: date) -> PlannedSession | None:
     )
 
 
-def late_log_days(
-    *, member, today: date, days: int = 7
-) -> list[tuple[date, PlannedSession | None]]:
-    """The last `days` days before today, with any stored session for each (one query)."""
+@dataclass(frozen=True)
+class LateLogDay:
+    day: date
+    session: PlannedSession | None
+    is_rest_day: bool
+
+
+def late_log_days(*, member, today: date, days: int = 7) -> list[LateLogDay]:
+    """The last `days` days before today that could hold a session: from the day the member
+    enrolled (never before), each with any stored session and whether it was a rest day."""
+    from programs.models import Enrolment, Intake
+
+    enrolment = Enrolment.objects.filter(member=member).only("created_at").first()
+    intake = Intake.objects.filter(member=member).only("training_days").first()
     first = today - timedelta(days=days)
+    enrolled_on = first
+    if enrolment is not None:
+        tz = ZoneInfo(getattr(getattr(member, "profile", None), "timezone", "") or "UTC")
+        enrolled_on = timezone.localtime(enrolment.created_at, tz).date()
+    training = intake.training_weekdays if intake is not None else frozenset(range(7))
     sessions = {
         s.date: s
         for s in PlannedSession.objects.filter(member=member, date__gte=first, date__lt=today)
     }
-    return [
-        (first + timedelta(days=n), sessions.get(first + timedelta(days=n))) for n in range(days)
-    ][::-1]
+    result = []
+    for n in range(days):
+        day = first + timedelta(days=n)
+        session = sessions.get(day)
+        if session is None and day < enrolled_on:
+            continue  # before the programme began: nothing to log
+        rest = session.is_rest_day if session else day.weekday() not in training
+        result.append(LateLogDay(day=day, session=session, is_rest_day=rest))
+    return result[::-1]

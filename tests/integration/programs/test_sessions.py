@@ -373,3 +373,19 @@ def test_no_logging_once_an_emergency_sign_is_reported(client, member):
     assert "urgent" in response.content.decode().lower()
     item.refresh_from_db()
     assert item.completed_at is None
+
+
+def test_log_late_offers_neither_days_before_sign_up_nor_rest_days(client, member):
+    from programs.models import Enrolment
+    from tests.factories.programs import enrol
+
+    # Trains Monday to Friday; enrolled four days ago.
+    enrol(member, training_days="1111100")
+    four_days_ago = timezone.now() - timedelta(days=4)
+    Enrolment.objects.filter(member=member).update(created_at=four_days_ago)
+    client.force_login(member)
+    days = client.get("/sessions/log-late/").context["days"]
+    shown = [entry.day for entry in days]
+    assert shown == [today() - timedelta(days=n) for n in range(1, 5)]
+    for entry in days:
+        assert entry.is_rest_day == (entry.day.weekday() >= 5)

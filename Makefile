@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 
-.PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean
+.PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean bench
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,11 @@ test-browser: install
 # The embedded defaults (SQLite, eager Celery, no Redis) must keep working.
 test-sqlite: install
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
+
+# Load and timing figures on PostgreSQL + Redis (needs Debian's wrk); see BENCHMARKS.md.
+BENCH_ARGS ?= --members 2000
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

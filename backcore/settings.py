@@ -230,6 +230,9 @@ STRIPE_PRODUCT_ID = env.str("STRIPE_PRODUCT_ID", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 CONTRIBUTION_CURRENCY = env.str("CONTRIBUTION_CURRENCY", default="usd").lower()
 
+# `make bench` only: turns on /bench/bare/, the baseline every page is compared with.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

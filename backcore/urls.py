@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("bench/bare/", views.bench_bare, name="bench_bare"),  # 404 unless BENCH_BARE_VIEW
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("backcore.accounts.urls")),

@@ -67,3 +67,14 @@ def page_not_found(request, exception):
 def server_error(request):
     # No context processors that could fail again: the 500 page must render on its own.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_GET
+def bench_bare(request):
+    """`make bench`'s baseline: the same middleware as every page, no work of its own.
+    A 404 unless BENCH_BARE_VIEW is on (never in a normal deployment)."""
+    from django.http import Http404, HttpResponse
+
+    if not settings.BENCH_BARE_VIEW:
+        raise Http404
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,7 +1,10 @@
 """Map the database's phases, pools and exercises to the engine's frozen dataclasses."""
 
 import logging
+import uuid
 from dataclasses import dataclass
+
+from django.core.cache import cache
 
 from exercises.selectors import exercise_catalogue
 from programs import engine
@@ -86,7 +89,48 @@ def phase_rules(phase: Phase, entries: list[PoolEntry], exercises_by_id: dict) -
     )
 
 
+BUNDLE_VERSION_KEY = "programs:bundle:version"
+BUNDLE_KEY = "programs:bundle:{version}"
+BUNDLE_TIMEOUT = 60 * 60  # a safety net: every coach edit bumps the version at once
+_local: dict[str, ProgrammeBundle] = {}  # this process's copy of the current version
+
+
+def programme_cache_version() -> str:
+    """The current programme version; a fresh one when the cache has none (cleared, evicted)."""
+    version = cache.get(BUNDLE_VERSION_KEY)
+    if version is None:
+        cache.add(BUNDLE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(BUNDLE_VERSION_KEY)
+    return version
+
+
+def programme_cache_invalidate() -> None:
+    """A coach changed a phase, pool or exercise: every process rebuilds on its next request."""
+    cache.set(BUNDLE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _local.clear()
+
+
 def programme_build() -> ProgrammeBundle:
+    """The programme bundle of the current version: built once per version, then shared.
+
+    One cache read per call when this process already holds the version; otherwise the
+    bundle comes from the shared cache (Redis in production) or is built and stored there.
+    """
+    version = programme_cache_version()
+    bundle = _local.get(version)
+    if bundle is not None:
+        return bundle
+    key = BUNDLE_KEY.format(version=version)
+    bundle = cache.get(key)
+    if bundle is None:
+        bundle = programme_build_uncached()
+        cache.set(key, bundle, timeout=BUNDLE_TIMEOUT)
+    _local.clear()
+    _local[version] = bundle
+    return bundle
+
+
+def programme_build_uncached() -> ProgrammeBundle:
     """Everything the engine needs, in a constant number of queries (phases, pools, catalogue)."""
     phases = list(Phase.objects.order_by("order"))
     entries = list(PoolEntry.objects.order_by("phase_id", "track", "order", "id"))

@@ -1,0 +1,164 @@
+"""Bench data for the forum: threads, posts (one very long thread), reactions. Bulk inserts;
+counters and last-post links are set afterwards as the posting service would leave them."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.html import escape
+
+from backcore.bench import BATCH, BenchContext, register
+from community.models import Category, Post, Reaction, Thread
+
+WORDS = [
+    "back",
+    "hold",
+    "bridge",
+    "plank",
+    "breathing",
+    "walk",
+    "stiff",
+    "morning",
+    "week",
+    "phase",
+    "coach",
+    "dose",
+    "slow",
+    "steady",
+    "reps",
+    "sets",
+    "hip",
+    "glute",
+    "core",
+    "brace",
+    "sitting",
+    "desk",
+    "sleep",
+    "stretch",
+    "tired",
+    "better",
+    "worse",
+    "today",
+    "plan",
+    "bird",
+    "dog",
+    "cat",
+    "cow",
+    "tilt",
+    "knee",
+    "chair",
+    "stairs",
+    "garden",
+    "work",
+    "kids",
+    "lifting",
+    "bending",
+    "twinge",
+]
+COMMON = "pain"  # in about a third of posts
+RARE = "kayak"  # in about one post in a thousand
+LONG_THREAD_POSTS = 1_000
+
+
+def _body(rng) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 60))]
+    if rng.random() < 0.33:
+        words.insert(rng.randrange(len(words)), COMMON)
+    if rng.random() < 0.001:
+        words.insert(rng.randrange(len(words)), RARE)
+    return " ".join(words).capitalize() + "."
+
+
+@register(order=20)
+def forum(ctx: BenchContext) -> None:
+    rng = ctx.rng
+    categories = list(Category.objects.filter(who_can_start="members")) or list(
+        Category.objects.all()
+    )
+    members = ctx.member_ids
+    thread_count = max(10, len(members) // 2)
+    posts_per_thread = 20
+    now = timezone.now()
+    threads = []
+    for _ in range(thread_count):
+        author = rng.choice(members)
+        threads.append(
+            Thread(
+                category=rng.choice(categories),
+                title=" ".join(rng.choice(WORDS) for _ in range(5)).capitalize(),
+                author_id=author,
+                author_name=f"Member {author}",
+                created_at=now - timedelta(days=rng.randint(1, 365)),
+            )
+        )
+    threads = Thread.objects.bulk_create(threads, batch_size=BATCH)
+    long_thread = threads[0]
+    posts = []
+    total = 0
+    for thread in threads:
+        count = (
+            LONG_THREAD_POSTS if thread is long_thread else rng.randint(2, posts_per_thread * 2 - 2)
+        )
+        for n in range(count):
+            author = rng.choice(members)
+            body = _body(rng)
+            posts.append(
+                Post(
+                    thread=thread,
+                    author_id=author,
+                    author_name=f"Member {author}",
+                    body=body,
+                    body_html=f"<p>{escape(body)}</p>",
+                    created_at=thread.created_at + timedelta(minutes=n * 7),
+                    is_opening=n == 0,
+                )
+            )
+        if len(posts) >= BATCH:
+            total += len(Post.objects.bulk_create(posts, batch_size=BATCH))
+            posts.clear()
+    total += len(Post.objects.bulk_create(posts, batch_size=BATCH))
+    # Reactions on the long thread's posts and a sample of the rest.
+    long_ids = list(Post.objects.filter(thread=long_thread).values_list("pk", flat=True))
+    sample = list(
+        Post.objects.exclude(thread=long_thread)
+        .order_by("?")
+        .values_list("pk", flat=True)[: len(members)]
+    )
+    reactions = set()
+    for post_id in long_ids + sample:
+        for _ in range(rng.randint(0, 4)):
+            reactions.add(
+                (post_id, rng.choice(members), rng.choice(["cheer", "thanks", "same_here"]))
+            )
+    Reaction.objects.bulk_create(
+        [Reaction(post_id=p, member_id=m, kind=k) for p, m, k in reactions], batch_size=BATCH
+    )
+    # Counters and last-post links, as the posting service keeps them.
+    last = {
+        row["thread_id"]: row
+        for row in Post.objects.values("thread_id").annotate(
+            n=Count("id"), last_id=Max("id"), last_at=Max("created_at")
+        )
+    }
+    for thread in threads:
+        row = last[thread.pk]
+        thread.reply_count = row["n"] - 1
+        thread.last_post_id = row["last_id"]
+        thread.last_post_at = row["last_at"]
+    Thread.objects.bulk_update(
+        threads, ["reply_count", "last_post", "last_post_at"], batch_size=1000
+    )
+    for category in Category.objects.all():
+        stats = Post.objects.filter(thread__category=category).aggregate(
+            n=Count("id"), last_id=Max("id"), last_at=Max("created_at")
+        )
+        category.thread_count = Thread.objects.filter(category=category).count()
+        category.post_count = stats["n"]
+        category.last_post_id = stats["last_id"]
+        category.last_post_at = stats["last_at"]
+        category.save(update_fields=["thread_count", "post_count", "last_post", "last_post_at"])
+    ctx.facts["threads"] = len(threads)
+    ctx.facts["posts"] = total
+    ctx.facts["reactions"] = len(reactions)
+    ctx.facts["long thread"] = long_thread.pk
+    ctx.say(f"  {len(threads)} threads, {total} posts, {len(reactions)} reactions")

@@ -6,8 +6,8 @@ exercises.models): `fill_blanks(items=load_seed("exercises_v1.json"), **historic
 Rules, keyed by slug:
 - a slug not in the database is created in full (steps, tags, dose, links), published;
 - an existing exercise only gets fields that are empty: blank text, no steps, no tags of a kind,
-  a missing floor/ceiling that fits the current dose, no easier/harder link. Anything a coach
-  has set is left exactly as it is.
+  a missing floor/ceiling that fits the current dose, no easier/harder link, no figure keyframes
+  (`demonstration`, from `poses_v1.json`). Anything a coach has set is left exactly as it is.
 """
 
 import json
@@ -30,9 +30,17 @@ class ContentReport:
         self.filled.setdefault(slug, []).append(what)
 
 
-def load_seed(name: str) -> list[dict]:
+def load_seed(name: str, *, demonstrations: str | None = None) -> list[dict]:
+    """The seed items; with `demonstrations`, each item also gets its figure keyframes."""
     with (SEED_DIR / name).open(encoding="utf-8") as handle:
-        return json.load(handle)
+        items = json.load(handle)
+    if demonstrations:
+        with (SEED_DIR / demonstrations).open(encoding="utf-8") as handle:
+            poses = json.load(handle)
+        for item in items:
+            if item["slug"] in poses:
+                item["demonstration"] = poses[item["slug"]]
+    return items
 
 
 def seed_slugs(name: str) -> list[str]:
@@ -67,12 +75,14 @@ def _dose_fields(item: dict) -> dict:
 
 
 def _create(item: dict, *, exercise_model, step_model, tag_model, publish: bool):
+    extra = {"demonstration": item["demonstration"]} if item.get("demonstration") else {}
     exercise = exercise_model.objects.create(
         slug=item["slug"],
         **{name: item.get(name) or "" for name in TEXT_FIELDS},
         **_dose_fields(item),
         video_url=item.get("video_url") or "",
         is_published=publish,
+        **extra,
     )
     _add_steps(exercise, item, step_model)
     for key, kind in TAG_JSON_KEYS.items():
@@ -103,6 +113,9 @@ def _fill_existing(exercise, item: dict, *, step_model, tag_model, report: Conte
     if not exercise.video_url and item.get("video_url"):
         exercise.video_url = item["video_url"]
         changed.append("video_url")
+    if item.get("demonstration") and not exercise.demonstration:
+        exercise.demonstration = item["demonstration"]
+        changed.append("demonstration")
     # Floors and ceilings: only where blank, only for the measure the (coach's) dose uses,
     # and only if the value still brackets that dose.
     new = _dose_fields(item)
@@ -172,15 +185,26 @@ def _link_variations(items: list[dict], *, exercise_model, report: ContentReport
 
 
 def fill_blanks(
-    *, items: list[dict], exercise_model, step_model, tag_model, publish: bool = True
+    *,
+    items: list[dict],
+    exercise_model,
+    step_model,
+    tag_model,
+    publish: bool = True,
+    create_missing: bool = True,
 ) -> ContentReport:
-    """Create missing exercises and fill only empty fields of existing ones (see module doc)."""
+    """Create missing exercises and fill only empty fields of existing ones (see module doc).
+
+    `create_missing=False` only fills blanks: an exercise a coach deleted stays deleted.
+    """
     report = ContentReport()
     existing = {
         e.slug: e for e in exercise_model.objects.filter(slug__in=[i["slug"] for i in items])
     }
     for item in items:
         exercise = existing.get(item["slug"])
+        if exercise is None and not create_missing:
+            continue
         if exercise is None:
             _create(
                 item,
@@ -195,7 +219,8 @@ def fill_blanks(
                 exercise, item, step_model=step_model, tag_model=tag_model, report=report
             )
     # Second pass: every slug now exists, so easier/harder links can resolve.
-    _link_variations(items, exercise_model=exercise_model, report=report)
+    if create_missing:
+        _link_variations(items, exercise_model=exercise_model, report=report)
     for slug in report.created:
         report.filled.pop(slug, None)  # links of a new exercise are part of creating it
     return report

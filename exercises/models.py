@@ -103,6 +103,11 @@ class Exercise(models.Model):
     )
 
     video_url = models.URLField(blank=True, validators=[https_only])
+    demonstration = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Keyframes (start, optional middle, end) and props the animated figure is drawn from.",
+    )
     is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -146,7 +151,7 @@ class Exercise(models.Model):
         return reverse("exercises:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | list[str]] = {}
         if (self.hold_seconds is None) == (self.reps is None):
             errors["hold_seconds"] = "Give either a hold in seconds or a number of reps, not both."
         for measure in DOSE_MEASURES:
@@ -170,6 +175,14 @@ class Exercise(models.Model):
                 errors.setdefault(f"ceiling_{measure}", "The ceiling cannot be below the default.")
             if floor is not None and ceiling is not None and floor > ceiling:
                 errors.setdefault(f"ceiling_{measure}", "The ceiling cannot be below the floor.")
+        if self.demonstration:
+            from exercises.figures.geometry import validate_demonstration
+            from exercises.figures.pose import PoseError
+
+            try:
+                validate_demonstration(self.demonstration)
+            except PoseError as error:
+                errors["demonstration"] = error.messages
         if self.pk is not None:
             if self.easier_id == self.pk:
                 errors["easier"] = "An exercise cannot be its own easier variation."

@@ -7,4 +7,5 @@ app_name = "exercises"
 urlpatterns = [
     path("", views.exercise_list, name="list"),
     path("<slug:slug>/", views.exercise_detail, name="detail"),
+    path("<slug:slug>/figure.css", views.figure_css, name="figure_css"),
 ]

@@ -205,7 +205,10 @@ class TestDetail:
         assert exercise.harder.get_absolute_url() in html
         assert "?phase=" in html and "?track=" in html
         assert f"{exercise.floor_reps}–{exercise.ceiling_reps} reps" in html
-        assert f"/static/exercises/placeholders/{exercise.movement_type}.svg" in html
+        # The seeded exercise has its own animated figure instead of the generic placeholder.
+        assert f"/static/exercises/placeholders/{exercise.movement_type}.svg" not in html
+        assert 'class="figure-svg figure-anim-svg fx-bird-dog"' in html
+        assert "/exercises/bird-dog/figure.css?v=" in html
 
     def test_video_link_and_gallery(self, client, library):
         exercise = library(video_url="https://video.example.org/bird-dog")

@@ -1,12 +1,23 @@
-"""The engine stays pure Python: no Django and no other app may creep in."""
+"""Pure packages stay pure Python: no Django and no other app may creep in.
+
+Pure packages: the progression engine (`programs/engine/`) and the figure renderer
+(`exercises/figures/`). Each may import only itself and the standard library (and Pillow for
+the renderer's PNG output).
+"""
 
 import ast
 from pathlib import Path
 
+import pytest
+
+import exercises.figures
 import programs.engine
 
-ENGINE_DIR = Path(programs.engine.__file__).parent
-FORBIDDEN_ROOTS = {"django", "backcore", "exercises", "community", "payments"}
+FORBIDDEN_ROOTS = {"django", "backcore", "exercises", "programs", "community", "payments"}
+PURE_PACKAGES = {
+    "programs.engine": Path(programs.engine.__file__).parent,
+    "exercises.figures": Path(exercises.figures.__file__).parent,
+}
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[str, int]]:
@@ -20,26 +31,26 @@ def imported_modules(tree: ast.AST) -> list[tuple[str, int]]:
     return found
 
 
-def engine_files() -> list[Path]:
-    files = sorted(ENGINE_DIR.rglob("*.py"))
-    assert len(files) >= 5  # guard against walking the wrong folder
+def package_files(directory: Path) -> list[Path]:
+    files = sorted(directory.rglob("*.py"))
+    assert len(files) >= 4  # guard against walking the wrong folder
     return files
 
 
-def test_engine_imports_no_django_and_no_other_app():
-    for path in engine_files():
+@pytest.mark.parametrize("package", sorted(PURE_PACKAGES))
+def test_pure_package_imports_no_django_and_no_other_app(package):
+    for path in package_files(PURE_PACKAGES[package]):
         tree = ast.parse(path.read_text(), filename=str(path))
         for module, level in imported_modules(tree):
-            assert level <= 1, f"{path.name}: relative import reaches outside the engine"
+            assert level <= 1, f"{path.name}: relative import reaches outside {package}"
+            if module == package or module.startswith(package + "."):
+                continue
             root = module.split(".")[0]
             assert root not in FORBIDDEN_ROOTS, f"{path.name} imports {module}"
-            if root == "programs":
-                assert module == "programs.engine" or module.startswith("programs.engine."), (
-                    f"{path.name} imports {module}"
-                )
 
 
-def test_engine_does_not_import_dynamically():
-    for path in engine_files():
+@pytest.mark.parametrize("package", sorted(PURE_PACKAGES))
+def test_pure_package_does_not_import_dynamically(package):
+    for path in package_files(PURE_PACKAGES[package]):
         source = path.read_text()
         assert "import_module" not in source and "__import__" not in source, path.name

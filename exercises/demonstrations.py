@@ -1,0 +1,100 @@
+"""The library's glue to the pure figure renderer: an exercise's figure, its label and stylesheet."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from exercises.figures import svg
+from exercises.figures.geometry import validate_demonstration
+from exercises.figures.pose import Demonstration, PoseError
+
+
+def demonstration_of(exercise) -> Demonstration | None:
+    """The exercise's parsed keyframes, or None when it has none (or a stored one is invalid)."""
+    cached = getattr(exercise, "_demonstration_cache", False)
+    if cached is not False:
+        return cached
+    demo = None
+    if exercise.demonstration:
+        try:
+            demo = validate_demonstration(exercise.demonstration)
+        except PoseError:
+            demo = None
+    exercise._demonstration_cache = demo
+    return demo
+
+
+def is_hold(exercise) -> bool:
+    return exercise.hold_seconds is not None
+
+
+def css_class(exercise) -> str:
+    return f"fx-{exercise.slug}"
+
+
+def figure_version(exercise) -> str:
+    payload = json.dumps([exercise.demonstration, is_hold(exercise)], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def figure_label(exercise) -> str:
+    """Text alternative: what the figure shows, in the exercise's own steps when they are loaded."""
+    steps = getattr(exercise, "_prefetched_objects_cache", {}).get("steps")
+    demo = demonstration_of(exercise)
+    side = " Shown on the right side." if demo and demo.side else ""
+    if steps is not None and len(steps):
+        how = " ".join(step.text for step in steps)
+        return f"Figure demonstrating {exercise.name}.{side} {how}"
+    return f"Figure demonstrating {exercise.name}: {exercise.purpose}{side}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    animated: SafeString
+    start: SafeString
+    end: SafeString
+    shown: SafeString
+    css_url: str
+    per_side: bool
+    label: str
+
+
+def figure_for(exercise, *, animated: bool = True) -> Figure | None:
+    demo = demonstration_of(exercise)
+    if demo is None:
+        return None
+    hold = is_hold(exercise)
+    label = figure_label(exercise)
+    shown = svg.render_shown(demo, label=label, is_hold=hold)
+    if not animated:
+        return Figure(
+            mark_safe(""),
+            mark_safe(""),
+            mark_safe(""),
+            mark_safe(shown),
+            "",
+            bool(demo.side),
+            label,
+        )
+    start, end = svg.render_pair(demo, label=label, is_hold=hold)
+    moving = svg.render_animated(demo, css_class=css_class(exercise), label=label, is_hold=hold)
+    url = reverse("exercises:figure_css", kwargs={"slug": exercise.slug})
+    return Figure(
+        animated=mark_safe(moving.replace("<svg ", '<svg tabindex="0" ', 1)),
+        start=mark_safe(start),
+        end=mark_safe(end),
+        shown=mark_safe(shown),
+        css_url=f"{url}?v={figure_version(exercise)}",
+        per_side=bool(demo.side),
+        label=label,
+    )
+
+
+def figure_stylesheet(exercise) -> str:
+    demo = demonstration_of(exercise)
+    if demo is None:
+        return ""
+    return svg.figure_stylesheet(demo, css_class=css_class(exercise), is_hold=is_hold(exercise))

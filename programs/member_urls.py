@@ -1,4 +1,4 @@
-"""Routes for sessions, progress, your data, reminders and the calendar feed.
+"""Routes for sessions, progress, the exercise log CSV, reminders and the calendar feed.
 
 Included from programs/urls.py without a prefix, so the names live in the `programs` namespace.
 """
@@ -18,10 +18,7 @@ urlpatterns = [
     path("today/morning/", sessions.morning_checkin, name="morning_checkin"),
     path("sessions/log-late/", sessions.log_late, name="log_late"),
     path("progress/", progress.progress, name="progress"),
-    path("account/data/", data.data, name="data"),
     path("account/data/log.csv", data.data_csv, name="data_csv"),
-    path("account/data/data.json", data.data_json, name="data_json"),
-    path("account/delete/", data.account_delete, name="account_delete"),
     path("account/reminders/", reminders.reminders, name="reminders"),
     path(
         "reminders/unsubscribe/<str:token>/",

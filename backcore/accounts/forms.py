@@ -51,3 +51,17 @@ class ProfileForm(forms.Form):
                 raise forms.ValidationError(exc.messages) from None
             upload.seek(0)
         return upload
+
+
+class AccountDeleteForm(forms.Form):
+    confirm_email = forms.CharField(max_length=254)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirm_email(self):
+        typed = self.cleaned_data["confirm_email"].strip().lower()
+        if typed != self.user.email.lower():
+            raise forms.ValidationError("That is not your email address, so nothing was deleted.")
+        return typed

@@ -1,6 +1,14 @@
-from django.contrib.auth.models import Group
-from django.db import transaction
+import csv
+import io
+import json
+import zipfile
 
+from django.contrib.auth.models import Group
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from backcore.accounts.lifecycle import personal_data
 from backcore.accounts.models import COACHES_GROUP, Membership, Profile, User
 from backcore.images import clean_uploaded_image
 
@@ -90,28 +98,90 @@ def coach_add(*, user: User) -> None:
         user.save(update_fields=["is_staff"])
 
 
-# Apps that keep shared content after an account goes (forum posts) offer a hook that anonymises
-# it. Accounts calls them by name so it never imports those apps; a missing app is skipped.
-FORGET_HOOKS = ("community.services.member_forget",)
-
-
 @transaction.atomic
-def user_delete(*, user: User) -> None:
-    """Delete an account and the personal data hanging off it (cascades), after each app's
-    forget hook has anonymised what must stay (posts show as "former member")."""
-    import importlib
-
-    from django.apps import apps
-
-    for dotted in FORGET_HOOKS:
-        module_name, func_name = dotted.rsplit(".", 1)
-        if not apps.is_installed(module_name.split(".")[0]):
-            continue
-        hook = getattr(importlib.import_module(module_name), func_name, None)
-        if hook is not None:
-            hook(user_id=user.pk)
+def _user_delete_rows(*, user: User) -> None:
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one deletion at a time
+    for provider in personal_data:
+        if provider.forget is not None:
+            provider.forget(user=user)
     profile = Profile.objects.filter(user=user).first()
     if profile is not None and profile.avatar:
         avatar = profile.avatar
         transaction.on_commit(lambda: avatar.storage.delete(avatar.name))
     user.delete()
+
+
+def user_delete(*, user: User) -> None:
+    """Delete an account and everything kept about the person, asking every app first.
+
+    1. Each app's `before_delete` runs outside any transaction and may talk to outside services
+       (payments cancels live subscriptions at Stripe and waits for the answer). Any of them may
+       raise AccountDeletionBlocked: then nothing is deleted and the member can try again.
+    2. In one transaction, each app's `forget` anonymises what must stay (forum posts) or checks
+       its rule still holds (no subscription went live meanwhile), then the user row goes and
+       the remaining rows cascade.
+    """
+    for provider in personal_data:
+        if provider.before_delete is not None:
+            provider.before_delete(user=user)
+    _user_delete_rows(user=user)
+
+
+EXPORT_FORMAT = "backcore-export-2"
+
+
+def account_export(*, user: User) -> dict:
+    """Everything every app keeps about the person, one section per kind of record."""
+    data: dict = {"format": EXPORT_FORMAT, "exported_at": timezone.now().isoformat()}
+    for provider in personal_data:
+        sections = dict(provider.export(user=user))
+        missing = set(provider.sections) - set(sections)
+        clash = set(sections) & set(data)
+        if missing or clash:
+            raise ValueError(f"{provider.app} export: missing {missing}, clashing {clash}")
+        data.update(sections)
+    return data
+
+
+def account_export_json(*, user: User) -> str:
+    return json.dumps(account_export(user=user), cls=DjangoJSONEncoder, indent=2)
+
+
+def _csv_tables(name: str, value, *, parent: tuple[str, object] | None = None) -> dict:
+    """A section as CSV tables: a list of rows is one table, a record one row; nested lists
+    become their own table with the parent's id."""
+    rows = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    tables: dict[str, list[dict]] = {name: []}
+    for row in rows:
+        flat = {parent[0]: parent[1]} if parent else {}
+        for key, cell in row.items():
+            if isinstance(cell, list) and all(isinstance(c, dict) for c in cell):
+                for child, child_rows in _csv_tables(
+                    f"{name}-{key}", cell, parent=(f"{name}_id", row.get("id"))
+                ).items():
+                    tables.setdefault(child, []).extend(child_rows)
+            elif isinstance(cell, dict | list):
+                flat[key] = json.dumps(cell, cls=DjangoJSONEncoder)
+            else:
+                flat[key] = cell
+        tables[name].append(flat)
+    return tables
+
+
+def account_export_zip(*, user: User) -> bytes:
+    """The export as a zip: data.json plus one CSV per table, for a spreadsheet."""
+    data = account_export(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
+        for section, value in data.items():
+            if not isinstance(value, dict | list):
+                continue
+            for table, rows in _csv_tables(section, value).items():
+                columns = list(dict.fromkeys(k for row in rows for k in row))
+                text = io.StringIO()
+                writer = csv.DictWriter(text, fieldnames=columns)
+                writer.writeheader()
+                writer.writerows(rows)
+                bundle.writestr(f"{table}.csv", text.getvalue())
+    return buffer.getvalue()

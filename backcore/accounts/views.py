@@ -1,10 +1,21 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from backcore.accounts.forms import ProfileForm
-from backcore.accounts.services import profile_ensure, profile_update
+from backcore.accounts.forms import AccountDeleteForm, ProfileForm
+from backcore.accounts.lifecycle import AccountDeletionBlocked, personal_data
+from backcore.accounts.services import (
+    account_export_json,
+    account_export_zip,
+    profile_ensure,
+    profile_update,
+    user_delete,
+)
 
 
 @login_required
@@ -31,3 +42,57 @@ def profile_edit(request):
         )
     form = ProfileForm(initial={"display_name": profile.display_name, "timezone": profile.timezone})
     return render(request, "accounts/profile.html", {"form": form, "profile": profile})
+
+
+def _data_page(request, *, form: AccountDeleteForm, error: str = "", status: int = 200):
+    downloads = [d for provider in personal_data for d in provider.downloads]
+    context = {"form": form, "error": error, "downloads": downloads}
+    return render(request, "accounts/data.html", context, status=status)
+
+
+@login_required
+@require_GET
+def data(request):
+    return _data_page(request, form=AccountDeleteForm(user=request.user))
+
+
+def _download(body: str | bytes, *, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="backcore-{stamp}-{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def data_json(request):
+    body = account_export_json(user=request.user)
+    return _download(body, content_type="application/json", name="data.json")
+
+
+@login_required
+@require_GET
+def data_zip(request):
+    body = account_export_zip(user=request.user)
+    return _download(body, content_type="application/zip", name="data.zip")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    if request.method == "GET":
+        return redirect("accounts:data")
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _data_page(request, form=form, status=400)
+    user = request.user
+    try:
+        user_delete(user=user)
+    except AccountDeletionBlocked as exc:
+        return _data_page(request, form=form, error=str(exc), status=503)
+    logout(request)
+    messages.success(
+        request, "Your account and everything we kept about you are deleted. Take care."
+    )
+    return redirect("landing")

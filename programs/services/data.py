@@ -1,21 +1,19 @@
-"""Your data: a CSV of every logged exercise and a JSON file of everything a member owns.
+"""What the programme keeps about a member: the exercise log CSV, the programme's sections of the
+account export, and their removal when the account goes (programs/lifecycle.py registers them
+with backcore.accounts.lifecycle).
 
-Reads only; each export runs a fixed number of queries. Community data is not included here
-(programs never imports community); forum posts are anonymised on deletion by community itself.
+Reads run a fixed number of queries whatever the history's length.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from datetime import date, datetime, time
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import transaction
 from django.db.models import Prefetch
 
-from backcore.accounts.models import Membership, Profile
+from backcore.accounts.lifecycle import export_row as _row
 from programs.models import (
     CalendarFeed,
     Enrolment,
@@ -50,28 +48,6 @@ CSV_COLUMNS = [
     "effort",
     "morning_pain",
 ]
-SKIP_FIELDS = {"member", "user", "token"}
-
-
-def _value(value):
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return value
-
-
-def _row(instance: models.Model, *, skip: set[str] = SKIP_FIELDS) -> dict:
-    """Every concrete field; foreign keys as their id, except the member (implicit)."""
-    data = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in skip:
-            continue
-        if field.is_relation:
-            data[f"{field.name}_id"] = getattr(instance, field.attname)
-        elif isinstance(field, models.FileField):
-            data[field.name] = getattr(instance, field.name).name or ""
-        else:
-            data[field.name] = _value(getattr(instance, field.attname))
-    return data
 
 
 def logged_items(*, member):
@@ -115,10 +91,8 @@ def export_csv(*, member) -> str:
     return buffer.getvalue()
 
 
-def export_everything(*, member) -> dict:
-    """Everything the programme and the account hold about the member."""
-    profile = Profile.objects.filter(user=member).first()
-    membership = Membership.objects.filter(user=member).first()
+def member_data_export(*, member) -> dict:
+    """The programme's sections of the account export: intake, screens, plans, logs, reminders."""
     intake = Intake.objects.filter(member=member).first()
     enrolment = Enrolment.objects.filter(member=member).select_related("phase").first()
     reminder = ReminderSettings.objects.filter(member=member).first()
@@ -133,14 +107,6 @@ def export_everything(*, member) -> dict:
         .order_by("date")
     )
     return {
-        "format": "backcore-export-1",
-        "account": {
-            "email": member.email,
-            "date_joined": _value(member.date_joined),
-            "last_login": _value(member.last_login),
-        },
-        "profile": _row(profile) if profile else None,
-        "membership": _row(membership) if membership else None,
         "intake": _row(intake) if intake else None,
         "safety_screens": [_row(s) for s in SafetyScreen.objects.filter(member=member)],
         "enrolment": (_row(enrolment) | {"phase": enrolment.phase.name}) if enrolment else None,
@@ -167,5 +133,19 @@ def export_everything(*, member) -> dict:
     }
 
 
-def export_json(*, member) -> str:
-    return json.dumps(export_everything(member=member), cls=DjangoJSONEncoder, indent=2)
+@transaction.atomic
+def member_data_delete(*, member) -> None:
+    """Remove the programme's records of a member whose account is being deleted (logs first)."""
+    PlannedItem.objects.filter(session__member=member).delete()
+    for model in (
+        PlannedSession,
+        ProgressionDecision,
+        MemberDose,
+        ReminderSent,
+        ReminderSettings,
+        CalendarFeed,
+        Enrolment,
+        SafetyScreen,
+        Intake,
+    ):
+        model.objects.filter(member=member).delete()

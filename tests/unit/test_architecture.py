@@ -29,8 +29,6 @@ ALLOWED = {
 }
 # backcore's composition root names every app by design: INSTALLED_APPS and the root URLconf.
 COMPOSITION_ROOT = {"backcore/settings.py", "backcore/urls.py"}
-# Being replaced by the account lifecycle registry (issue 15 item 1); this set must end up empty.
-KNOWN_VIOLATIONS = {"backcore/accounts/services.py"}
 DOTTED = re.compile(r"^(?P<module>(?:" + "|".join(FIRST_PARTY) + r")(?:\.\w+)+)$")
 WRITES = {
     "create",
@@ -161,7 +159,7 @@ def test_each_app_imports_only_what_the_architecture_allows(app):
     offenders = [
         str(r)
         for path in source_files(app)
-        if rel(path) not in COMPOSITION_ROOT | KNOWN_VIOLATIONS
+        if rel(path) not in COMPOSITION_ROOT
         for r in references(path)
         if not allowed(r.module, ALLOWED[app])
     ]
@@ -238,7 +236,7 @@ def test_backcore_names_no_app_even_in_strings_outside_its_composition_root():
     offenders = [
         str(r)
         for path in source_files("backcore")
-        if rel(path) not in COMPOSITION_ROOT | KNOWN_VIOLATIONS
+        if rel(path) not in COMPOSITION_ROOT
         for r in references(path)
         if r.module.split(".")[0] in FEATURE_APPS
     ]
@@ -250,7 +248,6 @@ def test_backcore_never_imports_dynamically():
     offenders = [
         f"{rel(path)}:{node.lineno}"
         for path in source_files("backcore")
-        if rel(path) not in KNOWN_VIOLATIONS
         for node in ast.walk(tree_of(path))
         if (isinstance(node, ast.Attribute) and node.attr == "import_module")
         or (isinstance(node, ast.Name) and node.id in ("import_module", "__import__"))

@@ -68,6 +68,7 @@ def test_json_has_everything_i_own_and_nothing_else(client, member):
     response = client.get("/account/data/data.json")
     assert response.status_code == 200
     data = json.loads(response.content)
+    assert data["format"] == "backcore-export-2"
     assert data["account"]["email"] == member.email
     assert data["profile"]["display_name"] == member.profile.display_name
     assert data["membership"]["source"] == "free"
@@ -83,7 +84,12 @@ def test_json_has_everything_i_own_and_nothing_else(client, member):
 
 
 def test_export_pages_need_login(client):
-    for url in ("/account/data/", "/account/data/log.csv", "/account/data/data.json"):
+    for url in (
+        "/account/data/",
+        "/account/data/log.csv",
+        "/account/data/data.json",
+        "/account/data/data.zip",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 

@@ -33,6 +33,8 @@ def category_get(*, slug: str) -> Category | None:
 
 
 def visible_threads(*, user) -> QuerySet[Thread]:
+    """Threads a person may open: coaches see all; members see approved (or their own
+    unapproved) threads that no coach has hidden."""
     threads = Thread.objects.all()
     if not is_moderator(user):
         threads = threads.filter(Q(is_approved=True) | Q(author=user), is_hidden=False)
@@ -40,9 +42,23 @@ def visible_threads(*, user) -> QuerySet[Thread]:
 
 
 def visible_posts(*, user) -> QuerySet[Post]:
+    """Posts that take a place in a thread's listing. Hidden and deleted posts keep their place
+    as a tombstone (the template prints no text for them), so this is for listings only: any
+    view that takes a post id uses `post_get` / `readable_posts`."""
     posts = Post.objects.all()
     if not is_moderator(user):
         posts = posts.filter(Q(is_approved=True) | Q(author=user))
+    return posts
+
+
+def readable_posts(*, user) -> QuerySet[Post]:
+    """Posts a person may reach by id (permalink, quote, edit, delete, react, report).
+
+    Members: approved (or their own pending) posts, neither hidden by a coach nor deleted by
+    their author, in a thread they may open. Coaches: every post, so they can moderate."""
+    posts = visible_posts(user=user).filter(thread__in=visible_threads(user=user))
+    if not is_moderator(user):
+        posts = posts.filter(is_hidden=False, is_deleted=False)
     return posts
 
 
@@ -114,13 +130,8 @@ def post_page_number(*, post: Post, user) -> int:
 
 
 def post_get(*, post_id: int, user) -> Post | None:
-    return (
-        visible_posts(user=user)
-        .select_related("thread__category")
-        .filter(pk=post_id)
-        .filter(Q(thread__in=visible_threads(user=user)))
-        .first()
-    )
+    """The one way every view fetches a post by id; None means 404."""
+    return readable_posts(user=user).select_related("thread__category").filter(pk=post_id).first()
 
 
 def post_revisions(*, post: Post) -> QuerySet[PostRevision]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backcore.accounts.decorators import member_required
 from backcore.accounts.models import User
+from backcore.params import parse_id
 from community import selectors, services
 from community.forms import (
     EditPostForm,
@@ -62,6 +63,21 @@ def _back(request, fallback: str) -> str:
     return fallback
 
 
+def _post_or_404(request, post_id: int) -> Post:
+    """Every view that takes a post id: hidden, deleted or unreadable posts are 404."""
+    post = selectors.post_get(post_id=post_id, user=request.user)
+    if post is None:
+        raise Http404
+    return post
+
+
+def _thread_or_404(request, thread_id: int) -> Thread:
+    item = selectors.thread_get(thread_id=thread_id, user=request.user)
+    if item is None:
+        raise Http404
+    return item
+
+
 def _post_url(post: Post, user) -> str:
     page = selectors.post_page_number(post=post, user=user)
     return f"{reverse('community:thread', args=[post.thread_id])}?page={page}#post-{post.pk}"
@@ -108,9 +124,7 @@ def category(request, slug):
 @require_GET
 @community_view
 def thread(request, thread_id):
-    item = selectors.thread_get(thread_id=thread_id, user=request.user)
-    if item is None:
-        raise Http404
+    item = _thread_or_404(request, thread_id)
     page = selectors.thread_posts(thread=item, user=request.user, page=request.GET.get("page"))
     previous_read = item.last_read_at
     first_new = None
@@ -143,9 +157,7 @@ def thread(request, thread_id):
 @require_GET
 @community_view
 def post_detail(request, post_id):
-    post = selectors.post_get(post_id=post_id, user=request.user)
-    if post is None:
-        raise Http404
+    post = _post_or_404(request, post_id)
     return redirect(_post_url(post, request.user))
 
 
@@ -237,14 +249,12 @@ def thread_new(request, slug):
 @require_http_methods(["GET", "POST"])
 @community_view
 def reply(request, thread_id):
-    item = selectors.thread_get(thread_id=thread_id, user=request.user)
-    if item is None:
-        raise Http404
+    item = _thread_or_404(request, thread_id)
     badge = _badge_available()
     initial = {}
-    quoted_id = request.GET.get("quote", "")
-    if request.method == "GET" and quoted_id.isdigit():
-        quoted = selectors.post_get(post_id=int(quoted_id), user=request.user)
+    quoted_id = parse_id(request.GET.get("quote"))
+    if request.method == "GET" and quoted_id is not None:
+        quoted = selectors.post_get(post_id=quoted_id, user=request.user)
         if quoted and quoted.thread_id == item.pk and quoted.is_visible:
             initial["body"] = quote(quoted.body, author_name=quoted.author_name)
     form = PostForm(request.POST or None, initial=initial, badge_available=badge)
@@ -272,9 +282,7 @@ def preview(request):
 @require_http_methods(["GET", "POST"])
 @community_view
 def post_edit(request, post_id):
-    post = selectors.post_get(post_id=post_id, user=request.user)
-    if post is None:
-        raise Http404
+    post = _post_or_404(request, post_id)
     if post.author_id != request.user.pk and not services.is_moderator(request.user):
         raise PermissionDenied("You can only edit your own posts.")
     form = EditPostForm(request.POST or None, initial={"body": post.body})
@@ -298,9 +306,7 @@ def post_edit(request, post_id):
 @require_POST
 @community_view
 def post_delete(request, post_id):
-    post = selectors.post_get(post_id=post_id, user=request.user)
-    if post is None:
-        raise Http404
+    post = _post_or_404(request, post_id)
     services.post_delete(member=request.user, post=post)
     messages.success(request, "Post deleted.")
     return redirect(_post_url(post, request.user))
@@ -309,9 +315,7 @@ def post_delete(request, post_id):
 @require_POST
 @community_view
 def post_react(request, post_id):
-    post = selectors.post_get(post_id=post_id, user=request.user)
-    if post is None:
-        raise Http404
+    post = _post_or_404(request, post_id)
     form = ReactionForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose cheer, same here or thanks.", status=400)
@@ -332,9 +336,7 @@ def post_react(request, post_id):
 @require_http_methods(["GET", "POST"])
 @community_view
 def post_report(request, post_id):
-    post = selectors.post_get(post_id=post_id, user=request.user)
-    if post is None:
-        raise Http404
+    post = _post_or_404(request, post_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -356,7 +358,7 @@ def post_report(request, post_id):
 @community_view
 def post_hide(request, post_id):
     _moderator_or_403(request)
-    post = get_object_or_404(Post.objects.select_related("thread"), pk=post_id)
+    post = _post_or_404(request, post_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -371,7 +373,7 @@ def post_hide(request, post_id):
 @community_view
 def post_unhide(request, post_id):
     _moderator_or_403(request)
-    post = get_object_or_404(Post, pk=post_id)
+    post = _post_or_404(request, post_id)
     services.post_unhide(coach=request.user, post=post)
     messages.success(request, "Post visible again.")
     return redirect(_post_url(post, request.user))
@@ -381,7 +383,7 @@ def post_unhide(request, post_id):
 @community_view
 def post_approve(request, post_id):
     _moderator_or_403(request)
-    post = get_object_or_404(Post, pk=post_id)
+    post = _post_or_404(request, post_id)
     services.post_approve(coach=request.user, post=post)
     messages.success(request, "Post approved.")
     return redirect(_back(request, reverse("community:moderation")))
@@ -391,7 +393,7 @@ def post_approve(request, post_id):
 @community_view
 def post_revisions(request, post_id):
     _moderator_or_403(request)
-    post = get_object_or_404(Post.objects.select_related("thread"), pk=post_id)
+    post = _post_or_404(request, post_id)
     return render(
         request,
         "community/post_revisions.html",
@@ -403,7 +405,7 @@ def post_revisions(request, post_id):
 @community_view
 def thread_moderate(request, thread_id):
     _moderator_or_403(request)
-    item = get_object_or_404(Thread, pk=thread_id)
+    item = _thread_or_404(request, thread_id)
     action = request.POST.get("action", "")
     flags = {
         "pin": {"pinned": True},
@@ -463,9 +465,7 @@ def report_close(request, report_id):
 @require_POST
 @community_view
 def thread_watch(request, thread_id):
-    item = selectors.thread_get(thread_id=thread_id, user=request.user)
-    if item is None:
-        raise Http404
+    item = _thread_or_404(request, thread_id)
     watching = request.POST.get("watch") == "1"
     services.thread_watch_set(member=request.user, thread=item, watching=watching)
     messages.success(

@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from backcore.notifications import selectors, services
 from backcore.notifications.forms import PreferencesForm
 from backcore.notifications.models import Topic
+from backcore.params import parse_id
 
 
 def _noindex(view):
@@ -36,9 +37,10 @@ def notification_list(request):
 @login_required
 def notifications_read(request):
     raw = request.POST.get("notification", "")
-    services.notification_mark_read(
-        member=request.user, notification_id=int(raw) if raw.isdigit() else None
-    )
+    notification_id = parse_id(raw)
+    if raw and notification_id is None:  # one notification was meant, never "all of them"
+        return HttpResponseBadRequest("That notification does not exist.")
+    services.notification_mark_read(member=request.user, notification_id=notification_id)
     return redirect("notifications:list")
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backcore.accounts.decorators import member_required
+from backcore.params import parse_id
 from programs.choices import SessionStatus
 from programs.models import PlannedItem, PlannedSession
 from programs.selectors.sessions import (
@@ -111,8 +112,7 @@ def session_player(request):
         return redirect("/today/")
     if day != today and not session.logged_late and session.status != SessionStatus.COMPLETED:
         return redirect(reverse("programs:log_late"))
-    redo = request.GET.get("item")
-    redo_id = int(redo) if redo and redo.isdigit() else None
+    redo_id = parse_id(request.GET.get("item"))
     return _render_player(request, session, today, redo=redo_id)
 
 
@@ -214,9 +214,10 @@ def session_finish_view(request):
 @require_POST
 @programme_open
 def morning_checkin(request):
-    session = get_object_or_404(
-        PlannedSession, pk=request.POST.get("session") or 0, member=request.user
-    )
+    session_id = parse_id(request.POST.get("session"))
+    if session_id is None:
+        return HttpResponseBadRequest("Which session is this answer for?")
+    session = get_object_or_404(PlannedSession, pk=session_id, member=request.user)
     try:
         session_answer_morning(
             member=request.user,

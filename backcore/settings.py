@@ -104,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# A persistent connection is checked before each request reuses it, so a PostgreSQL restart costs
+# one reconnect instead of a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -196,6 +199,16 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Sending a task after a commit must not hold a request for long when Redis is away: a short
+# connect timeout and a short publish retry, then backcore.dispatch logs it and a sweeper resends.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat schedules live here in one place; django-celery-beat mirrors them into admin.
@@ -216,6 +229,17 @@ CELERY_BEAT_SCHEDULE["programs-weekly-progression"] = {
 # programs: reminder emails, checked every 5 minutes; each member gets at most one per local day.
 CELERY_BEAT_SCHEDULE["programs-send-due-reminders"] = {
     "task": "programs.tasks.send_due_reminders",
+    "schedule": 5 * 60,
+}
+# exercises: thumbnails whose task was never sent or was lost are queued again every 10 minutes.
+CELERY_BEAT_SCHEDULE["exercises-make-missing-thumbnails"] = {
+    "task": "exercises.tasks.make_missing_thumbnails",
+    "schedule": 10 * 60,
+}
+# payments: Stripe events still pending 5 minutes after arrival (queue message never sent or
+# lost) are queued again; checked every 5 minutes.
+CELERY_BEAT_SCHEDULE["payments-requeue-pending-webhook-events"] = {
+    "task": "payments.tasks.requeue_pending_webhook_events",
     "schedule": 5 * 60,
 }
 # payments: Stripe events whose processing failed are retried every 15 minutes (bounded).

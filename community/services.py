@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backcore.accounts.models import Profile, User
+from backcore.dispatch import send_on_commit
 from backcore.notifications import services as notifications
 from backcore.notifications.models import EmailMode, Topic
 from community import markdown
@@ -176,7 +177,7 @@ def _publish(post: Post) -> None:
     from community import tasks  # tasks import services; import here to avoid a cycle
 
     post_id = post.pk
-    transaction.on_commit(lambda: tasks.notify_post.delay(post_id))
+    send_on_commit(tasks.notify_post, post_id)
 
 
 def _count_change(post: Post, delta: int) -> None:

@@ -97,3 +97,13 @@ def exercise_library_page(*, page: int | str = 1, **filters) -> Page:
     """One page (12) of the public library with tags and images prefetched."""
     queryset = _with_tags_and_images(exercise_filtered(**filters))
     return Paginator(queryset, PAGE_SIZE).get_page(page)
+
+
+def exercise_image_ids_missing_thumbnails(*, uploaded_before, uploaded_after) -> list[int]:
+    """Images uploaded in the window whose thumbnails were never made (their task was lost)."""
+    return list(
+        ExerciseImage.objects.filter(created_at__lt=uploaded_before, created_at__gte=uploaded_after)
+        .filter(Q(thumb_320="") | Q(thumb_960=""))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from PIL import Image
 
+from backcore.dispatch import send_on_commit
 from backcore.images import clean_uploaded_image
 from exercises.choices import TAG_VOCABULARY
 from exercises.models import Exercise, ExerciseImage, ExerciseTag
@@ -23,7 +24,7 @@ def exercise_image_clean(*, upload) -> ContentFile:
 def _schedule_thumbnails(image_id: int) -> None:
     from exercises.tasks import make_thumbnails
 
-    transaction.on_commit(lambda: make_thumbnails.delay(image_id))
+    send_on_commit(make_thumbnails, image_id)  # a missed send is picked up by the sweeper
 
 
 def _delete_thumbnails(image: ExerciseImage) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from backcore.accounts.models import User
 from backcore.accounts.services import membership_grant
+from backcore.dispatch import send_now, send_on_commit
 from payments.models import Contribution, Subscription, WebhookEvent
 from payments.money import amount_error
 from payments.stripe_client import as_dict, object_id, stripe_client, stripe_enabled
@@ -208,6 +209,23 @@ def _save(contribution: Contribution, fields: set[str]) -> None:
     if fields:
         contribution.full_clean()
         contribution.save(update_fields=[*sorted(fields), "updated_at"])
+    if "payment_intent_id" in fields:
+        _refunds_waiting_requeue(payment_intent_id=contribution.payment_intent_id)
+
+
+def _refunds_waiting_requeue(*, payment_intent_id: str) -> None:
+    """A refund delivered before its payment failed for want of a row; now the row exists.
+
+    Only ids are read and queued after commit (no lock is taken on the other events), so this
+    never waits on a worker that is processing one of them.
+    """
+    waiting = WebhookEvent.objects.filter(
+        type="charge.refunded",
+        status=WebhookEvent.Status.FAILED,
+        payload__data__object__payment_intent=payment_intent_id,
+    ).values_list("pk", flat=True)
+    for pk in waiting:
+        _queue(pk)
 
 
 def _contribution_for_session(session: dict) -> Contribution:
@@ -350,25 +368,28 @@ def _anchor_for_subscription(*, subscription_id: str, metadata: dict) -> Contrib
 
 
 @transaction.atomic
-def invoice_record(*, invoice: dict, paid: bool) -> Contribution | None:
-    """One contribution per subscription invoice: the first invoice completes the Checkout row."""
+def invoice_record(*, invoice: dict, payment_failed: bool = False) -> Contribution | None:
+    """One contribution per subscription invoice, whatever order the events come in.
+
+    The Checkout row (the anchor) takes only the subscription's first invoice; every later invoice
+    gets a row of its own. Paid or not is what the (freshly retrieved) invoice says, never the
+    event's type, so a late or repeated event cannot mark a row paid with a failed invoice.
+    """
     subscription_id, metadata = _invoice_subscription(invoice)
     if not subscription_id:
         return None  # not a subscription invoice: nothing of ours
     anchor = _anchor_for_subscription(subscription_id=subscription_id, metadata=metadata)
     invoice_id = invoice["id"]
+    is_first = invoice.get("billing_reason") == "subscription_create"
     fields: set[str] = set()
     existing = Contribution.objects.select_for_update().filter(invoice_id=invoice_id).first()
     if existing is not None:
         target = existing
-    elif not anchor.invoice_id and (
-        invoice.get("billing_reason") == "subscription_create"
-        or anchor.status in (Contribution.Status.PENDING, Contribution.Status.PROCESSING)
-    ):
+    elif is_first and not anchor.invoice_id:
         target = anchor
         _set(target, fields, "invoice_id", invoice_id)
-    elif invoice.get("billing_reason") == "subscription_create":
-        return anchor  # the first invoice already belongs to the anchor under another id: ignore
+    elif is_first:
+        return anchor  # the anchor already holds its first invoice under another id: ignore
     else:
         target = Contribution(
             member_id=anchor.member_id,
@@ -386,10 +407,11 @@ def invoice_record(*, invoice: dict, paid: bool) -> Contribution | None:
     _set(target, fields, "customer_id", object_id(invoice.get("customer")))
     _set(target, fields, "receipt_url", invoice.get("hosted_invoice_url"))
     _set(target, fields, "payment_intent_id", _invoice_payment_intent(invoice))
-    if paid:
+    if invoice.get("status") == "paid":
         _mark_paid(target, fields)
     elif (
-        target.status in (Contribution.Status.PENDING, Contribution.Status.PROCESSING)
+        payment_failed
+        and target.status in (Contribution.Status.PENDING, Contribution.Status.PROCESSING)
         and target.pk != anchor.pk
     ):
         target.status = Contribution.Status.FAILED
@@ -410,7 +432,10 @@ def charge_refund_record(*, charge: dict) -> Contribution | None:
         raise ContributionNotFound(f"No contribution for payment {payment_intent_id}")
     fields: set[str] = set()
     if charge.get("refunded") and contribution.status != Contribution.Status.REFUNDED:
-        # A full refund; membership stays: access never depended on the amount.
+        # A full refund; membership stays: access never depended on the amount. A refund can
+        # arrive before the payment's own event: the payment happened, so record it as well.
+        if contribution.status in OPEN_STATUSES:
+            _mark_paid(contribution, fields)
         contribution.status = Contribution.Status.REFUNDED
         fields.add("status")
     _save(contribution, fields)
@@ -534,11 +559,11 @@ def _handle_checkout(obj: dict, *, async_failed: bool = False) -> None:
     checkout_session_fulfil(session=session, async_failed=async_failed)
 
 
-def _handle_invoice(obj: dict, *, paid: bool) -> None:
+def _handle_invoice(obj: dict, *, payment_failed: bool = False) -> None:
     invoice = as_dict(
         stripe_client().v1.invoices.retrieve(obj["id"], params={"expand": ["payments"]})
     )
-    invoice_record(invoice=invoice, paid=paid)
+    invoice_record(invoice=invoice, payment_failed=payment_failed)
 
 
 def _handle_subscription(obj: dict) -> None:
@@ -556,28 +581,37 @@ HANDLERS = {
     "checkout.session.async_payment_succeeded": _handle_checkout,
     "checkout.session.async_payment_failed": lambda obj: _handle_checkout(obj, async_failed=True),
     "checkout.session.expired": _handle_checkout,
-    "invoice.paid": lambda obj: _handle_invoice(obj, paid=True),
-    "invoice.payment_failed": lambda obj: _handle_invoice(obj, paid=False),
+    "invoice.paid": _handle_invoice,
+    "invoice.payment_failed": lambda obj: _handle_invoice(obj, payment_failed=True),
     "customer.subscription.updated": _handle_subscription,
     "customer.subscription.deleted": _handle_subscription,
     "charge.refunded": _handle_refund,
 }
 
 
-def _queue(event_pk: int) -> None:
-    from payments.tasks import process_webhook_event
+def _process_event_task():
+    from payments.tasks import process_webhook_event  # tasks import services
 
-    transaction.on_commit(lambda: process_webhook_event.delay(event_pk))
+    return process_webhook_event
+
+
+def _queue(event_pk: int) -> None:
+    send_on_commit(_process_event_task(), event_pk)
 
 
 @transaction.atomic
 def webhook_event_record(*, payload: dict) -> tuple[WebhookEvent, bool]:
-    """Store a verified event once by its Stripe id and queue it. Returns (event, created)."""
+    """Store a verified event once by its Stripe id and queue it. Returns (event, created).
+
+    A redelivery of an event not processed yet (its first message lost with a Redis restart, or
+    its processing failed) queues it again; processing is idempotent, so a spare message is
+    harmless.
+    """
     event, created = WebhookEvent.objects.get_or_create(
-        stripe_event_id=str(payload["id"]),
+        stripe_event_id=str(payload["id"])[:255],
         defaults={"type": str(payload.get("type", ""))[:100], "payload": payload},
     )
-    if created:
+    if created or event.status in (WebhookEvent.Status.PENDING, WebhookEvent.Status.FAILED):
         _queue(event.pk)
     return event, created
 
@@ -596,7 +630,10 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
                 with transaction.atomic():
                     handler(event.payload["data"]["object"])
             except Exception as exc:  # recorded on the event for admin to see and re-process
-                logger.exception("Stripe event %s failed", event.stripe_event_id)
+                if isinstance(exc, ContributionNotFound):  # e.g. a refund before its payment
+                    logger.warning("Stripe event %s waits: %s", event.stripe_event_id, exc)
+                else:
+                    logger.exception("Stripe event %s failed", event.stripe_event_id)
                 event.status = WebhookEvent.Status.FAILED
                 event.error = f"{type(exc).__name__}: {exc}"[:5000]
             else:
@@ -618,6 +655,29 @@ def webhook_event_reprocess(*, event_id: int) -> None:
 
 RETRY_MAX_ATTEMPTS = 8
 RETRY_WINDOW = timedelta(days=3)
+PENDING_GRACE = timedelta(minutes=5)
+
+
+def webhook_events_requeue_pending(*, now: datetime | None = None) -> int:
+    """Queue again events still pending a few minutes after they arrived. Returns how many.
+
+    The row says the work is pending; its queue message may never have been sent (broker down
+    at the time) or may have been lost (a Redis restart without persistence).
+    """
+    now = now or timezone.now()
+    ids = list(
+        WebhookEvent.objects.filter(
+            status=WebhookEvent.Status.PENDING,
+            received_at__lt=now - PENDING_GRACE,
+            received_at__gte=now - RETRY_WINDOW,
+            attempts__lt=RETRY_MAX_ATTEMPTS,
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        send_now(_process_event_task(), pk)
+    return len(ids)
 
 
 def webhook_events_retry_failed() -> int:

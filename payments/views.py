@@ -1,5 +1,6 @@
 import json
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -26,6 +27,12 @@ NEXT_SESSION_KEY = "payments_join_next"
 def _default_next() -> str:
     """After joining, members land where a login lands them."""
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+# Stripe signs each delivery with the time it was sent: older than 5 minutes is a replay, and
+# more than a minute ahead of our clock is not a delivery Stripe made.
+WEBHOOK_TOLERANCE_SECONDS = 300
+WEBHOOK_FUTURE_TOLERANCE_SECONDS = 60
 
 
 def _safe_next(request, value: str | None) -> str:
@@ -160,14 +167,31 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("Webhooks are not configured.")
     signature = request.headers.get("Stripe-Signature", "")
     try:
-        stripe.Webhook.construct_event(request.body, signature, secret, tolerance=300)
-        payload = json.loads(request.body)
-        if not isinstance(payload, dict) or not payload.get("id"):
-            raise ValueError("not an event")
+        body = request.body.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            body, signature, secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
+        )
+        if _signed_at(signature) > time.time() + WEBHOOK_FUTURE_TOLERANCE_SECONDS:
+            raise ValueError("signed in the future")
     except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError):
         return HttpResponseBadRequest("Invalid signature or payload.")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return HttpResponseBadRequest("The payload is not JSON.")
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), str) or not payload["id"]:
+        return HttpResponseBadRequest("The payload is not a Stripe event.")
     services.webhook_event_record(payload=payload)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _signed_at(signature: str) -> int:
+    """The `t=` timestamp the signature was verified against (Stripe's parser takes the first)."""
+    for part in signature.split(","):
+        key, _, value = part.partition("=")
+        if key == "t":
+            return int(value)
+    raise ValueError("no timestamp")
 
 
 @login_required

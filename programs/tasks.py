@@ -25,15 +25,12 @@ def weekly_progression(week_start: str | None = None) -> dict:
 @shared_task(acks_late=True)
 def send_due_reminders() -> int:
     """Every five minutes: find members whose reminder is due and queue one send each."""
-    from django.db import transaction
-
+    from backcore.dispatch import send_on_commit
     from programs.services.reminders import reminders_due
 
     due = reminders_due(now=timezone.now())
     for reminder in due:
-        transaction.on_commit(
-            lambda r=reminder: send_reminder.delay(r.member_id, r.local_date.isoformat())
-        )
+        send_on_commit(send_reminder, reminder.member_id, reminder.local_date.isoformat())
     return len(due)
 
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from backcore.dispatch import send_on_commit
 from backcore.notifications.models import EmailMode, Notification, NotificationPreference, Topic
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -83,7 +84,7 @@ def notify(
     from backcore.notifications import tasks
 
     for nid in instant:
-        transaction.on_commit(lambda nid=nid: tasks.send_notification_email.delay(nid))
+        send_on_commit(tasks.send_notification_email, nid)
     return instant
 
 

@@ -300,6 +300,55 @@ class FakeStripe:
             self.invoices[inv_id] = invoice
             return invoice
 
+    def pay_invoice(self, invoice_id: str) -> dict:
+        """A failed (open) invoice paid on a later attempt."""
+        with self._lock:
+            invoice = self.invoices[invoice_id]
+            invoice.update(status="paid", amount_paid=invoice["amount_due"])
+            return invoice
+
+    def invoice_payment_intent(self, invoice_id: str) -> str:
+        return self.invoices[invoice_id]["payments"]["data"][0]["payment"]["payment_intent"]
+
+    def monthly_history(
+        self,
+        session_id: str,
+        *,
+        renewals: int = 2,
+        failed: frozenset[int] = frozenset(),
+        recovered: frozenset[int] = frozenset(),
+        refunded: frozenset[int] = frozenset(),
+    ) -> list[dict]:
+        """Pay a monthly Checkout Session and live through `renewals` more months.
+
+        Returns the events Stripe would send, in real-time order. Months are numbered from 0 (the
+        first invoice); a month in `failed` is declined (`invoice.payment_failed`), and paid on a
+        retry if it is also in `recovered`; a paid month in `refunded` is refunded afterwards.
+        Objects are left in their final state, as a handler retrieving them later would see them.
+        """
+        session = self.pay(session_id)
+        sub_id = session["subscription"]
+        events = [
+            self.event("checkout.session.completed", session),
+            self.event("customer.subscription.updated", self.subscriptions[sub_id]),
+        ]
+        invoice_ids = [session["invoice"]]
+        for _ in range(renewals):
+            invoice_ids.append(self.add_invoice(subscription_id=sub_id)["id"])
+        for month, invoice_id in enumerate(invoice_ids):
+            invoice = self.invoices[invoice_id]
+            if month in failed and month > 0:
+                invoice.update(status="open", amount_paid=0)
+                events.append(self.event("invoice.payment_failed", invoice))
+                if month not in recovered:
+                    continue
+                self.pay_invoice(invoice_id)
+            events.append(self.event("invoice.paid", invoice))
+            if month in refunded:
+                charge = self.refund(self.charge_for(self.invoice_payment_intent(invoice_id))["id"])
+                events.append(self.event("charge.refunded", charge))
+        return events
+
     def event(self, type_: str, obj: dict, *, event_id: str | None = None) -> dict:
         clean = {k: v for k, v in copy.deepcopy(obj).items() if not k.startswith("_")}
         return {

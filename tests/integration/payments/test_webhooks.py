@@ -317,3 +317,106 @@ def test_beat_retries_failed_events_within_bounds(django_capture_on_commit_callb
     for event in (recent, exhausted, old):
         event.refresh_from_db()
     assert (recent.status, exhausted.status, old.status) == ("ignored", "failed", "failed")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["[]", '[{"id": "evt_1"}]', "null", "42", '"evt_1"', '{"id": 7}'])
+def test_signed_body_that_is_not_an_event_object_is_400(client, fake_stripe, body):
+    response = client.post(
+        URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+    )
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_signed_body_that_is_not_json_is_400(client, fake_stripe):
+    body = "{not json"
+    response = client.post(
+        URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_future_dated_signature_is_400(client, fake_stripe):
+    event = fake_stripe.event("customer.created", {"id": "cus_1"})
+    assert post_webhook(client, event, timestamp=int(time.time()) + 3600).status_code == 400
+    assert post_webhook(client, event, timestamp=int(time.time()) + 120).status_code == 400
+    assert not WebhookEvent.objects.exists()
+    # a clock a little behind Stripe's is fine
+    assert post_webhook(client, event, timestamp=int(time.time()) + 30).status_code == 200
+
+
+@pytest.mark.django_db
+def test_renewal_paid_before_checkout_gets_its_own_row(user, fake_stripe, send):
+    """The Checkout row is still pending when a later invoice arrives: it must not take it."""
+    contribution = start_checkout(user, amount_minor=1500, kind="monthly")
+    session = fake_stripe.pay(contribution.checkout_session_id)
+    renewal = fake_stripe.add_invoice(subscription_id=session["subscription"])
+    send("invoice.paid", renewal)
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.invoice_id) == ("pending", None)
+    assert Contribution.objects.get(invoice_id=renewal["id"]).status == "paid"
+
+    send("checkout.session.completed", session)
+    send("invoice.paid", fake_stripe.invoices[session["invoice"]])
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.invoice_id) == ("paid", session["invoice"])
+    assert Contribution.objects.filter(status="paid").count() == 2
+
+
+@pytest.mark.django_db
+def test_failed_renewal_before_checkout_never_marks_a_row_paid(user, fake_stripe, send):
+    contribution = start_checkout(user, kind="monthly")
+    session = fake_stripe.pay(contribution.checkout_session_id)
+    declined = fake_stripe.add_invoice(subscription_id=session["subscription"], status="open")
+    send("invoice.payment_failed", declined)
+    send("invoice.paid", declined)  # a stale or misordered event cannot make it paid either
+    send("checkout.session.completed", session)
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.invoice_id) == ("paid", session["invoice"])
+    row = Contribution.objects.get(invoice_id=declined["id"])
+    assert row.status == "failed"
+    assert row.paid_at is None
+
+
+@pytest.mark.django_db
+def test_refund_before_payment_converges(user, fake_stripe, send):
+    contribution = start_checkout(user)
+    session = fake_stripe.pay(contribution.checkout_session_id)
+    charge = fake_stripe.refund(fake_stripe.charge_for(session["payment_intent"])["id"])
+    response, _ = send("charge.refunded", charge)
+    assert response.status_code == 200
+    assert WebhookEvent.objects.get().status == "failed"  # no payment row yet
+    send("checkout.session.completed", session)  # the payment lands: the refund is re-queued
+    contribution.refresh_from_db()
+    assert contribution.status == "refunded"
+    assert contribution.paid_at is not None
+    assert Membership.objects.filter(user=user).exists()  # as in real-time order
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
+
+
+@pytest.mark.django_db
+def test_beat_requeues_pending_events_older_than_a_few_minutes(
+    settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.tasks import requeue_pending_webhook_events
+    from tests.factories.payments import WebhookEventFactory
+
+    entry = settings.CELERY_BEAT_SCHEDULE["payments-requeue-pending-webhook-events"]
+    assert entry["task"] == "payments.tasks.requeue_pending_webhook_events"
+    assert entry["schedule"] <= 10 * 60
+    now = timezone.now()
+    fresh = WebhookEventFactory(type="customer.created")
+    stale = WebhookEventFactory(type="customer.created", received_at=now - timedelta(minutes=6))
+    ancient = WebhookEventFactory(type="customer.created", received_at=now - timedelta(days=4))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_pending_webhook_events() == 1
+    for event in (fresh, stale, ancient):
+        event.refresh_from_db()
+    assert (fresh.status, stale.status, ancient.status) == ("pending", "ignored", "pending")

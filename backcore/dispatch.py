@@ -1,0 +1,63 @@
+"""Sending Celery tasks after a commit without ever failing the request that committed.
+
+Every app's services queue background work with `send_on_commit(task, *ids)` instead of a bare
+`transaction.on_commit(lambda: task.delay(...))`. When the broker is down (Redis restarting, a
+network blip), the committed row still says the work is pending; the send is logged as a warning
+and the app's periodic sweeper (see CELERY_BEAT_SCHEDULE) queues it again a few minutes later.
+
+Only failures to reach the broker are caught. In eager mode (development without Redis, tests) the
+task runs in-process and its own errors propagate as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+logger = logging.getLogger(__name__)
+
+try:  # redis-py is a dependency, but the helper does not need it to work
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+except ImportError:  # pragma: no cover
+    RedisConnectionError = RedisTimeoutError = ConnectionError  # type: ignore[misc,assignment]
+
+# What a publish raises when the broker cannot be reached (kombu wraps most of them).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
+    KombuOperationalError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
+
+
+def send_now(task: Any, *args: Any) -> bool:
+    """Queue `task(*args)` now. Returns False (and logs a warning) if the broker is unreachable."""
+    if task.app.conf.task_always_eager:
+        task.delay(*args)  # runs here: no broker to fail, and the task's own errors show
+        return True
+    try:
+        task.delay(*args)
+    except BROKER_ERRORS as exc:
+        logger.warning(
+            "Could not queue %s%r (%s: %s); its sweeper will queue it again",
+            getattr(task, "name", task),
+            args,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True
+
+
+def send_on_commit(task: Any, *args: Any) -> None:
+    """Queue `task(*args)` once the current transaction commits (at once outside one).
+
+    A broker failure is logged, never raised: the request that committed still succeeds.
+    """
+    transaction.on_commit(lambda: send_now(task, *args))

@@ -3,6 +3,8 @@
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -109,14 +111,35 @@ def post_with_reactions(*, post: Post, user) -> Post:
     return Post.objects.annotate(**_reaction_counts(user)).get(pk=post.pk)
 
 
-def thread_posts(*, thread: Thread, user, page) -> Page:
-    posts = (
-        visible_posts(user=user)
-        .filter(thread=thread)
-        .annotate(**_reaction_counts(user))
-        .order_by("created_at", "pk")
+def _attach_reaction_counts(posts: list[Post], user) -> None:
+    """Reaction counts (and the member's own) for these posts only: one grouped query."""
+    for post in posts:
+        for kind in Reaction.Kind.values:
+            setattr(post, f"n_{kind}", 0)
+            setattr(post, f"mine_{kind}", 0)
+    by_pk = {post.pk: post for post in posts}
+    if not by_pk:
+        return
+    rows = (
+        Reaction.objects.filter(post_id__in=list(by_pk))
+        .values("post_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(member_id=user.pk)))
+        .order_by()
     )
-    return Paginator(posts, POSTS_PER_PAGE).get_page(page)
+    for row in rows:
+        post = by_pk[row["post_id"]]
+        setattr(post, f"n_{row['kind']}", row["n"])
+        setattr(post, f"mine_{row['kind']}", row["mine"])
+
+
+def thread_posts(*, thread: Thread, user, page) -> Page:
+    """One page of a thread: the posts by the (thread, created_at) index, then reactions counted
+    for those 20 posts only (never a GROUP BY over the whole thread)."""
+    posts = visible_posts(user=user).filter(thread=thread).order_by("created_at", "pk")
+    result = Paginator(posts, POSTS_PER_PAGE).get_page(page)
+    result.object_list = list(result.object_list)
+    _attach_reaction_counts(result.object_list, user)
+    return result
 
 
 def post_page_number(*, post: Post, user) -> int:
@@ -179,8 +202,38 @@ def _contains_snippet(body: str, query: str, width: int = 90) -> str:
     )
 
 
+SEARCH_COUNT_CAP = 1_000  # "more than 1,000 results": nobody pages that far
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` matches (a LIMITed count), so a common word never counts them all.
+    `capped` tells the page to say "more than …"."""
+
+    def __init__(self, object_list, per_page, *, count_from, cap: int = SEARCH_COUNT_CAP):
+        super().__init__(object_list, per_page)
+        self._count_from = count_from
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return self._count_from.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def _stored_search_vector():
+    """The tsvector the database keeps per post (thread title A + body B; see migration 0004)."""
+    from django.contrib.postgres.search import SearchVectorField
+
+    return RawSQL('"community_post"."search_vector"', [], output_field=SearchVectorField())
+
+
 def search_posts(*, query: str, user, page) -> Page:
-    """Postgres: full-text search (English stemming) ranked, with highlighted snippets.
+    """Postgres: full-text search (English stemming) on the stored, GIN-indexed vector; the best
+    20 by rank (a top-N sort, never a full one), highlighted snippets for those 20 only, and a
+    count capped at SEARCH_COUNT_CAP.
     Elsewhere (SQLite in development): a plain case-insensitive contains search."""
     query = query.strip()[:200]
     threads = visible_threads(user=user).filter(is_approved=True, is_hidden=False)
@@ -190,21 +243,12 @@ def search_posts(*, query: str, user, page) -> Page:
     if not query:
         return Paginator(posts.none(), SEARCH_PER_PAGE).get_page(1)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import (
-            SearchHeadline,
-            SearchQuery,
-            SearchRank,
-            SearchVector,
-        )
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
         search = SearchQuery(query, config="english", search_type="websearch")
-        vector = SearchVector("thread__title", weight="A", config="english") + SearchVector(
-            "body", weight="B", config="english"
-        )
-        posts = (
-            posts.annotate(document=vector)
-            .filter(document=search)
-            .annotate(rank=SearchRank(F("document"), search))
+        matching = posts.annotate(document=_stored_search_vector()).filter(document=search)
+        ranked = (
+            matching.annotate(rank=SearchRank(F("document"), search))
             .annotate(
                 headline=SearchHeadline(
                     "body",
@@ -216,16 +260,20 @@ def search_posts(*, query: str, user, page) -> Page:
                     min_words=15,
                 )
             )
-            .order_by("-rank", "-created_at")
+            .order_by("-rank", "-created_at", "-pk")
         )
-        result = Paginator(posts, SEARCH_PER_PAGE).get_page(page)
+        result = CappedPaginator(
+            ranked, SEARCH_PER_PAGE, count_from=matching, cap=SEARCH_COUNT_CAP
+        ).get_page(page)
         for post in result:
             post.snippet = _highlight(post.headline)
         return result
     posts = posts.filter(Q(body__icontains=query) | Q(thread__title__icontains=query)).order_by(
-        "-created_at"
+        "-created_at", "-pk"
     )
-    result = Paginator(posts, SEARCH_PER_PAGE).get_page(page)
+    result = CappedPaginator(
+        posts, SEARCH_PER_PAGE, count_from=posts, cap=SEARCH_COUNT_CAP
+    ).get_page(page)
     for post in result:
         post.snippet = _contains_snippet(post.body, query)
     return result

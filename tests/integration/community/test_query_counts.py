@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 # Fixed costs: session, user, membership check, coach-group check, header profile, bell count.
 CATEGORY_LIST_QUERIES = 7
 THREAD_LIST_QUERIES = 10
-THREAD_PAGE_QUERIES = 10
+THREAD_PAGE_QUERIES = (
+    11  # + reactions counted for the shown posts only (was a GROUP BY over the thread)
+)
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -68,3 +70,17 @@ def test_coach_sees_moderation_queue_in_constant_queries(
     client.force_login(coach)
     response = client.get(reverse("community:moderation"))
     assert response.status_code == 200
+
+
+def test_a_later_thread_page_counts_reactions_of_its_own_posts(client, member, thread_with):
+    thread = thread_with(45)
+    posts = list(thread.posts.order_by("created_at", "pk"))
+    services.reaction_toggle(member=member, post=posts[40], kind="thanks")
+    services.reaction_toggle(member=MemberFactory(), post=posts[40], kind="thanks")
+    services.reaction_toggle(member=MemberFactory(), post=posts[0], kind="cheer")
+    client.force_login(member)
+    page = client.get(thread.get_absolute_url() + "?page=3").context["page_obj"]
+    shown = {post.pk: post for post in page.object_list}
+    assert posts[0].pk not in shown
+    assert shown[posts[40].pk].n_thanks == 2 and shown[posts[40].pk].mine_thanks == 1
+    assert shown[posts[41].pk].n_thanks == 0 and shown[posts[41].pk].n_cheer == 0

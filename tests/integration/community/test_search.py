@@ -55,3 +55,43 @@ def test_postgres_search_ranks_title_matches_first(category, member, posts, late
     )
     results = list(selectors.search_posts(query="walk", user=member, page=1))
     assert results[0].thread.title == "Walking plans"
+
+
+def test_the_count_is_capped_and_the_page_says_so(client, member, posts, monkeypatch, later):
+    from community import selectors as forum
+
+    monkeypatch.setattr(forum, "SEARCH_COUNT_CAP", 1)
+    for n in range(3):
+        later()
+        services.post_create(author=member, thread=posts, body=f"More walking, day {n}.")
+    page = forum.search_posts(query="walking", user=member, page=1)
+    assert page.paginator.count == 2 and page.paginator.capped  # counted no further than cap + 1
+    client.force_login(member)
+    assert b"More than 1 posts match" in client.get("/community/search/?q=walking").content
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_gin_index(member, posts):
+    from django.db import connection
+
+    page = selectors.search_posts(query="walking", user=member, page=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned anyway
+        plan = page.paginator.object_list.explain()
+        count_plan = page.paginator._count_from.explain()
+    assert "community_post_search" in plan
+    assert "community_post_search" in count_plan
+    assert "to_tsvector" not in plan  # the stored vector is read, never recomputed per row
+
+
+@pytest.mark.postgres
+def test_postgres_search_follows_edits_and_retitled_threads(coach, member, posts):
+    post = posts.posts.order_by("created_at").last()
+    services.post_edit(editor=coach, post=post, body="Swimming instead today.")
+    assert [p.pk for p in selectors.search_posts(query="swimming", user=member, page=1)] == [
+        post.pk
+    ]
+    posts.title = "Evening routine"
+    posts.save(update_fields=["title"])
+    found = list(selectors.search_posts(query="evening", user=member, page=1))
+    assert {p.thread_id for p in found} == {posts.pk} and len(found) == posts.posts.count()

@@ -10,11 +10,11 @@ from django.db.models.functions import Greatest, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
 
+from backcore import markdown
 from backcore.accounts.models import Profile, User
 from backcore.dispatch import send_on_commit
 from backcore.notifications import services as notifications
 from backcore.notifications.models import EmailMode, Topic
-from community import markdown
 from community.models import (
     FORMER_MEMBER,
     Category,

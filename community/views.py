@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backcore.accounts.decorators import member_required
 from backcore.accounts.models import User
+from backcore.markdown import quote
 from backcore.params import parse_id
 from community import selectors, services
 from community.forms import (
@@ -26,7 +27,6 @@ from community.forms import (
     SearchForm,
     ThreadForm,
 )
-from community.markdown import quote
 from community.models import Category, Post, Reaction, Report, Thread
 
 

@@ -4,6 +4,7 @@ from django.db import models
 
 # One vocabulary for tracks: the library tags exercises with the same slugs the programme uses.
 from exercises.choices import Track  # noqa: F401  (re-exported for programs' modules)
+from programs.engine.wording import WEEKDAY_NAMES  # noqa: F401  (one list: the engine's)
 
 
 class EnrolmentStatus(models.TextChoices):
@@ -70,8 +71,6 @@ class DecisionKind(models.TextChoices):
     ADVANCE_PHASE = "advance_phase", "Advance phase"
     STEP_BACK = "step_back", "Step back"
 
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # Red-flag questions, in plain words. Keys are Intake field names.
 EMERGENCY_FLAGS: dict[str, str] = {

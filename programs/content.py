@@ -2,10 +2,9 @@
 
 from functools import cache
 
-import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
 
+from backcore import markdown
 from programs.seeding import load_json
 
 
@@ -34,11 +33,6 @@ def function_questionnaire() -> dict:
     return _content()["function_questionnaire"]
 
 
-@cache
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("js-default")
-
-
 def render_markdown(text: str) -> SafeString:
-    """Markdown to HTML with raw HTML disabled ("js-default"), then cleaned once more."""
-    return mark_safe(nh3.clean(_markdown().render(text or "")))
+    """Lesson and FAQ text through the site's one Markdown sanitiser (backcore.markdown)."""
+    return mark_safe(markdown.render(text or ""))

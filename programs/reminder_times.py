@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from programs.engine.wording import WEEKDAY_NAMES
+
 GRACE = timedelta(hours=2)
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _exists(naive: datetime, zone: ZoneInfo) -> bool:

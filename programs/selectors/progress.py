@@ -19,15 +19,12 @@ from programs.models import (
     PlannedSession,
     ProgressionDecision,
 )
+from programs.selectors.member import week_start_of as week_start
 
 REP_SECONDS = 3  # a controlled rep takes about three seconds under tension
 CHART_WEEKS = 12
 STREAK_WEEKS = 10
 MAX_EXERCISE_CHARTS = 4
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _as_date(value) -> date:

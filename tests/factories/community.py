@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from community.markdown import render
+from backcore.markdown import render
 from community.models import Category, Post, Thread
 from tests.factories.accounts import MemberFactory
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from community.markdown import LINK_REL, mention_handles, quote, render
+from backcore.markdown import LINK_REL, mention_handles, quote, render
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",

@@ -1,4 +1,6 @@
-"""Markdown for forum posts: markdown-it with raw HTML off, then an nh3 allow-list.
+"""The one Markdown sanitiser: forum posts, lessons and any other Markdown we show.
+
+markdown-it with raw HTML off, then an nh3 allow-list.
 
 Two layers: markdown-it's "js-default" preset escapes any HTML typed into a post and refuses
 `javascript:`/`vbscript:`/`file:`/`data:` links; nh3 then keeps only the tags the renderer emits,

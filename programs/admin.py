@@ -1,10 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from programs import engine
 from programs.models import (
     CalendarFeed,
+    EmergencyLift,
     Enrolment,
     Intake,
     Phase,
@@ -17,7 +22,7 @@ from programs.models import (
     SafetyScreen,
 )
 from programs.selectors import programme_build
-from programs.services.intake import intake_emergency_lift
+from programs.services.intake import LIFT_NOTE_MAX, LIFT_NOTE_MIN, redflag_emergency_lift
 from programs.services.simulation import simulation_run
 
 PREVIEW_WEEKS = 8
@@ -166,9 +171,74 @@ class IntakeAdmin(admin.ModelAdmin):
 
     @admin.action(description="Lift the emergency block (a doctor has checked the member)")
     def lift_emergency_block(self, request, queryset):
-        for intake in queryset.filter(emergency_flagged_at__isnull=False):
-            intake_emergency_lift(intake=intake, coach=request.user)
-        self.message_user(request, "Emergency blocks lifted.", messages.SUCCESS)
+        """A confirmation page with a required note; the member then answers the safety
+        screen again before any plan is made."""
+        blocked = list(queryset.filter(emergency_flagged_at__isnull=False).select_related("member"))
+        if len(blocked) != 1:
+            self.message_user(
+                request,
+                "Choose exactly one member with an emergency block: each lift needs its own note.",
+                messages.ERROR,
+            )
+            return None
+        intake = blocked[0]
+        form = EmergencyLiftForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                redflag_emergency_lift(
+                    intake=intake, coach=request.user, note=form.cleaned_data["note"]
+                )
+            except PermissionDenied as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            except ValidationError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                self.message_user(
+                    request,
+                    f"Emergency block lifted for {intake.member}. They will answer the safety "
+                    "questions again before any plan.",
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Lift an emergency block",
+            "opts": self.model._meta,
+            "intake": intake,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/programs/intake/lift_emergency.html", context)
+
+
+class EmergencyLiftForm(forms.Form):
+    note = forms.CharField(
+        label="Coach's note",
+        min_length=LIFT_NOTE_MIN,
+        max_length=LIFT_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Who checked the member, when, and what they said. Kept with the lift.",
+    )
+    confirm = forms.BooleanField(
+        label="I confirm a doctor has checked this member and the block can be lifted.",
+    )
+
+
+@admin.register(EmergencyLift)
+class EmergencyLiftAdmin(admin.ModelAdmin):
+    list_display = ["member", "coach", "flagged_at", "lifted_at"]
+    search_fields = ["member__email"]
+    list_select_related = ["member", "coach"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SafetyScreen)

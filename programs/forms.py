@@ -1,7 +1,6 @@
 """Intake forms: the red-flag screen, clinician clearance, and the rest of the questions."""
 
 from django import forms
-from django.utils import timezone
 
 from programs.choices import (
     CLINICIAN_FLAGS,
@@ -14,6 +13,7 @@ from programs.choices import (
     PainDuration,
 )
 from programs.content import fear_statements, function_questionnaire
+from programs.services.safety_gate import clearance_date_error, clearance_earliest_date
 
 PAIN_AREAS = [("low_back", "Low back"), ("buttock", "Buttock"), ("leg", "Down a leg")]
 AGREE = [("agree", "Agree"), ("disagree", "Disagree")]
@@ -44,10 +44,23 @@ class ClearanceForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    def __init__(self, *args, intake, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intake, self.today = intake, today
+        earliest = clearance_earliest_date(intake=intake, today=today)
+        self.fields["cleared_on"].widget.attrs.update(
+            {"min": earliest.isoformat(), "max": today.isoformat()}
+        )
+        self.fields["cleared_on"].help_text = (
+            f"Between {earliest:%-d %B %Y} and today: a check-up for this pain, "
+            "in the last 12 months."
+        )
+
     def clean_cleared_on(self):
         value = self.cleaned_data["cleared_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
+        error = clearance_date_error(intake=self.intake, cleared_on=value, today=self.today)
+        if error:
+            raise forms.ValidationError(error)
         return value
 
 

@@ -82,6 +82,12 @@ class Intake(RedFlagAnswers):
     member = models.OneToOneField(MEMBER, on_delete=models.CASCADE, related_name="intake")
     emergency_flagged_at = models.DateTimeField(null=True, blank=True)
     clinician_cleared_on = models.DateField(null=True, blank=True)
+    rescreen_required_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a coach lifts an emergency block: no plan until the member "
+        "answers the safety screen again.",
+    )
 
     pain_now = models.PositiveSmallIntegerField(default=0, validators=ZERO_TO_TEN)
     pain_low_back = models.BooleanField(default=False)
@@ -155,6 +161,27 @@ class SafetyScreen(RedFlagAnswers):
 
     def __str__(self) -> str:
         return f"Screen of {self.member} at {self.screened_at:%Y-%m-%d}"
+
+
+class EmergencyLift(models.Model):
+    """A coach lifting a member's emergency block, with the note that says why."""
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="emergency_lifts")
+    coach = models.ForeignKey(
+        MEMBER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(max_length=2000)
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-lifted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="emergency_lift_has_a_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency block of {self.member} lifted at {self.lifted_at:%Y-%m-%d}"
 
 
 class Phase(models.Model):

@@ -1,7 +1,10 @@
 """Everything the Today and Programme pages show, in a constant number of queries."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
@@ -14,7 +17,6 @@ from programs.models import (
     Phase,
     PlannedItem,
     PlannedSession,
-    SafetyScreen,
 )
 from programs.selectors.member import (
     HISTORY_DAYS,
@@ -23,18 +25,8 @@ from programs.selectors.member import (
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
 
-RESCREEN_AFTER_DAYS = 28  # red flags are weak alone: ask again every few weeks
-
-
-def safety_rescreen_due(*, member, today: date) -> bool:
-    """True when the member's last red-flag screen is older than RESCREEN_AFTER_DAYS."""
-    last = (
-        SafetyScreen.objects.filter(member=member)
-        .order_by("-screened_at")
-        .values_list("screened_at", flat=True)
-        .first()
-    )
-    return last is None or last.date() <= today - timedelta(days=RESCREEN_AFTER_DAYS)
+if TYPE_CHECKING:
+    from programs.services.safety_gate import SafetyVerdict
 
 
 @dataclass(frozen=True)
@@ -93,9 +85,12 @@ def phase_status(
     )
 
 
-def today_page(*, member, today: date, session: PlannedSession | None) -> dict:
-    intake = Intake.objects.get(member=member)
-    enrolment = Enrolment.objects.select_related("phase").get(member=member)
+def today_page(
+    *, member, today: date, session: PlannedSession | None, verdict: SafetyVerdict
+) -> dict:
+    """Today's page for a member the safety gate let through (its verdict carries the intake
+    and enrolment it read)."""
+    intake, enrolment = verdict.intake, verdict.enrolment
     bundle = programme_build()
     doses = list(MemberDose.objects.filter(member=member))
     sessions = _sessions(member, today - timedelta(days=HISTORY_DAYS), today)
@@ -114,13 +109,13 @@ def today_page(*, member, today: date, session: PlannedSession | None) -> dict:
         "session": todays,
         "items": list(todays.items.all()) if todays is not None else [],
         "phase_status": status,
-        "rescreen_due": safety_rescreen_due(member=member, today=today),
+        "rescreen_due": verdict.rescreen_asked(today),
+        "rescreen_blocks_on": verdict.rescreen_blocks_on,
     }
 
 
-def programme_page(*, member, today: date) -> dict:
-    intake = Intake.objects.get(member=member)
-    enrolment = Enrolment.objects.select_related("phase").get(member=member)
+def programme_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
+    intake, enrolment = verdict.intake, verdict.enrolment
     bundle = programme_build()
     doses = list(MemberDose.objects.filter(member=member))
     monday = week_start_of(today)

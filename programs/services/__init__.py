@@ -3,8 +3,8 @@
 from programs.services.intake import (
     intake_complete,
     intake_confirm_clearance,
-    intake_emergency_lift,
     intake_screen_submit,
+    redflag_emergency_lift,
     track_for,
 )
 from programs.services.planning import enrolment_start_or_update, plan_day
@@ -15,9 +15,9 @@ __all__ = [
     "enrolment_start_or_update",
     "intake_complete",
     "intake_confirm_clearance",
-    "intake_emergency_lift",
     "intake_screen_submit",
     "plan_day",
     "progression_run_week",
+    "redflag_emergency_lift",
     "track_for",
 ]

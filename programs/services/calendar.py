@@ -16,12 +16,12 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from programs import engine
-from programs.choices import EnrolmentStatus
 from programs.engine.wording import describe_dose
-from programs.models import CalendarFeed, Enrolment, Intake, MemberDose, PlannedSession
+from programs.models import CalendarFeed, MemberDose, PlannedSession
 from programs.selectors.member import HISTORY_DAYS, sessions_for_members
 from programs.selectors.programme import programme_build
 from programs.services.planning import plan_for
+from programs.services.safety_gate import safety_verdict
 
 logger = logging.getLogger(__name__)
 FEED_DAYS = 14
@@ -66,29 +66,31 @@ def _projected_day(plan, bundle) -> tuple[list[str], int] | None:
 
 
 def upcoming_days(*, member, today: date) -> list[tuple[date, list[str], int]]:
-    """(day, exercise lines, estimated seconds) for each training day in the next 14 days."""
-    end = today + timedelta(days=FEED_DAYS - 1)
+    """(day, exercise lines, estimated seconds) for each training day in the next 14 days.
+
+    Asks the safety gate first: while it is closed the feed lists no session at all (not even
+    plans stored earlier), and a safety screen falling overdue ends the list on that day."""
+    verdict = safety_verdict(member=member, day=today)
+    if not verdict.is_open:
+        return []
+    intake, enrolment = verdict.intake, verdict.enrolment
+    last_day = today + timedelta(days=FEED_DAYS - 1)
+    if verdict.rescreen_blocks_on is not None:
+        last_day = min(last_day, verdict.rescreen_blocks_on - timedelta(days=1))
     sessions = sessions_for_members(
-        member_ids=[member.pk], start=today - timedelta(days=HISTORY_DAYS), end=end
+        member_ids=[member.pk], start=today - timedelta(days=HISTORY_DAYS), end=last_day
     ).get(member.pk, [])
     by_date = {s.date: s for s in sessions}
-    intake = Intake.objects.filter(member=member, completed_at__isnull=False).first()
-    enrolment = Enrolment.objects.select_related("phase").filter(member=member).first()
-    active = intake is not None and enrolment is not None
-    active = active and enrolment.status == EnrolmentStatus.ACTIVE
-    bundle = programme_build() if active else None
-    names = dict(bundle.exercise_names.items()) if bundle else {}
-    names_by_id = (
-        {bundle.exercise_ids[slug]: name for slug, name in names.items()} if bundle else {}
-    )
-    doses = list(MemberDose.objects.filter(member=member)) if active else []
+    bundle = programme_build()
+    names_by_id = {bundle.exercise_ids[slug]: name for slug, name in bundle.exercise_names.items()}
+    doses = list(MemberDose.objects.filter(member=member))
     history = [s for s in sessions if s.date < today]
     days = []
-    for offset in range(FEED_DAYS):
-        day = today + timedelta(days=offset)
+    day = today
+    while day <= last_day:
         if day in by_date:
             entry = _stored_day(by_date[day], names_by_id)
-        elif active:
+        else:
             try:
                 plan = plan_for(
                     bundle=bundle,
@@ -100,12 +102,11 @@ def upcoming_days(*, member, today: date) -> list[tuple[date, list[str], int]]:
                 )
             except Exception:  # a projection that fails leaves the day out, not the feed
                 logger.exception("Could not project %s for member %s", day, member.pk)
-                continue
+                plan = None
             entry = _projected_day(plan, bundle)
-        else:
-            entry = None
         if entry is not None:
             days.append((day, *entry))
+        day += timedelta(days=1)
     return days
 
 

@@ -7,7 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.choices import CLINICIAN_FLAGS, EMERGENCY_FLAGS, AgeBand, EnrolmentStatus, Track
-from programs.models import Enrolment, Intake, PlannedSession, SafetyScreen
+from programs.models import EmergencyLift, Enrolment, Intake, PlannedSession, SafetyScreen
+from programs.services.safety_gate import clearance_date_error
+
+LIFT_NOTE_MIN = 10
+LIFT_NOTE_MAX = 2000
 
 FLAG_FIELDS = tuple(EMERGENCY_FLAGS) + tuple(CLINICIAN_FLAGS)
 DETAIL_FIELDS = (
@@ -64,9 +68,16 @@ def intake_screen_submit(*, member, answers: dict[str, bool]) -> Intake:
         intake.emergency_flagged_at = timezone.now()
     if not intake.has_clinician_flag or set(intake.clinician_flags) - previous_clinician:
         intake.clinician_cleared_on = None
+    intake.rescreen_required_since = None  # answered: a lifted block may now lead to a plan
     intake.full_clean(exclude=["member"])
     intake.save(
-        update_fields=[*FLAG_FIELDS, "emergency_flagged_at", "clinician_cleared_on", "updated_at"]
+        update_fields=[
+            *FLAG_FIELDS,
+            "emergency_flagged_at",
+            "clinician_cleared_on",
+            "rescreen_required_since",
+            "updated_at",
+        ]
     )
     screen = SafetyScreen(
         member=member,
@@ -88,8 +99,11 @@ def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
         raise PermissionDenied("Clearance cannot be recorded for this member.")
     if not intake.has_clinician_flag:
         raise ValidationError("There is nothing to clear: no clinician signs were reported.")
-    if cleared_on > timezone.localdate():
-        raise ValidationError({"cleared_on": "The clearance date cannot be in the future."})
+    from programs.selectors.sessions import member_today
+
+    error = clearance_date_error(intake=intake, cleared_on=cleared_on, today=member_today(member))
+    if error:
+        raise ValidationError({"cleared_on": error})
     intake.clinician_cleared_on = cleared_on
     intake.save(update_fields=["clinician_cleared_on", "updated_at"])
     SafetyScreen.objects.filter(
@@ -133,15 +147,40 @@ def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
 
 
 @transaction.atomic
-def intake_emergency_lift(*, intake: Intake, coach) -> Intake:
-    """A coach lifts the block after the member has been checked by a doctor.
-    The emergency answers are cleared so the member answers the screen afresh."""
+def redflag_emergency_lift(*, intake: Intake, coach, note: str) -> EmergencyLift:
+    """A coach lifts an emergency block once the member has been checked by a doctor.
+
+    The note (why it is safe to lift) is required and kept. The emergency answers are
+    cleared and the member must answer the safety screen again before any plan is made.
+    """
     if not (coach.is_staff and coach.has_perm("programs.change_enrolment")):
         raise PermissionDenied("Only coaches can lift an emergency block.")
+    note = (note or "").strip()
+    if len(note) < LIFT_NOTE_MIN:
+        raise ValidationError(
+            {"note": "Write a short note on why the block can be lifted (who checked the member)."}
+        )
+    if len(note) > LIFT_NOTE_MAX:
+        raise ValidationError({"note": f"The note can be at most {LIFT_NOTE_MAX} characters."})
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if not (intake.emergency_flagged_at or intake.has_emergency_flag):
+        raise ValidationError("This member has no emergency block to lift.")
+    lift = EmergencyLift(
+        member_id=intake.member_id, coach=coach, note=note, flagged_at=intake.emergency_flagged_at
+    )
+    lift.full_clean(exclude=["member", "coach"])
+    lift.save()
     for field in EMERGENCY_FLAGS:
         setattr(intake, field, False)
     intake.emergency_flagged_at = None
-    intake.save(update_fields=[*EMERGENCY_FLAGS, "emergency_flagged_at", "updated_at"])
+    intake.rescreen_required_since = timezone.now()
+    intake.save(
+        update_fields=[
+            *EMERGENCY_FLAGS,
+            "emergency_flagged_at",
+            "rescreen_required_since",
+            "updated_at",
+        ]
+    )
     _sync_enrolment_status(intake)
-    return intake
+    return lift

@@ -23,6 +23,7 @@ from programs.selectors.member import (
     week_start_of,
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
+from programs.services.safety_gate import safety_verdict
 
 
 def _dose_fields(dose: engine.Dose | None, prefix: str = "") -> dict:
@@ -205,20 +206,21 @@ def _items_for(
 
 def plan_day(*, member, day: date | None = None) -> PlannedSession | None:
     """Today's (or `day`'s) stored plan, making it once. Planning the same day twice creates
-    nothing new. None when the member has no active enrolment."""
+    nothing new. None when the safety gate is closed (a red flag, a pause, a missing safety
+    screen, an unfinished intake): a plan made earlier is not handed out then either."""
     if day is None:
         from programs.selectors.sessions import member_today
 
         day = member_today(member)
+    verdict = safety_verdict(member=member, day=day)
+    if not verdict.is_open:
+        return None
     existing = (
         PlannedSession.objects.select_related("phase").filter(member=member, date=day).first()
     )
     if existing is not None:
         return existing
-    intake = Intake.objects.filter(member=member, completed_at__isnull=False).first()
-    enrolment = Enrolment.objects.select_related("phase").filter(member=member).first()
-    if intake is None or enrolment is None or enrolment.status != EnrolmentStatus.ACTIVE:
-        return None
+    intake, enrolment = verdict.intake, verdict.enrolment
     bundle = programme_build()
     doses = list(MemberDose.objects.filter(member=member))
     sessions = sessions_for_members(

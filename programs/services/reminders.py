@@ -147,26 +147,33 @@ def reminders_due(*, now: datetime) -> list[DueReminder]:
 
 
 def _email_context(*, member, local_date: date, reminder: ReminderSettings) -> dict:
+    """What the reminder says. It asks the safety gate first: while the gate is closed it
+    lists no session and links no player, only the page that says what to do instead."""
     from programs.selectors.sessions import morning_checkin_due, session_with_items
     from programs.services.planning import plan_day
+    from programs.services.safety_gate import safety_verdict
 
-    session = None
-    try:
-        with (
-            transaction.atomic()
-        ):  # a savepoint: a failed plan leaves the send's transaction usable
-            plan_day(member=member, day=local_date)
-            session = session_with_items(member=member, day=local_date)
-    except Exception:  # a plan that cannot be made must not stop the reminder
-        logger.exception("Could not plan %s for member %s", local_date, member.pk)
-    checkin = (
-        morning_checkin_due(member=member, today=local_date) if reminder.morning_checkins else None
-    )
     site = settings.SITE_URL.rstrip("/")
+    verdict = safety_verdict(member=member, day=local_date)
+    session = None
+    if verdict.is_open:
+        try:
+            with transaction.atomic():  # a savepoint: a failed plan leaves the send usable
+                plan_day(member=member, day=local_date)
+                session = session_with_items(member=member, day=local_date)
+        except Exception:  # a plan that cannot be made must not stop the reminder
+            logger.exception("Could not plan %s for member %s", local_date, member.pk)
+    checkin = (
+        morning_checkin_due(member=member, today=local_date)
+        if reminder.morning_checkins and verdict.is_open
+        else None
+    )
     token = unsubscribe_token(member_id=member.pk)
     return {
         "member": member,
         "day": local_date,
+        "blocked": None if verdict.is_open else verdict,
+        "blocked_url": "" if verdict.is_open else f"{site}{verdict.action_path}",
         "session": session,
         "items": list(session.items.all()) if session and not session.is_rest_day else [],
         "checkin": checkin,
@@ -212,6 +219,8 @@ def reminder_send(*, member_id: int, local_date: date) -> bool:
 
 
 def _subject(context: dict) -> str:
+    if context["blocked"] is not None:
+        return context["blocked"].heading
     session = context["session"]
     if session is not None and session.is_rest_day:
         return "Rest day today — and a quick check-in" if context["checkin"] else "Rest day today"

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.choices import SessionStatus
-from programs.models import Intake, PlannedItem, PlannedSession
+from programs.models import PlannedItem, PlannedSession
+from programs.services.safety_gate import safety_gate_ensure_open
 
 MAX_HOLD_SECONDS = 600
 MAX_REPS = 200
@@ -20,13 +21,11 @@ NOTES_MAX = 2000
 
 
 def _own(obj_member_id: int, member) -> None:
-    """The session is the member's, and their programme is open (no emergency sign reported)."""
+    """The session is the member's, and the safety gate is open (no red flag, no pause, no
+    overdue safety screen): otherwise ProgrammeBlocked, a PermissionDenied."""
     if obj_member_id != member.pk:
         raise PermissionDenied("This session belongs to someone else.")
-    if Intake.objects.filter(member_id=member.pk, emergency_flagged_at__isnull=False).exists():
-        raise PermissionDenied(
-            "The programme is paused because you reported an emergency sign: seek urgent care."
-        )
+    safety_gate_ensure_open(member=member)
 
 
 def _whole(value, *, label: str, low: int, high: int, errors: dict, field: str, unit: str = ""):
@@ -60,12 +59,16 @@ def session_start(*, member, session: PlannedSession) -> PlannedSession:
     _own(session.member_id, member)
     if session.is_rest_day:
         raise ValidationError("Today is a rest day: there is no session to start.")
+    _mark_started(session)
+    return session
+
+
+def _mark_started(session: PlannedSession) -> None:
     if session.status in (SessionStatus.PLANNED, SessionStatus.SKIPPED):
         session.status = SessionStatus.IN_PROGRESS
         session.started_at = session.started_at or timezone.now()
         session.full_clean()
         session.save(update_fields=["status", "started_at"])
-    return session
 
 
 @transaction.atomic
@@ -114,9 +117,7 @@ def session_log_item(
     if item.session.is_rest_day:
         raise ValidationError("Rest days have nothing to log.")
 
-    session = item.session
-    if session.status in (SessionStatus.PLANNED, SessionStatus.SKIPPED):
-        session_start(member=member, session=session)
+    _mark_started(item.session)  # already locked with the item; ownership checked above
 
     item.actual_seconds = seconds if is_hold else None
     item.actual_reps = None if is_hold else reps

@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from programs import selectors, services
+from programs import services
 from programs.forms import ClearanceForm, DetailsForm, ScreenForm
+from programs.selectors.sessions import member_today
+from programs.services.safety_gate import GateState, safety_verdict
 
 
 def urgent_care_response(request, *, status: int = 200):
@@ -20,27 +22,31 @@ def _render(request, template: str, context: dict, status: int = 200):
 @login_required
 def intake(request):
     member = request.user
-    current = selectors.intake_for(member=member)
-    if current is not None and current.emergency_flagged_at:
+    today = member_today(member)
+    verdict = safety_verdict(member=member, day=today)
+    current = verdict.intake
+    if verdict.state is GateState.EMERGENCY:
         return urgent_care_response(request)
     step = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
 
-    if step == "screen" or current is None:
+    if step == "screen" or current is None or verdict.needs_screen:
         if request.method == "POST" and request.POST.get("step") == "screen":
             form = ScreenForm(request.POST)
             if not form.is_valid():
                 return _render(request, "programs/intake_screen.html", {"form": form}, 422)
-            current = services.intake_screen_submit(member=member, answers=form.cleaned_data)
-            if current.emergency_flagged_at:
-                return redirect("programs:intake")
+            services.intake_screen_submit(member=member, answers=form.cleaned_data)
+            if safety_verdict(member=member, day=today).is_open:
+                messages.success(request, "Thanks — your safety check is up to date.")
+                return redirect("programs:today")
             return redirect("programs:intake")
         initial = {key: getattr(current, key) for key in ScreenForm().fields} if current else {}
-        return _render(
-            request, "programs/intake_screen.html", {"form": ScreenForm(initial=initial)}
-        )
+        context = {"form": ScreenForm(initial=initial), "verdict": verdict}
+        return _render(request, "programs/intake_screen.html", context)
 
     if current.needs_clearance:
-        form = ClearanceForm(request.POST if step == "clearance" else None)
+        form = ClearanceForm(
+            request.POST if step == "clearance" else None, intake=current, today=today
+        )
         if step == "clearance" and request.method == "POST":
             if form.is_valid():
                 try:

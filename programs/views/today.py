@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from backcore.accounts.selectors import user_is_member
-from programs import engine, selectors, services
+from programs import engine, services
 from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.selectors.sessions import member_today
-from programs.views.gate import programme_gate
+from programs.services.safety_gate import safety_verdict
+from programs.views.gate import gate_response
 
 
 def _unavailable(request):
@@ -23,17 +24,20 @@ def today(request):
 
 
 def _today(request):
-    if not user_is_member(user=request.user):
-        items = today_preview(day=member_today(request.user))
-        return render(request, "programs/today_preview.html", {"items": items})
-    gate = programme_gate(request)
-    if gate is not None:
-        return gate
     day = member_today(request.user)
+    verdict = safety_verdict(member=request.user, day=day)
+    if not user_is_member(user=request.user):
+        # The sample session is a session too: never offered over a red flag.
+        if not verdict.allows_sample:
+            return gate_response(request, verdict)
+        items = today_preview(day=day)
+        return render(request, "programs/today_preview.html", {"items": items})
+    if not verdict.is_open:
+        return gate_response(request, verdict)
     session = services.plan_day(member=request.user, day=day)
     if session is None:
         return redirect("programs:intake")
-    context = today_page(member=request.user, today=day, session=session)
+    context = today_page(member=request.user, today=day, session=session, verdict=verdict)
     return render(request, "programs/today.html", context)
 
 
@@ -46,10 +50,9 @@ def programme(request):
 
 
 def _programme(request):
-    gate = programme_gate(request)
-    if gate is not None:
-        return gate
-    if not selectors.enrolment_for(member=request.user):
-        return redirect("programs:intake")
-    context = programme_page(member=request.user, today=member_today(request.user))
+    day = member_today(request.user)
+    verdict = safety_verdict(member=request.user, day=day)
+    if not verdict.is_open:
+        return gate_response(request, verdict)
+    context = programme_page(member=request.user, today=day, verdict=verdict)
     return render(request, "programs/programme.html", context)

@@ -7,9 +7,19 @@ from icalendar import Calendar
 from programs.models import CalendarFeed, PlannedSession
 from programs.services.calendar import calendar_feed_create
 from tests.factories import MemberFactory
+from tests.factories.programs import enrol
 from tests.factories.sessions import session_with_items
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(db):
+    """A member whose intake is done with no red flags: the safety gate is open, as it must be
+    before any session is shown, logged, emailed or put in the calendar."""
+    person = MemberFactory()
+    enrol(person)
+    return person
 
 
 def feed_url(feed):
@@ -34,9 +44,13 @@ def test_feed_lists_planned_sessions_for_the_next_14_days(client, member):
     response = client.get(feed_url(feed))  # no login: calendar apps fetch it anonymously
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
-    found = events(response)
-    assert [e.decoded("dtstart") for e in found] == [today + timedelta(days=1)]
-    event = found[0]
+    found = {e.decoded("dtstart"): e for e in events(response)}
+    # The stored plans within 14 days (other days are projected; see the enrolled test below).
+    assert today - timedelta(days=1) not in found
+    assert today + timedelta(days=2) not in found  # a stored rest day
+    assert today + timedelta(days=20) not in found
+    assert max(found) <= today + timedelta(days=13)
+    event = found[today + timedelta(days=1)]
     assert str(event.get("summary")).startswith("BackCore: 2 exercises")
     assert "20 s hold" in str(event.get("description"))
     assert (
@@ -77,7 +91,6 @@ def test_managing_the_feed_needs_membership(client, user):
 
 
 def test_enrolled_member_feed_projects_training_days(client, member):
-    from tests.factories.programs import enrol
 
     today = timezone.localdate()
     enrol(member, today=today, training_days="1010100")

@@ -18,9 +18,21 @@ from programs.services.reminders import (
 )
 from programs.tasks import send_due_reminders, send_reminder
 from tests.factories import MemberFactory
+from tests.factories.programs import enrol
 from tests.factories.sessions import session_with_items
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(db):
+    """A member whose intake is done with no red flags: the safety gate is open, as it must be
+    before any session is shown, logged, emailed or put in the calendar."""
+    person = MemberFactory()
+    enrol(person)
+    return person
+
+
 EVERY_DAY = range(7)
 
 

@@ -42,9 +42,9 @@ def test_coach_sees_phase_admin_and_intake_admin(client, coach):
     assert client.get("/admin/programs/safetyscreen/").status_code == 200
 
 
-def test_coach_lifts_an_emergency_block(client, coach):
-    from programs.models import Enrolment, Intake
-    from programs.services import intake_screen_submit
+def test_coach_lifts_an_emergency_block_with_a_note_and_the_member_screens_again(client, coach):
+    from programs.models import EmergencyLift, Enrolment, Intake, PlannedSession
+    from programs.services import intake_screen_submit, plan_day
 
     member = MemberFactory()
     enrol(member)
@@ -52,14 +52,34 @@ def test_coach_lifts_an_emergency_block(client, coach):
     assert Enrolment.objects.get(member=member).status == "blocked_emergency"
     client.force_login(coach)
     intake = Intake.objects.get(member=member)
-    response = client.post(
+    chosen = {"action": "lift_emergency_block", "_selected_action": [intake.pk]}
+
+    # The action first asks for a note and a confirmation; nothing changes yet.
+    page = client.post("/admin/programs/intake/", chosen)
+    assert page.status_code == 200
+    assert b"Coach&#x27;s note" in page.content or b"Coach's note" in page.content
+    for missing in ({"note": "", "confirm": "on"}, {"note": "Seen by her GP today, all clear."}):
+        refused = client.post("/admin/programs/intake/", {**chosen, "apply": "1", **missing})
+        assert refused.status_code == 200 and b"errorlist" in refused.content
+    intake.refresh_from_db()
+    assert intake.emergency_flagged_at is not None
+    assert not EmergencyLift.objects.exists()
+
+    done = client.post(
         "/admin/programs/intake/",
-        {"action": "lift_emergency_block", "_selected_action": [intake.pk]},
+        {**chosen, "apply": "1", "note": "Seen by her GP today, all clear.", "confirm": "on"},
     )
-    assert response.status_code == 302
+    assert done.status_code == 302
     intake.refresh_from_db()
     assert intake.emergency_flagged_at is None and not intake.flag_leg_weakness
-    assert Enrolment.objects.get(member=member).status == "active"
+    assert intake.rescreen_required_since is not None
+    lift = EmergencyLift.objects.get(member=member)
+    assert lift.coach == coach and lift.note == "Seen by her GP today, all clear."
+    # No plan until the member has answered the safety screen again.
+    PlannedSession.objects.filter(member=member).delete()
+    assert plan_day(member=member) is None
+    intake_screen_submit(member=member, answers={})
+    assert plan_day(member=member) is not None
 
 
 def test_admin_rejects_mixed_dose_kinds(admin_client):

@@ -14,9 +14,21 @@ from programs.services.sessions import (
     session_start,
 )
 from tests.factories import MemberFactory
+from tests.factories.programs import enrol
 from tests.factories.sessions import session_with_items
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(db):
+    """A member whose intake is done with no red flags: the safety gate is open, as it must be
+    before any session is shown, logged, emailed or put in the calendar."""
+    person = MemberFactory()
+    enrol(person)
+    return person
+
+
 PLAYER = "/today/session/"
 
 
@@ -244,9 +256,10 @@ def test_player_query_count_is_pinned(client, member, items, django_assert_num_q
         completed_at=timezone.now(), actual_seconds=20, actual_sets=1
     )
     client.force_login(member)
-    # session, user, membership, the intake (red-flag gate), profile, plan_day's look-up, the
+    # session, user, membership, the safety gate (intake + enrolment + last screen, one query),
+    # profile, plan_day's own gate check (services never trust the view's) and look-up, the
     # session, its items, steps, images, and the notifications bell.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(PLAYER)
     assert f"Exercise {2 * items} of {2 * items}" in response.content.decode()
 
@@ -275,7 +288,6 @@ def test_today_page_asks_the_morning_question(client, member):
 
 def test_enrolled_member_today_player_finish_and_morning(client, member):
     """The whole loop on a real plan: /today/ → player → each exercise → finish → next morning."""
-    from tests.factories.programs import enrol
 
     enrol(member, today=today() - timedelta(days=1))
     client.force_login(member)
@@ -362,8 +374,8 @@ def test_no_logging_once_an_emergency_sign_is_reported(client, member):
     session = session_with_items(
         member=member, day=timezone.localdate(), holds=(20,), reps=(), status="in_progress"
     )
-    Intake.objects.create(
-        member=member, flag_saddle_numbness=True, emergency_flagged_at=timezone.now()
+    Intake.objects.filter(member=member).update(
+        flag_saddle_numbness=True, emergency_flagged_at=timezone.now()
     )
     item = session.items.get()
     with pytest.raises(PermissionDenied):

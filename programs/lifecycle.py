@@ -3,6 +3,7 @@
 from backcore.accounts.lifecycle import Handling, OnDelete, PersonalData
 from programs.models import (
     CalendarFeed,
+    EmergencyLift,
     Enrolment,
     Intake,
     MemberDose,
@@ -28,6 +29,7 @@ PERSONAL_DATA = PersonalData(
     models={
         Intake: Handling(OnDelete.DELETE, section="intake"),
         SafetyScreen: Handling(OnDelete.DELETE, section="safety_screens"),
+        EmergencyLift: Handling(OnDelete.DELETE, section="emergency_lifts"),
         Enrolment: Handling(OnDelete.DELETE, section="enrolment"),
         MemberDose: Handling(OnDelete.DELETE, section="doses"),
         PlannedSession: Handling(OnDelete.DELETE, section="sessions"),

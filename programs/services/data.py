@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from backcore.accounts.lifecycle import export_row as _row
 from programs.models import (
     CalendarFeed,
+    EmergencyLift,
     Enrolment,
     Intake,
     MemberDose,
@@ -109,6 +110,9 @@ def member_data_export(*, member) -> dict:
     return {
         "intake": _row(intake) if intake else None,
         "safety_screens": [_row(s) for s in SafetyScreen.objects.filter(member=member)],
+        "emergency_lifts": [
+            _row(lift) for lift in EmergencyLift.objects.filter(member=member).order_by("id")
+        ],
         "enrolment": (_row(enrolment) | {"phase": enrolment.phase.name}) if enrolment else None,
         "doses": [_row(d) for d in MemberDose.objects.filter(member=member).order_by("id")],
         "sessions": [
@@ -145,6 +149,7 @@ def member_data_delete(*, member) -> None:
         ReminderSettings,
         CalendarFeed,
         Enrolment,
+        EmergencyLift,
         SafetyScreen,
         Intake,
     ):

@@ -24,7 +24,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "neck": (-50.0, 60.0, "head bend"),
     "shoulder": (-60.0, 200.0, "shoulder raise"),
     "elbow": (0.0, 150.0, "elbow bend"),
-    "hip": (-35.0, 160.0, "hip bend"),
+    "hip": (-35.0, 175.0, "hip bend"),
     "knee": (0.0, 160.0, "knee bend"),
     "ankle": (-30.0, 95.0, "ankle point"),
 }

@@ -317,9 +317,17 @@ def scene(demo: Demonstration, *, is_hold: bool) -> Scene:
 
 
 def _viewbox(sc: Scene) -> str:
-    xs = [x for _, frame in sc.samples for x, _ in frame.points.values()]
+    """A fixed width (the same scale for every exercise); the height fits the tallest frame."""
+    points = [p for _, frame in sc.samples for p in frame.points.values()]
+    xs = [x for x, _ in points]
+    top = max(y for _, y in points) + HEAD_R + 10
+    if sc.props.bar:
+        top = max(top, sc.props.bar[1] + 16)
+    if sc.props.wall or sc.props.chair:
+        top = max(top, 120.0)
+    top = min(max(top, 96.0), Y_HIGH)
     width = max(FRAME_W, max(xs) - min(xs) + 40)
-    return f"{_n(sc.x_centre - width / 2)} {_n(-Y_HIGH)} {_n(width)} {_n(Y_HIGH - Y_LOW)}"
+    return f"{_n(sc.x_centre - width / 2)} {_n(-top)} {_n(width)} {_n(top - Y_LOW)}"
 
 
 def _svg(sc: Scene, frame: Placed, *, css_class: str, label: str, animated: bool) -> str:

@@ -148,6 +148,7 @@ def pure_packages() -> list[Path]:
         if init.parent != ROOT / app and is_pure_package(init)
     ]
     assert ROOT / "programs" / "engine" in found
+    assert ROOT / "exercises" / "figures" in found
     return found
 
 

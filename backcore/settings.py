@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE["programs-send-due-reminders"] = {
     "task": "programs.tasks.send_due_reminders",
     "schedule": 5 * 60,
 }
+# community: posts whose notifications task was never sent or was lost, every 5 minutes.
+CELERY_BEAT_SCHEDULE["community-notify-unnotified-posts"] = {
+    "task": "community.tasks.notify_unnotified_posts",
+    "schedule": 5 * 60,
+}
 # exercises: thumbnails whose task was never sent or was lost are queued again every 10 minutes.
 CELERY_BEAT_SCHEDULE["exercises-make-missing-thumbnails"] = {
     "task": "exercises.tasks.make_missing_thumbnails",

@@ -114,11 +114,19 @@ class Post(models.Model):
     # Check-in badge snapshot, computed from the member's programme logs at posting time.
     badge_streak_days = models.PositiveIntegerField(null=True, blank=True)
     badge_phase_name = models.CharField(max_length=80, blank=True)
+    # Empty while watchers and mentioned members are still to be notified: if the task was never
+    # queued (Redis down) or its message was lost, a beat sweeper queues it again.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["thread", "created_at"], name="community_post_thread_order"),
             models.Index(fields=["author", "-created_at"], name="community_post_author_recent"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(notified_at__isnull=True),
+                name="community_post_notify_pending",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

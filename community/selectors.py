@@ -277,3 +277,20 @@ def search_posts(*, query: str, user, page) -> Page:
     for post in result:
         post.snippet = _contains_snippet(post.body, query)
     return result
+
+
+def post_ids_awaiting_notifications(*, posted_before, posted_after) -> list[int]:
+    """Published posts whose notifications were never made (their task was not sent or lost)."""
+    return list(
+        Post.objects.filter(
+            notified_at__isnull=True,
+            created_at__lt=posted_before,
+            created_at__gte=posted_after,
+            is_approved=True,
+            is_hidden=False,
+            is_deleted=False,
+            thread__is_hidden=False,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )

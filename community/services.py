@@ -544,6 +544,7 @@ def notifications_for_post(*, post_id: int) -> list[int]:
             actor_name=post.author_name,
             title=thread.title,
         )
+    Post.objects.filter(pk=post.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     return queued
 
 

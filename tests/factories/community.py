@@ -43,3 +43,5 @@ class PostFactory(factory.django.DjangoModelFactory):
     )
     body = factory.Sequence(lambda n: f"Post body number {n} with **some** markdown.")
     body_html = factory.LazyAttribute(lambda o: render(o.body))
+    # Nothing pending for the notification sweeper: a factory post notifies nobody.
+    notified_at = factory.LazyAttribute(lambda o: getattr(o, "created_at", None) or timezone.now())

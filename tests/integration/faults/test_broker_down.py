@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backcore.celery import app as celery_app
+from backcore.notifications.models import Notification
+from community import services as community_services
 from community.models import Post
+from community.tasks import notify_unnotified_posts
 from exercises.models import ExerciseImage
 from payments.models import Contribution, WebhookEvent
 from payments.tasks import requeue_pending_webhook_events
@@ -45,6 +48,11 @@ class Broker:
     def down(self) -> None:
         celery_app.conf.task_always_eager = False
         celery_app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/3"
+        _reset_pools()
+
+    def at(self, url: str) -> None:
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.broker_url = url
         _reset_pools()
 
     def back(self) -> None:
@@ -136,16 +144,33 @@ def test_a_redelivered_event_requeues_itself_when_not_processed(
     assert callbacks == []
 
 
-def test_forum_reply_is_saved_and_the_page_redirects(
-    client, seasoned, thread_with, broker, caplog, django_capture_on_commit_callbacks
+def test_forum_reply_is_saved_and_the_sweeper_notifies_watchers(
+    client, seasoned, member, thread_with, broker, caplog, django_capture_on_commit_callbacks
 ):
     thread = thread_with(1)
+    community_services.thread_watch_set(member=member, thread=thread, watching=True)
     client.force_login(seasoned)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("community:reply", args=[thread.pk]), {"body": "Still here"})
     assert response.status_code == 302
-    assert Post.objects.filter(thread=thread, body="Still here").count() == 1
+    reply = Post.objects.get(thread=thread, body="Still here")
+    assert reply.notified_at is None  # pending: the row says so
+    assert not Notification.objects.filter(recipient=member).exists()
     assert _warned(caplog, "community.tasks.notify_post")
+
+    broker.back()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_unnotified_posts() == 0  # too fresh
+    Post.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_unnotified_posts() == 1
+    note = Notification.objects.get(recipient=member)
+    assert (note.kind, note.event_key) == ("reply", f"post:{reply.pk}")
+    reply.refresh_from_db()
+    assert reply.notified_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_unnotified_posts() == 0
+    assert Notification.objects.filter(recipient=member).count() == 1
 
 
 def test_admin_image_upload_is_saved_and_the_sweeper_makes_its_thumbnails(
@@ -174,3 +199,40 @@ def test_admin_image_upload_is_saved_and_the_sweeper_makes_its_thumbnails(
     image.refresh_from_db()
     assert image.thumb_320 and image.thumb_960
     assert make_missing_thumbnails() == 0
+
+
+@pytest.mark.redis
+def test_with_real_redis_a_message_lost_in_a_restart_is_recovered(
+    client, user, fake_stripe, django_capture_on_commit_callbacks
+):
+    """The message reaches Redis, then Redis restarts without persistence (its queue is gone)."""
+    import os
+
+    import redis
+
+    url = os.environ["REDIS_URL"]
+    queue = redis.Redis.from_url(url)
+    controller = Broker()
+    controller.at(url)
+    try:
+        queue.delete("celery")  # this test's own Redis database (see REDIS_URL)
+        contribution = start_checkout(user)
+        session = fake_stripe.pay(contribution.checkout_session_id)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_webhook(
+                client, fake_stripe.event("checkout.session.completed", session)
+            )
+        assert response.status_code == 200
+        assert queue.llen("celery") == 1  # sent for real
+        queue.delete("celery")  # lost
+    finally:
+        controller.back()
+    event = WebhookEvent.objects.get()
+    assert event.status == "pending"
+    WebhookEvent.objects.filter(pk=event.pk).update(
+        received_at=timezone.now() - timedelta(minutes=6)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_pending_webhook_events() == 1
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.PAID

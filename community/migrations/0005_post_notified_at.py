@@ -12,7 +12,7 @@ def existing_posts_were_notified(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0003_notifications_move_to_backcore"),
+        ("community", "0004_post_search_vector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -247,6 +247,12 @@ CELERY_BEAT_SCHEDULE["payments-requeue-pending-webhook-events"] = {
     "task": "payments.tasks.requeue_pending_webhook_events",
     "schedule": 5 * 60,
 }
+# programs: coach alerts that come from waiting (clearance over 3 days, 14 days without a
+# session) and re-sending unresolved emergencies after 24 hours; hourly.
+CELERY_BEAT_SCHEDULE["programs-coach-alerts-sweep"] = {
+    "task": "programs.tasks.coach_alerts_sweep",
+    "schedule": 60 * 60,
+}
 # payments: Stripe events whose processing failed are retried every 15 minutes (bounded).
 CELERY_BEAT_SCHEDULE["payments-retry-failed-webhook-events"] = {
     "task": "payments.tasks.retry_failed_webhook_events",

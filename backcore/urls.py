@@ -14,6 +14,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("bench/bare/", views.bench_bare, name="bench_bare"),  # 404 unless BENCH_BARE_VIEW
     path("admin/", admin.site.urls),
+    path("coach/", include("programs.coach_urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("backcore.accounts.urls")),
     path("notifications/", include("backcore.notifications.urls")),

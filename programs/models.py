@@ -592,3 +592,12 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.member}"
+
+
+from programs.coach_models import (  # noqa: E402,F401  (coach loop models live there)
+    AlertCause,
+    CoachAlert,
+    CoachAlertEvent,
+    Conversation,
+    Message,
+)

@@ -40,3 +40,29 @@ def send_reminder(member_id: int, local_date: str) -> bool:
     from programs.services.reminders import reminder_send
 
     return reminder_send(member_id=member_id, local_date=date.fromisoformat(local_date))
+
+
+# Coach alerts (issue 12) -----------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def send_coach_alert(alert_id: int) -> int:
+    from programs.services.coach_alerts import coach_alert_send
+
+    return coach_alert_send(alert_id=alert_id)
+
+
+@shared_task(acks_late=True)
+def resend_coach_alert(alert_id: int) -> int:
+    """Re-send an unresolved emergency (the service checks it is due)."""
+    from programs.services.coach_alerts import coach_alert_send
+
+    return coach_alert_send(alert_id=alert_id, resend=True)
+
+
+@shared_task(acks_late=True)
+def coach_alerts_sweep() -> dict:
+    """Hourly: clearance waiting, stalled members, unresolved emergencies to re-send."""
+    from programs.services.coach_alerts import coach_alerts_sweep as sweep
+
+    return sweep()

@@ -89,6 +89,9 @@ def intake_screen_submit(*, member, answers: dict[str, bool]) -> Intake:
     screen.full_clean(exclude=["member"])
     screen.save()
     _sync_enrolment_status(intake)
+    from programs.services.coach_alerts import coach_alerts_after_screen
+
+    coach_alerts_after_screen(intake=intake)
     return intake
 
 

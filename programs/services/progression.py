@@ -66,6 +66,7 @@ def _run_batch(
     dose_create: list[MemberDose] = []
     dose_update: list[MemberDose] = []
     enrolment_update: list[Enrolment] = []
+    tell_coach: list[int] = []
     now = timezone.now()
     for enrolment in enrolments:
         intake = intakes.get(enrolment.member_id)
@@ -111,6 +112,7 @@ def _run_batch(
         enrolment.last_reviewed_week = week.state.last_reviewed_week or week_start
         if week.contact_coach:
             enrolment.contact_coach_suggested_on = week_end
+            tell_coach.append(enrolment.member_id)
         enrolment.updated_at = now
         enrolment_update.append(enrolment)
     if decisions:
@@ -132,6 +134,10 @@ def _run_batch(
                 "updated_at",
             ],
         )
+    if tell_coach:
+        from programs.services.coach_alerts import coach_alerts_red_week
+
+        coach_alerts_red_week(member_ids=tell_coach, week_end=week_end)
 
 
 def progression_run_week(*, week_start: date, batch_size: int = BATCH_SIZE) -> WeeklyRunResult:

@@ -190,6 +190,9 @@ def session_finish(
             "completed_at",
         ]
     )
+    from programs.services.coach_alerts import coach_alerts_after_session
+
+    coach_alerts_after_session(session=session)
     return session
 
 

@@ -1,0 +1,174 @@
+"""Reads for the coach loop: the coach inbox, one alert, conversations, and what the member
+sees of it ("a coach has been told", who replied)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.utils import timezone
+
+from programs.choices import SessionStatus
+from programs.coach_models import CoachAlert, CoachAlertEvent, Conversation, Message
+from programs.models import Intake, PlannedSession
+
+INBOX_PER_PAGE = 30
+RECENT_DAYS = 14
+RECENT_SESSIONS = 6
+LOOP_DAYS = 14  # how long "a coach has been told" stays on Today and Progress
+
+
+@dataclass
+class RecentActivity:
+    sessions: list = field(default_factory=list)  # newest first: (date, pain, sharp)
+    done_in_window: int = 0
+
+    @property
+    def pains(self) -> list[int]:
+        return [s.pain_during for s in self.sessions if s.pain_during is not None]
+
+
+def _recent_by_member(member_ids: list[int], *, now: datetime) -> dict[int, RecentActivity]:
+    """One query: each member's completed sessions in the last two weeks."""
+    found: dict[int, RecentActivity] = {mid: RecentActivity() for mid in member_ids}
+    if not member_ids:
+        return found
+    rows = (
+        PlannedSession.objects.filter(
+            member_id__in=member_ids,
+            status=SessionStatus.COMPLETED,
+            date__gte=(now - timedelta(days=RECENT_DAYS)).date(),
+        )
+        .only("member_id", "date", "pain_during", "sharp_pain", "morning_pain")
+        .order_by("-date")
+    )
+    for row in rows:
+        activity = found[row.member_id]
+        activity.done_in_window += 1
+        if len(activity.sessions) < RECENT_SESSIONS:
+            activity.sessions.append(row)
+    return found
+
+
+def coach_inbox(*, show: str = "open", page=None, now: datetime | None = None) -> Page:
+    """Open alerts first, most urgent then newest; each with the member's recent sessions."""
+    now = now or timezone.now()
+    alerts = CoachAlert.objects.select_related(
+        "member__profile", "assigned_to__profile", "acknowledged_by__profile"
+    )
+    if show == "open":
+        alerts = alerts.filter(resolved_at__isnull=True)
+    elif show == "resolved":
+        alerts = alerts.filter(resolved_at__isnull=False)
+    alerts = alerts.annotate(
+        open_first=Case(
+            When(resolved_at__isnull=True, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).order_by("-open_first", "-severity", "-last_raised_at", "-pk")
+    result = Paginator(alerts, INBOX_PER_PAGE).get_page(page)
+    recent = _recent_by_member(
+        sorted({a.member_id for a in result.object_list if a.member_id}), now=now
+    )
+    for alert in result.object_list:
+        alert.recent = recent.get(alert.member_id, RecentActivity())
+    return result
+
+
+def open_alert_count() -> int:
+    return CoachAlert.objects.filter(resolved_at__isnull=True).count()
+
+
+def coach_alert_page(*, alert_id: int, now: datetime | None = None) -> dict | None:
+    now = now or timezone.now()
+    alert = (
+        CoachAlert.objects.select_related(
+            "member__profile", "assigned_to__profile", "acknowledged_by__profile"
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=CoachAlertEvent.objects.order_by("created_at", "pk"))
+        )
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None:
+        return None
+    context = {"alert": alert, "recent": RecentActivity(), "intake": None, "messages": []}
+    if alert.member_id:
+        context["recent"] = _recent_by_member([alert.member_id], now=now)[alert.member_id]
+        context["intake"] = Intake.objects.filter(member_id=alert.member_id).first()
+        context["messages"] = conversation_messages(member_id=alert.member_id)
+        context["other_open"] = list(
+            CoachAlert.objects.filter(member_id=alert.member_id, resolved_at__isnull=True)
+            .exclude(pk=alert.pk)
+            .order_by("-severity", "-last_raised_at")
+        )
+    return context
+
+
+def conversation_messages(*, member_id: int) -> list[Message]:
+    return list(
+        Message.objects.filter(conversation__member_id=member_id).order_by("created_at", "pk")
+    )
+
+
+def conversation_for(*, member_id: int) -> Conversation | None:
+    return Conversation.objects.filter(member_id=member_id).first()
+
+
+def message_for_viewer(*, message_id: int, user) -> Message | None:
+    """A message whose photo this person may see: their own conversation, or a coach."""
+    message = Message.objects.select_related("conversation").filter(pk=message_id).first()
+    if message is None:
+        return None
+    if message.conversation.member_id == user.pk or (user.is_staff and user.is_coach):
+        return message
+    return None
+
+
+@dataclass(frozen=True)
+class CoachLoop:
+    """What the member sees on Today and Progress."""
+
+    told_at: datetime | None
+    cause_label: str
+    replied_by: str
+    replied_at: datetime | None
+    unread_reply: bool
+
+    @property
+    def shown(self) -> bool:
+        return self.told_at is not None or self.replied_at is not None
+
+
+def coach_loop_for(*, member, now: datetime | None = None) -> CoachLoop:
+    """The latest alert raised in the last two weeks and the latest coach reply (two queries)."""
+    now = now or timezone.now()
+    since = now - timedelta(days=LOOP_DAYS)
+    alert = (
+        CoachAlert.objects.filter(member=member, last_raised_at__gte=since)
+        .order_by("-last_raised_at")
+        .only("cause", "last_raised_at")
+        .first()
+    )
+    reply = (
+        Message.objects.filter(conversation__member=member, from_coach=True, created_at__gte=since)
+        .select_related("conversation")
+        .order_by("-created_at")
+        .only("author_name", "created_at", "conversation__member_read_at")
+        .first()
+    )
+    return CoachLoop(
+        told_at=alert.last_raised_at if alert else None,
+        cause_label=alert.get_cause_display() if alert else "",
+        replied_by=reply.author_name if reply else "",
+        replied_at=reply.created_at if reply else None,
+        unread_reply=bool(
+            reply
+            and (
+                reply.conversation.member_read_at is None
+                or reply.conversation.member_read_at < reply.created_at
+            )
+        ),
+    )

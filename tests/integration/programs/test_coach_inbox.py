@@ -1,0 +1,158 @@
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from backcore.notifications.models import Notification
+from programs.models import CoachAlert, CoachAlertEvent, Message
+from programs.services.coach_alerts import coach_alert_raise
+from programs.services.conversations import message_send_coach, message_send_member
+from tests.factories import CoachFactory, MemberFactory
+from tests.factories.programs import enrol
+
+pytestmark = pytest.mark.django_db
+
+
+def photo(name="form.jpg", exif=True):
+    image = Image.new("RGB", (40, 30), "teal")
+    out = io.BytesIO()
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "SecretCam"  # Make
+        image.save(out, format="JPEG", exif=data.tobytes())
+    else:
+        image.save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def test_inbox_is_for_coaches_only(client, member):
+    client.force_login(member)
+    assert client.get(reverse("coach:inbox")).status_code == 404
+    alert = coach_alert_raise(member=member, cause="stalled")
+    assert client.get(reverse("coach:alert", args=[alert.pk])).status_code == 404
+    assert client.post(reverse("coach:alert_action", args=[alert.pk, "resolve"])).status_code == 404
+    client.logout()
+    assert client.get(reverse("coach:inbox")).status_code == 302  # to sign in
+
+
+@pytest.mark.parametrize("alerts", [1, 12])
+def test_inbox_lists_urgent_first_with_constant_queries(
+    client, coach, alerts, django_assert_num_queries
+):
+    members = [MemberFactory() for _ in range(alerts)]
+    for m in members:
+        enrol(m)
+        coach_alert_raise(member=m, cause="stalled", detail="quiet")
+    urgent = MemberFactory()
+    coach_alert_raise(member=urgent, cause="emergency", detail="numbness")
+    client.force_login(coach)
+    # session, user, groups (is_coach), count, alerts page, recent sessions, bell, profile
+    with django_assert_num_queries(8):
+        response = client.get(reverse("coach:inbox"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.index(urgent.public_name) < body.index(members[0].public_name)
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_coach_works_an_alert_and_every_step_is_recorded(client, coach, member):
+    alert = coach_alert_raise(member=member, cause="session_pain", detail="Pain 9/10.")
+    client.force_login(coach)
+    page = client.get(reverse("coach:alert", args=[alert.pk]))
+    assert page.status_code == 200 and b"Pain 9/10." in page.content
+    for action in ("acknowledge", "assign"):
+        client.post(reverse("coach:alert_action", args=[alert.pk, action]))
+    assert (
+        client.post(
+            reverse("coach:alert_action", args=[alert.pk, "note"]), {"note": ""}
+        ).status_code
+        == 422
+    )
+    client.post(reverse("coach:alert_action", args=[alert.pk, "note"]), {"note": "Called her."})
+    client.post(reverse("coach:alert_action", args=[alert.pk, "resolve"]), {"note": "Fine now."})
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == coach and alert.assigned_to == coach
+    assert alert.resolved_by == coach and alert.resolved_at is not None
+    steps = list(CoachAlertEvent.objects.filter(alert=alert).values_list("action", "actor_id"))
+    assert steps[-4:] == [
+        ("acknowledged", coach.pk),
+        ("assigned", coach.pk),
+        ("note", coach.pk),
+        ("resolved", coach.pk),
+    ]
+    assert client.post(reverse("coach:alert_action", args=[alert.pk, "dance"])).status_code == 404
+
+
+def test_member_writes_coach_replies_member_is_told(
+    client, member, django_capture_on_commit_callbacks
+):
+    coach = CoachFactory()
+    client.force_login(member)
+    assert client.get(reverse("programs:messages")).status_code == 200
+    assert client.post(reverse("programs:messages"), {"body": "  "}).status_code == 422
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("programs:messages"), {"body": "Is **this** normal?", "photo": photo()}
+        )
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert message.body_html == "<p>Is <strong>this</strong> normal?</p>\n"
+    with Image.open(message.photo.open("rb")) as stored:
+        assert not stored.getexif()  # EXIF stripped
+    alert = CoachAlert.objects.get(member=member)
+    assert alert.cause == "member_message"
+    assert [m.to for m in mail.outbox] == [[coach.email]]
+
+    client.force_login(coach)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("coach:alert_reply", args=[alert.pk]), {"body": "Yes — ease off a little."}
+        )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.resolved_by == coach  # a reply closes the "member wrote" alert
+    note = Notification.objects.get(recipient=member)
+    assert note.url == reverse("programs:messages") and note.topic == "coaching"
+    assert mail.outbox[-1].to == [member.email]
+
+    client.force_login(member)
+    page = client.get(reverse("programs:messages")).content.decode()
+    assert "ease off a little" in page and "(coach)" in page
+
+
+def test_only_the_member_and_coaches_can_read_a_conversation(client, member, coach):
+    message = message_send_member(member=member, body="zebra-secret", photo=photo(exif=False))
+    other = MemberFactory()
+    client.force_login(other)
+    assert "zebra-secret" not in client.get(reverse("programs:messages")).content.decode()
+    url = reverse("programs:message_photo", args=[message.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(member)
+    assert client.get(url).status_code == 200
+    client.force_login(coach)
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_photo_must_be_an_image(client, member):
+    client.force_login(member)
+    fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    response = client.post(reverse("programs:messages"), {"body": "hi", "photo": fake})
+    assert response.status_code == 422
+    assert not Message.objects.exists()
+
+
+def test_members_cannot_reply_as_coach(member):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        message_send_coach(coach=member, member=MemberFactory(), body="hi")
+
+
+def test_admin_index_links_to_the_inbox(client, coach):
+    client.force_login(coach)
+    assert reverse("coach:inbox") in client.get("/admin/").content.decode()

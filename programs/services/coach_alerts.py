@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backcore.accounts.models import COACHES_GROUP, User
+from backcore.dispatch import send_on_commit
 from backcore.notifications import services as notifications
 from backcore.notifications.models import Topic
 from programs.choices import EnrolmentStatus, SessionStatus
@@ -28,6 +29,7 @@ SESSION_PAIN_ALERT_AT = 8  # 0–10: this or more during a session tells a coach
 CLEARANCE_WAIT = timedelta(days=3)
 STALLED_AFTER = timedelta(days=14)
 EMERGENCY_RESEND_AFTER = timedelta(hours=24)
+UNSENT_GRACE = timedelta(minutes=5)
 NOTE_MAX = 2000
 
 
@@ -94,7 +96,7 @@ def coach_alert_raise(
     _event(alert=alert, action=AlertAction.RAISED, note=detail)
     from programs import tasks  # tasks import services; import here to avoid a cycle
 
-    transaction.on_commit(lambda: tasks.send_coach_alert.delay(alert.pk))
+    send_on_commit(tasks.send_coach_alert, alert.pk)
     return alert
 
 
@@ -276,7 +278,7 @@ def coach_alerts_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Periodic: clearance waiting over 3 days, stalled members, unresolved emergencies to
     re-send. Safe to run as often as you like: each situation raises at most one alert."""
     now = now or timezone.now()
-    raised = {"clearance_waiting": 0, "stalled": 0, "resent": 0}
+    raised = {"clearance_waiting": 0, "stalled": 0, "resent": 0, "unsent": 0}
 
     latest_screen = SafetyScreen.objects.filter(member_id=OuterRef("member_id")).order_by(
         "-screened_at", "-id"
@@ -344,6 +346,15 @@ def coach_alerts_sweep(*, now: datetime | None = None) -> dict[str, int]:
         sent_at__lte=now - EMERGENCY_RESEND_AFTER,
         member__isnull=False,
     ).values_list("pk", flat=True):
-        transaction.on_commit(lambda a=alert_id: tasks.resend_coach_alert.delay(a))
+        send_on_commit(tasks.resend_coach_alert, alert_id)
         raised["resent"] += 1
+    # A first send lost on the way to the broker is queued again.
+    for alert_id in CoachAlert.objects.filter(
+        resolved_at__isnull=True,
+        sent_at__isnull=True,
+        raised_at__lte=now - UNSENT_GRACE,
+        member__isnull=False,
+    ).values_list("pk", flat=True):
+        send_on_commit(tasks.send_coach_alert, alert_id)
+        raised["unsent"] += 1
     return raised

@@ -83,7 +83,7 @@ def test_member_writing_alerts_once_while_open(member, coach):
 
 def test_clearance_waiting_over_three_days(member):
     intake_screen_submit(member=member, answers={"flag_fever": True})
-    assert coach_alerts_sweep() == {"clearance_waiting": 0, "stalled": 0, "resent": 0}
+    assert coach_alerts_sweep() == {"clearance_waiting": 0, "stalled": 0, "resent": 0, "unsent": 0}
     SafetyScreen.objects.filter(member=member).update(
         screened_at=timezone.now() - timedelta(days=4)
     )
@@ -168,6 +168,16 @@ def test_unresolved_emergency_is_resent_after_24_hours(member, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         assert coach_alerts_sweep()["resent"] == 0
     assert len(mail.outbox) == 2
+
+
+def test_a_lost_first_send_is_queued_again(member, coach, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        alert = coach_alert_raise(member=member, cause="stalled")  # the send never happens
+    assert coach_alerts_sweep()["unsent"] == 0  # within the grace period
+    with django_capture_on_commit_callbacks(execute=True):
+        assert coach_alerts_sweep(now=timezone.now() + timedelta(minutes=6))["unsent"] == 1
+    alert.refresh_from_db()
+    assert alert.sent_at is not None and len(mail.outbox) == 1
 
 
 def test_beat_runs_the_sweep(settings):

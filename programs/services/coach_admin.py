@@ -40,11 +40,8 @@ def coach_alert_lift_emergency(
     intake = Intake.objects.filter(member_id=alert.member_id).first()
     if intake is None or not (intake.emergency_flagged_at or intake.has_emergency_flag):
         raise ValidationError("This member has no emergency block to lift.")
-    lift = getattr(intake_services, "redflag_emergency_lift", None)
-    if lift is not None:  # the safety gate's lift (keeps its own record, asks for a re-screen)
-        lift(intake=intake, coach=coach, note=note)
-    else:
-        intake_services.intake_emergency_lift(intake=intake, coach=coach)
+    # The safety gate's lift: keeps its own record and asks the member for a fresh screen.
+    intake_services.redflag_emergency_lift(intake=intake, coach=coach, note=note)
     coach_alerts.coach_alert_record(alert=alert, coach=coach, action=AlertAction.LIFTED, note=note)
     conversations.message_send_coach(
         coach=coach,

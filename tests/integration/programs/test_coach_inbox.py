@@ -156,3 +156,35 @@ def test_members_cannot_reply_as_coach(member):
 def test_admin_index_links_to_the_inbox(client, coach):
     client.force_login(coach)
     assert reverse("coach:inbox") in client.get("/admin/").content.decode()
+
+
+def test_coach_lifts_an_emergency_block_from_the_alert(
+    client, member, coach, django_capture_on_commit_callbacks
+):
+    from programs.models import Intake
+    from programs.services.intake import intake_screen_submit
+
+    intake_screen_submit(member=member, answers={"flag_leg_weakness": True})
+    alert = CoachAlert.objects.get(member=member, cause="emergency")
+    client.force_login(coach)
+    page = client.get(reverse("coach:alert", args=[alert.pk]))
+    assert b"Lift the emergency block" in page.content
+    url = reverse("coach:alert_safety", args=[alert.pk, "lift"])
+    # a note and the confirmation are both required
+    missing = client.post(url, {"note": "", "confirm": "on"})
+    assert missing.status_code == 422
+    unconfirmed = client.post(url, {"note": "Seen by Dr Osei at A&E, nerve signs clear."})
+    assert unconfirmed.status_code == 422 and b"confirm" in unconfirmed.content
+    assert Intake.objects.get(member=member).emergency_flagged_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            url, {"note": "Seen by Dr Osei at A&E, nerve signs clear.", "confirm": "on"}
+        )
+    assert done.status_code == 302
+    assert Intake.objects.get(member=member).emergency_flagged_at is None
+    alert.refresh_from_db()
+    assert alert.resolved_by == coach
+    assert "lifted" in alert.events.values_list("action", flat=True)
+    told = Message.objects.get(conversation__member=member)
+    assert told.from_coach and "safety questions" in told.body
+    assert Notification.objects.filter(recipient=member, kind="coach_reply").exists()

@@ -10,7 +10,7 @@ import programs.coach_models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0005_member_dose_kind"),
+        ("programs", "0006_emergency_lift_rescreen"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE["community-notify-unnotified-posts"] = {
     "task": "community.tasks.notify_unnotified_posts",
     "schedule": 5 * 60,
 }
+# notifications: instant emails whose task was never sent or was lost, every 10 minutes.
+CELERY_BEAT_SCHEDULE["notifications-send-overdue-emails"] = {
+    "task": "backcore.notifications.tasks.send_overdue_notification_emails",
+    "schedule": 10 * 60,
+}
 # exercises: thumbnails whose task was never sent or was lost are queued again every 10 minutes.
 CELERY_BEAT_SCHEDULE["exercises-make-missing-thumbnails"] = {
     "task": "exercises.tasks.make_missing_thumbnails",

@@ -78,6 +78,12 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The email sweeper's scan: unread, not yet emailed.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True, read_at__isnull=True),
+                name="notification_email_pending",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

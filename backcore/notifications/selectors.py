@@ -1,6 +1,7 @@
 from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q
 
-from backcore.notifications.models import Notification
+from backcore.notifications.models import EmailMode, Notification, NotificationPreference
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -18,3 +19,25 @@ def unread_notification_count(*, user) -> int:
 
 def notification_for(*, user, notification_id: int) -> Notification | None:
     return Notification.objects.filter(pk=notification_id, recipient=user).first()
+
+
+def notification_ids_email_overdue(*, created_before, created_after) -> list[int]:
+    """Unread notifications that should have been emailed at once but were not (the send task
+    was never queued, or its message was lost). Digest and no-email choices are left alone."""
+    quiet = NotificationPreference.objects.filter(
+        member_id=OuterRef("recipient_id"),
+        topic=OuterRef("topic"),
+        email__in=[EmailMode.DIGEST, EmailMode.OFF],
+    )
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__lt=created_before,
+            created_at__gte=created_after,
+            recipient__is_active=True,
+        )
+        .filter(Q(urgent=True) | ~Exists(quiet))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )

@@ -236,3 +236,38 @@ def test_with_real_redis_a_message_lost_in_a_restart_is_recovered(
         assert requeue_pending_webhook_events() == 1
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.PAID
+
+
+def test_an_instant_email_never_queued_is_sent_by_the_sweeper(
+    member, broker, caplog, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from backcore.notifications import services as notifications
+    from backcore.notifications.models import NotificationPreference
+    from backcore.notifications.tasks import send_overdue_notification_emails
+    from tests.factories import MemberFactory
+
+    digest_reader = MemberFactory()
+    NotificationPreference.objects.create(member=digest_reader, topic="community", email="digest")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            recipient_ids=[member.pk, digest_reader.pk],
+            topic="community",
+            kind="reply",
+            event_key="test:broker-down",
+            verb="replied in",
+            url="/community/",
+            actor_name="Sam",
+            title="Morning stiffness",
+        )
+    assert mail.outbox == []
+    assert _warned(caplog, "send_notification_email")
+
+    broker.back()
+    assert send_overdue_notification_emails() == 0  # too fresh
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=6))
+    assert send_overdue_notification_emails() == 1  # not the digest reader's
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert send_overdue_notification_emails() == 0
+    assert len(mail.outbox) == 1

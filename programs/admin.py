@@ -327,6 +327,11 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
     search_fields = ("member__email",)
     list_select_related = ("member",)
     raw_id_fields = ("member",)
+    readonly_fields = ("next_due_at", "next_due_checked_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.next_due_at = obj.next_due_checked_at = None  # the next scan works it out again
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ReminderSent)

@@ -537,10 +537,26 @@ class ReminderSettings(models.Model):
     morning_checkins = models.BooleanField(
         default=True, help_text="Ask the next morning whether yesterday's session settled."
     )
+    # Kept by the reminder scan: the earliest instant a reminder may be due (blank: work it out
+    # on the next scan), and when that was worked out. The scan reads only rows due by now.
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_due_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "reminder settings"
+        indexes = [
+            models.Index(
+                fields=["next_due_at"],
+                condition=Q(enabled=True),
+                name="reminder_next_due",
+            ),
+            models.Index(
+                fields=["next_due_checked_at"],
+                condition=Q(enabled=True),
+                name="reminder_next_due_checked",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(weekdays__regex=TRAINING_DAYS_REGEX), name="reminder_weekdays_mask"

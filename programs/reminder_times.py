@@ -73,6 +73,35 @@ def due_local_date(
     return None
 
 
+def next_sendable(
+    *,
+    ref: datetime,
+    at: time,
+    weekdays: Iterable[int],
+    timezone: str,
+    last_sent: date | None,
+    grace: timedelta = GRACE,
+) -> datetime:
+    """The earliest due instant (UTC) still sendable at `ref` for a date after `last_sent`.
+
+    Stored per member (`ReminderSettings.next_due_at`) so a scan at any `now >= ref` only needs
+    the members whose stored instant is `<= now`: any reminder `due_local_date` would find due
+    then has an instant at or after this one. With nothing in the coming week, `ref` plus a
+    week: look again then.
+    """
+    zone = ZoneInfo(timezone)
+    days = set(weekdays)
+    start = ref.astimezone(zone).date() - timedelta(days=1)
+    for offset in range(9):
+        day = start + timedelta(days=offset)
+        if day.weekday() not in days or (last_sent is not None and day <= last_sent):
+            continue
+        due = local_instant(day=day, at=at, zone=zone)
+        if due + grace > ref:
+            return due
+    return ref + timedelta(days=7)
+
+
 def next_due(
     *, after: datetime, at: time, weekdays: Iterable[int], timezone: str, horizon_days: int = 8
 ) -> datetime | None:

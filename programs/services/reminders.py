@@ -19,12 +19,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from programs.models import ReminderSent, ReminderSettings
-from programs.reminder_times import GRACE, describe_weekdays, due_local_date
+from programs.reminder_times import GRACE, describe_weekdays, due_local_date, next_sendable
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ def reminder_settings_update(
     reminder.weekdays = weekdays_mask(days)
     reminder.timezone = timezone
     reminder.morning_checkins = morning_checkins
+    reminder.next_due_at = reminder.next_due_checked_at = None  # the next scan works it out
     reminder.full_clean(exclude=["member"])
     reminder.save(
         update_fields=[
@@ -89,6 +90,8 @@ def reminder_settings_update(
             "weekdays",
             "timezone",
             "morning_checkins",
+            "next_due_at",
+            "next_due_checked_at",
             "updated_at",
         ]
     )
@@ -110,13 +113,35 @@ class DueReminder:
     local_date: date
 
 
-def reminders_due(*, now: datetime) -> list[DueReminder]:
-    """Everyone whose reminder is due at `now`: two queries, whatever the number of members."""
-    candidates = list(
-        ReminderSettings.objects.filter(enabled=True, member__is_active=True).only(
-            "member_id", "local_time", "weekdays", "timezone"
+def reminder_candidates(*, now: datetime):
+    """Reminders that may be due at `now`, by the indexed next instant (see `reminders_due`)."""
+    return (
+        ReminderSettings.objects.filter(enabled=True, member__is_active=True)
+        .filter(
+            Q(next_due_at__lte=now)
+            | Q(next_due_at__isnull=True)
+            | Q(next_due_checked_at__gt=now)  # worked out for a later clock: not valid now
+        )
+        .only(
+            "member_id",
+            "local_time",
+            "weekdays",
+            "timezone",
+            "next_due_at",
+            "next_due_checked_at",
         )
     )
+
+
+def reminders_due(*, now: datetime) -> list[DueReminder]:
+    """Everyone whose reminder is due at `now`.
+
+    The database picks the candidates by their stored next instant (an indexed column), so a
+    scan reads the few members due by now rather than everyone with reminders on; the exact
+    rule (`due_local_date`) then runs for those only. Each candidate's next instant is worked
+    out again and stored when it moved (blank rows, e.g. just after a settings change, get one).
+    """
+    candidates = list(reminder_candidates(now=now))
     if not candidates:
         return []
     recent = dict(
@@ -128,21 +153,36 @@ def reminders_due(*, now: datetime) -> list[DueReminder]:
         .annotate(last=Max("local_date"))
         .values_list("member_id", "last")
     )
-    due = []
+    due, moved = [], []
     for reminder in candidates:
+        last_sent = recent.get(reminder.member_id)
         try:
             day = due_local_date(
                 now=now,
                 at=reminder.local_time,
                 weekdays=reminder.weekday_numbers,
                 timezone=reminder.timezone,
-                last_sent=recent.get(reminder.member_id),
+                last_sent=last_sent,
+            )
+            next_at = next_sendable(
+                ref=now,
+                at=reminder.local_time,
+                weekdays=reminder.weekday_numbers,
+                timezone=reminder.timezone,
+                last_sent=last_sent,
             )
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             logger.warning("Reminder settings %s have a bad timezone", reminder.pk)
             continue
         if day is not None:
             due.append(DueReminder(member_id=reminder.member_id, local_date=day))
+        if next_at != reminder.next_due_at:
+            reminder.next_due_at, reminder.next_due_checked_at = next_at, now
+            moved.append(reminder)
+    if moved:
+        ReminderSettings.objects.bulk_update(
+            moved, ["next_due_at", "next_due_checked_at"], batch_size=1000
+        )
     return due
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from programs.models import ReminderSent, ReminderSettings
 from programs.services.reminders import (
     member_id_from_token,
+    reminder_candidates,
     reminder_send,
     reminder_settings_update,
     reminders_due,
@@ -199,14 +200,57 @@ def test_two_workers_at_once_send_once():
 
 
 def test_due_query_count_is_constant(django_assert_num_queries):
+    # candidates, their last sends, and one write storing the next instants worked out
     for _ in range(3):
         turn_on(MemberFactory(), at=time(7, 0), zone="UTC")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(reminders_due(now=utc(2026, 1, 15, 7, 0))) == 3
     for _ in range(20):
         turn_on(MemberFactory(), at=time(7, 0), zone="UTC")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(reminders_due(now=utc(2026, 1, 15, 7, 0))) == 23
+    with django_assert_num_queries(2):  # nothing moved: no write
+        assert len(reminders_due(now=utc(2026, 1, 15, 7, 0))) == 23
+
+
+def test_the_scan_reads_only_members_due_by_now(django_assert_num_queries):
+    early, late = MemberFactory(), MemberFactory()
+    turn_on(early, at=time(7, 0), zone="UTC")
+    turn_on(late, at=time(20, 0), zone="Asia/Tokyo")  # 11:00 UTC
+    assert [r.member_id for r in reminders_due(now=utc(2026, 1, 15, 7, 0))] == [early.pk]
+    stored = ReminderSettings.objects.get(member=late).next_due_at
+    assert stored == utc(2026, 1, 15, 11, 0)
+    assert list(reminder_candidates(now=utc(2026, 1, 15, 7, 5))) == [
+        ReminderSettings.objects.get(member=early)
+    ]  # still due (not sent yet); Tokyo is not read until 11:00 UTC
+    # by 11:00 the 07:00 reminder is past its grace; Tokyo's 20:00 is due
+    assert [r.member_id for r in reminders_due(now=utc(2026, 1, 15, 11, 0))] == [late.pk]
+
+
+def test_a_settings_change_is_picked_up_by_the_next_scan():
+    member = MemberFactory()
+    turn_on(member, at=time(20, 0), zone="UTC")
+    assert reminders_due(now=utc(2026, 1, 15, 7, 0)) == []
+    turn_on(member, at=time(7, 0), zone="UTC")
+    assert [r.member_id for r in reminders_due(now=utc(2026, 1, 15, 7, 1))] == [member.pk]
+
+
+def test_a_sent_reminder_moves_the_next_instant_to_the_next_day(beat):
+    member = MemberFactory()
+    turn_on(member, at=time(7, 0), zone="UTC")
+    with time_machine.travel(utc(2026, 1, 15, 7, 0), tick=False):
+        assert beat() == 1
+    assert reminders_due(now=utc(2026, 1, 15, 7, 10)) == []
+    assert ReminderSettings.objects.get(member=member).next_due_at == utc(2026, 1, 16, 7, 0)
+
+
+@pytest.mark.postgres
+def test_postgres_scan_uses_the_next_due_index():
+    turn_on(MemberFactory(), at=time(7, 0), zone="UTC")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = reminder_candidates(now=utc(2026, 1, 15, 7, 0)).explain()
+    assert "reminder_next_due" in plan
 
 
 def test_settings_page_saves_and_validates(client, member):

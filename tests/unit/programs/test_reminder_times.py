@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from programs.reminder_times import describe_weekdays, due_local_date, local_instant, next_due
+from programs.reminder_times import (
+    describe_weekdays,
+    due_local_date,
+    local_instant,
+    next_due,
+    next_sendable,
+)
 
 EVERY_DAY = range(7)
 
@@ -205,3 +211,31 @@ def test_polling_every_five_minutes_sends_exactly_once_a_day(zone, start, hour, 
         now += timedelta(minutes=5)
     assert len(sent) == len(set(sent))
     assert len(sent) >= 2  # three days of polling always cover at least two whole local days
+
+
+# The stored next instant never hides a due reminder -----------------------------------------
+
+ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    at=st.times(),
+    days=st.sets(st.integers(0, 6), min_size=1),
+    ref=st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)
+    ),
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=9)),
+    last_sent_offset=st.one_of(st.none(), st.integers(-3, 1)),
+)
+def test_a_reminder_due_later_is_never_before_the_stored_instant(
+    zone, at, days, ref, later, last_sent_offset
+):
+    at = at.replace(second=0, microsecond=0)
+    last_sent = None if last_sent_offset is None else ref.date() + timedelta(last_sent_offset)
+    stored = next_sendable(ref=ref, at=at, weekdays=days, timezone=zone, last_sent=last_sent)
+    now = ref + later
+    due = due_local_date(now=now, at=at, weekdays=days, timezone=zone, last_sent=last_sent)
+    if due is not None:
+        assert stored <= now  # the scan at `now` reads this member

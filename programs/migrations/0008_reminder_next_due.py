@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0005_member_dose_kind"),
+        ("programs", "0007_coach_loop"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,12 +4,13 @@ sees of it ("a coach has been told", who replied)."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.utils import timezone
 
 from programs.choices import SessionStatus
-from programs.coach_models import CoachAlert, CoachAlertEvent, Conversation, Message
+from programs.coach_models import AlertCause, CoachAlert, CoachAlertEvent, Conversation, Message
 from programs.models import Intake, PlannedSession
 
 INBOX_PER_PAGE = 30
@@ -143,32 +144,35 @@ class CoachLoop:
 
 
 def coach_loop_for(*, member, now: datetime | None = None) -> CoachLoop:
-    """The latest alert raised in the last two weeks and the latest coach reply (two queries)."""
+    """The latest alert raised and the latest coach reply in the last two weeks: one query."""
     now = now or timezone.now()
     since = now - timedelta(days=LOOP_DAYS)
-    alert = (
-        CoachAlert.objects.filter(member=member, last_raised_at__gte=since)
-        .order_by("-last_raised_at")
-        .only("cause", "last_raised_at")
-        .first()
+    alert = CoachAlert.objects.filter(member_id=OuterRef("pk"), last_raised_at__gte=since).order_by(
+        "-last_raised_at"
     )
-    reply = (
-        Message.objects.filter(conversation__member=member, from_coach=True, created_at__gte=since)
-        .select_related("conversation")
-        .order_by("-created_at")
-        .only("author_name", "created_at", "conversation__member_read_at")
+    reply = Message.objects.filter(
+        conversation__member_id=OuterRef("pk"), from_coach=True, created_at__gte=since
+    ).order_by("-created_at")
+    row = (
+        get_user_model()
+        .objects.filter(pk=member.pk)
+        .values("pk")
+        .annotate(
+            told_at=Subquery(alert.values("last_raised_at")[:1]),
+            cause=Subquery(alert.values("cause")[:1]),
+            replied_at=Subquery(reply.values("created_at")[:1]),
+            replied_by=Subquery(reply.values("author_name")[:1]),
+            read_at=Subquery(
+                Conversation.objects.filter(member_id=OuterRef("pk")).values("member_read_at")[:1]
+            ),
+        )
         .first()
-    )
+    ) or {}
+    replied_at, read_at = row.get("replied_at"), row.get("read_at")
     return CoachLoop(
-        told_at=alert.last_raised_at if alert else None,
-        cause_label=alert.get_cause_display() if alert else "",
-        replied_by=reply.author_name if reply else "",
-        replied_at=reply.created_at if reply else None,
-        unread_reply=bool(
-            reply
-            and (
-                reply.conversation.member_read_at is None
-                or reply.conversation.member_read_at < reply.created_at
-            )
-        ),
+        told_at=row.get("told_at"),
+        cause_label=str(AlertCause(row["cause"]).label) if row.get("cause") else "",
+        replied_by=row.get("replied_by") or "",
+        replied_at=replied_at,
+        unread_reply=bool(replied_at and (read_at is None or read_at < replied_at)),
     )

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from backcore.accounts.selectors import user_is_member
 from programs import engine, services
+from programs.selectors.coach import coach_loop_for
 from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.selectors.sessions import member_today
 from programs.services.safety_gate import safety_verdict
@@ -38,6 +39,7 @@ def _today(request):
     if session is None:
         return redirect("programs:intake")
     context = today_page(member=request.user, today=day, session=session, verdict=verdict)
+    context["coach_loop"] = coach_loop_for(member=request.user)
     return render(request, "programs/today.html", context)
 
 

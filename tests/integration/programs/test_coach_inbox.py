@@ -188,3 +188,18 @@ def test_coach_lifts_an_emergency_block_from_the_alert(
     told = Message.objects.get(conversation__member=member)
     assert told.from_coach and "safety questions" in told.body
     assert Notification.objects.filter(recipient=member, kind="coach_reply").exists()
+
+
+def test_today_and_progress_say_a_coach_was_told_and_who_replied(client, member):
+    enrol(member)
+    client.force_login(member)
+    assert "A coach has been told" not in client.get("/today/").content.decode()
+    coach_alert_raise(member=member, cause="session_pain", detail="9/10")
+    for url in ("/today/", "/progress/"):
+        assert "A coach has been told" in client.get(url).content.decode(), url
+    coach = CoachFactory()
+    coach.profile.display_name = "Coach Rosa"
+    coach.profile.save()
+    message_send_coach(coach=coach, member=member, body="Let's ease off.")
+    page = client.get("/today/").content.decode()
+    assert "Coach Rosa replied" in page and reverse("programs:messages") in page

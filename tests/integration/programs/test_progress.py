@@ -157,8 +157,9 @@ def _bulk_history(member, sessions: int) -> None:
 
 
 # session, user, membership, profile, 3 weekly aggregates, intake, streak days, enrolment,
-# decisions, and the notifications bell in the header.
-PROGRESS_QUERIES = 12
+# decisions, the coach loop (latest alert and coach reply, one query), and the notifications
+# bell in the header.
+PROGRESS_QUERIES = 13
 
 
 @pytest.mark.parametrize("sessions", [1, 1000])

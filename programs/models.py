@@ -298,6 +298,11 @@ class Enrolment(models.Model):
     weeks_in_phase = models.PositiveSmallIntegerField(default=0)
     last_reviewed_week = models.DateField(null=True, blank=True)
     contact_coach_suggested_on = models.DateField(null=True, blank=True)
+    # The engine's counters across weeks (see programs/engine/types.py MemberState).
+    weeks_away = models.PositiveSmallIntegerField(default=0)
+    red_weeks = models.PositiveSmallIntegerField(default=0)
+    red_weeks_at_floor = models.PositiveSmallIntegerField(default=0)
+    weeks_trained = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -333,6 +338,9 @@ class MemberDose(models.Model):
     )
     kind = models.CharField(max_length=20, choices=DecisionKind.choices, default=DecisionKind.START)
     reason = models.CharField(max_length=400, blank=True)
+    weeks_at_dose = models.PositiveSmallIntegerField(
+        default=0, help_text="Weeks this dose has been trained unchanged."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

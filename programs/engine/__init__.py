@@ -9,7 +9,7 @@ Typical use from the web side:
     result = progress_week(state, programme, history, week_start)  # new state + decisions
 """
 
-from programs.engine.dosing import back_off_dose, raise_dose
+from programs.engine.dosing import Rise, back_off_dose, raise_dose
 from programs.engine.pain import (
     PainLight,
     SessionVerdict,
@@ -19,7 +19,12 @@ from programs.engine.pain import (
 )
 from programs.engine.phases import advancement_status, available_entries, start_member
 from programs.engine.planner import estimate_seconds, plan_session
-from programs.engine.progression import decide_exercise, progress_week
+from programs.engine.progression import (
+    decide_exercise,
+    late_report,
+    progress_week,
+    session_escalations,
+)
 from programs.engine.simulate import SimulatedWeek, run_simulation, simulate, week_as_dict
 from programs.engine.types import (
     NO_EQUIPMENT,
@@ -27,6 +32,8 @@ from programs.engine.types import (
     Decision,
     DecisionKind,
     Dose,
+    Escalation,
+    EscalationKind,
     ExerciseDone,
     ExerciseSpec,
     ItemRole,
@@ -50,6 +57,8 @@ __all__ = [
     "Decision",
     "DecisionKind",
     "Dose",
+    "Escalation",
+    "EscalationKind",
     "ExerciseDone",
     "ExerciseSpec",
     "ItemRole",
@@ -62,6 +71,7 @@ __all__ = [
     "PoolEntry",
     "Programme",
     "RestDay",
+    "Rise",
     "SessionPlan",
     "SessionRecord",
     "SessionVerdict",
@@ -75,11 +85,13 @@ __all__ = [
     "classify_session",
     "decide_exercise",
     "estimate_seconds",
+    "late_report",
     "plan_session",
     "progress_week",
     "raise_dose",
     "review_week",
     "run_simulation",
+    "session_escalations",
     "simulate",
     "start_member",
     "week_as_dict",

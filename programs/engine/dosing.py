@@ -1,8 +1,16 @@
-"""Dose arithmetic: how far a dose may rise in a week, and how far it drops on a back-off."""
+"""Dose arithmetic on the numbers members see: how far a dose may rise, and how far it drops.
+
+The cap applies to the shown dose. Week over week, one hold (or one set's reps) and the session
+load (unit × sets) rise by at most the phase's cap, rounded down. When the cap is worth less than
+one whole second or rep (8 reps at 5 % is 8.4), the dose waits: one unit is added only once the
+member has trained that dose for enough weeks that the cap, compounded over them, covers the step
+(8 × 1.05³ ≥ 9, so 8 → 9 after three weeks at 8). Adding a set follows the same rule on load.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from programs.engine.types import EPSILON, Dose, PoolEntry
 
@@ -18,27 +26,62 @@ def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def raise_dose(last: Dose, entry: PoolEntry, cap_factor: float) -> Dose | None:
-    """The most the dose may grow in one week, or None when it is already at its ceiling.
+def weeks_needed(current: float, target: float, cap_factor: float) -> int:
+    """The fewest weeks at `current` for the compounded cap to reach `target`."""
+    if target <= current + EPSILON:
+        return 0
+    return max(1, math.ceil(math.log(target / current) / math.log(cap_factor) - EPSILON))
 
-    Both the session load and a single hold (or set of reps) grow by at most the cap, measured
-    from last week's carried value. Holds grow first, up to the ceiling's hold; then a set is
-    added and the holds shortened so the load still rises by no more than the cap.
+
+@dataclass(frozen=True)
+class Rise:
+    """The outcome of asking for a rise: the new dose, or how long until a one-unit step."""
+
+    dose: Dose | None  # None: no rise this week
+    at_top: bool = False  # the dose is at the top of the range
+    compounded_weeks: int = 0  # > 0: a one-unit step allowed by the cap over this many weeks
+    weeks_to_wait: int = 0  # > 0: weeks at this dose still needed before a one-unit step
+    added_set: bool = False
+
+
+def raise_dose(last: Dose, entry: PoolEntry, cap_factor: float, *, weeks_at_dose: int = 1) -> Rise:
+    """The most the shown dose may grow this week.
+
+    `weeks_at_dose` counts the weeks the member has trained `last` unchanged, this one included.
+    Holds (or reps) grow first, up to the ceiling's; then a set is added, with shorter holds (or
+    fewer reps per set) so the load still rises within the cap.
     """
     last = entry.clamp(last)
-    exact = last.exact_unit
+    weeks = max(1, weeks_at_dose)
     ceiling_unit = entry.ceiling.unit
-    if exact < ceiling_unit - EPSILON:
-        grown = min(exact * cap_factor, float(ceiling_unit))
-        return last.with_unit(whole(grown), carried=grown)
+    if last.unit < ceiling_unit:
+        capped = whole(last.unit * cap_factor)
+        if capped > last.unit:
+            return Rise(last.with_unit(min(capped, ceiling_unit)))
+        step = last.unit + 1
+        if last.unit * cap_factor**weeks >= step - EPSILON:
+            return Rise(last.with_unit(step), compounded_weeks=weeks)
+        need = weeks_needed(last.unit, step, cap_factor)
+        return Rise(None, weeks_to_wait=need - weeks)
     if last.sets < entry.ceiling.sets:
         more_sets = last.sets + 1
-        # Same capped load spread over one more set: each hold gets shorter.
-        spread = min(last.exact_load * cap_factor / more_sets, float(ceiling_unit))
-        if whole(spread) < entry.floor.unit:
-            return None  # can't add a set without dropping below the floor
-        return last.with_unit(whole(spread), sets=more_sets, carried=spread)
-    return None
+        lowest = max(entry.floor.unit, 1)
+        spread = min(whole(last.load * cap_factor / more_sets), ceiling_unit)
+        if spread >= lowest and spread * more_sets > last.load:
+            return Rise(last.with_unit(spread, sets=more_sets), added_set=True)
+        # The smallest set worth adding (a real rise, never below the floor), once the cap
+        # compounded over the weeks at this dose covers it.
+        smallest = max(lowest, math.ceil((last.load + 1) / more_sets))
+        target_load = smallest * more_sets
+        if smallest > ceiling_unit:
+            return Rise(None, at_top=True)
+        if last.load * cap_factor**weeks >= target_load - EPSILON:
+            return Rise(
+                last.with_unit(smallest, sets=more_sets), compounded_weeks=weeks, added_set=True
+            )
+        need = weeks_needed(last.load, target_load, cap_factor)
+        return Rise(None, weeks_to_wait=need - weeks)
+    return Rise(None, at_top=True)
 
 
 def back_off_dose(last: Dose, entry: PoolEntry) -> Dose | None:
@@ -54,3 +97,7 @@ def back_off_dose(last: Dose, entry: PoolEntry) -> Dose | None:
         fewer = min(_round_half_up(last.sets * BACK_OFF_FACTOR), last.sets - 1)
         return last.with_unit(last.unit, sets=max(entry.floor.sets, fewer))
     return None
+
+
+def at_lightest(dose: Dose, entry: PoolEntry) -> bool:
+    return back_off_dose(dose, entry) is None

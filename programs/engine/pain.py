@@ -16,6 +16,8 @@ from programs.engine.wording import out_of_ten, weekday_name
 
 GREEN_MAX = 3  # pain during (and next morning) up to here is fine
 AMBER_MAX = 5  # 4–5 is acceptable but not a reason to add load; above is red
+WORSE_BY = 2  # next morning this many points above the pre-session pain is red
+SEVERE = 8  # a single session at this pain or more reaches a coach
 WEEK = timedelta(days=7)
 
 
@@ -46,15 +48,27 @@ def counts_for_pain(record: SessionRecord) -> bool:
 
     Stopping halfway because it hurt must not hide the pain from the engine.
     """
-    return record.completed or record.sharp_pain or record.pain_during > 0
+    return record.completed or record.sharp_pain or record.pain_spread or record.pain_during > 0
 
 
-def classify_session(record: SessionRecord) -> SessionVerdict:
+def trained(record: SessionRecord) -> bool:
+    """The member did something that day: a finished session, or at least one exercise."""
+    return record.completed or bool(record.exercises)
+
+
+def severe(record: SessionRecord) -> bool:
+    """Pain at 8/10 or more, during the session or the next morning."""
+    return record.pain_during >= SEVERE or (record.morning_pain or 0) >= SEVERE
+
+
+def classify_session(record: SessionRecord, *, check_in_pending: bool = False) -> SessionVerdict:
     """Green, amber or red for one session, with the cause in plain words.
 
-    "Settled by the next morning" means next-morning pain at or below the pre-session level, or
-    at most 3/10. Worse than before the session (and above 3/10) is red; without a pre-session
-    level, next-morning pain of 4–5/10 is amber and 6/10 or more is red.
+    Red: sharp pain, pain spreading down the leg, more than 5/10 during, 6/10 or more the next
+    morning, or next-morning pain 2 points or more above the pain just before the session.
+    Amber: 4–5/10 during or the next morning, or no next-morning answer. `check_in_pending`
+    marks a session whose next-morning check-in could not have arrived before the review (the
+    week's last day): it is judged on what is known, and a late answer acts when it arrives.
     """
     exercises = frozenset(done.exercise for done in record.exercises)
     during, morning, before = record.pain_during, record.morning_pain, record.baseline_pain
@@ -64,22 +78,29 @@ def classify_session(record: SessionRecord) -> SessionVerdict:
 
     if record.sharp_pain:
         return verdict(PainLight.RED, "brought sharp pain")
+    if record.pain_spread:
+        return verdict(PainLight.RED, "sent pain further down your leg")
     if during > AMBER_MAX:
         return verdict(PainLight.RED, f"was {out_of_ten(during)}")
-    if morning is not None and morning > GREEN_MAX:
-        if before is not None and morning > before:
+    if morning is not None:
+        if morning > AMBER_MAX:
+            return verdict(PainLight.RED, f"left you at {out_of_ten(morning)} the next morning")
+        if before is not None and morning - before >= WORSE_BY:
             return verdict(
                 PainLight.RED,
                 f"left you at {out_of_ten(morning)} the next morning, "
-                f"worse than the {out_of_ten(before)} before it",
+                f"{morning - before} points worse than the {out_of_ten(before)} before it",
             )
-        if before is None and morning > AMBER_MAX:
-            return verdict(PainLight.RED, f"left you at {out_of_ten(morning)} the next morning")
     if during > GREEN_MAX:
         return verdict(PainLight.AMBER, f"was {out_of_ten(during)}")
     if morning is None:
-        return verdict(PainLight.AMBER, "has no next-morning check-in yet")
-    if morning > GREEN_MAX and (before is None or morning > before):
+        if check_in_pending:
+            return verdict(
+                PainLight.GREEN,
+                f"was {out_of_ten(during)}; its next-morning check-in counts when it comes in",
+            )
+        return verdict(PainLight.AMBER, "has no next-morning check-in")
+    if morning > GREEN_MAX:
         return verdict(
             PainLight.AMBER, f"hadn't settled by the next morning ({out_of_ten(morning)})"
         )
@@ -147,7 +168,11 @@ def review_week(history: Iterable[SessionRecord], week_start: date) -> WeekRevie
     return WeekReview(
         start=week_start,
         sessions=sessions,
-        verdicts=tuple(classify_session(r) for r in sessions if counts_for_pain(r)),
+        verdicts=tuple(
+            classify_session(r, check_in_pending=r.day == week_start + WEEK - timedelta(days=1))
+            for r in sessions
+            if counts_for_pain(r)
+        ),
         average_pain=average_pain(sessions),
         previous_average_pain=average_pain(previous),
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
+from programs.engine.dosing import back_off_dose
 from programs.engine.pain import (
     WEEK,
     PainLight,
@@ -14,6 +16,7 @@ from programs.engine.pain import (
 )
 from programs.engine.types import (
     EPSILON,
+    ConfigurationError,
     Decision,
     DecisionKind,
     MemberState,
@@ -51,6 +54,46 @@ def performed_slug(programme: Programme, state: MemberState, entry: PoolEntry) -
     return entry.exercise
 
 
+def variation_entry(programme: Programme, track: str, entry: PoolEntry, slug: str) -> PoolEntry:
+    """The range an easier variation is dosed in: its own unit and opening dose.
+
+    Its own pool entry in any phase of the track when it has one (earliest phase first), else
+    the catalogue's opening dose and range for it, else the pool entry it stands in for.
+    """
+    if slug == entry.exercise:
+        return entry
+    for phase in programme.phases:
+        for candidate in phase.entries_for(track):
+            if candidate.exercise == slug:
+                return candidate
+    spec = programme.exercises.get(slug)
+    if spec is not None and spec.opening is not None:
+        opening = spec.opening
+        lowest = spec.lowest if spec.lowest and spec.lowest.is_hold == opening.is_hold else None
+        highest = spec.highest if spec.highest and spec.highest.is_hold == opening.is_hold else None
+        lowest = lowest or opening
+        highest = highest or opening
+        try:
+            return PoolEntry(
+                exercise=slug,
+                start=opening,
+                floor=opening.with_unit(
+                    min(lowest.unit, opening.unit), sets=min(lowest.sets, opening.sets)
+                ),
+                ceiling=opening.with_unit(
+                    max(highest.unit, opening.unit), sets=max(highest.sets, opening.sets)
+                ),
+            )
+        except ConfigurationError:
+            pass
+    return PoolEntry(exercise=slug, start=entry.start, floor=entry.floor, ceiling=entry.ceiling)
+
+
+def dose_entry(programme: Programme, state: MemberState, entry: PoolEntry) -> PoolEntry:
+    """The range the dose of `entry` moves in: the entry's, or its variation's when in use."""
+    return variation_entry(programme, state.track, entry, performed_slug(programme, state, entry))
+
+
 def enter_phase(
     state: MemberState,
     programme: Programme,
@@ -59,31 +102,61 @@ def enter_phase(
     kind: DecisionKind,
     because: str,
     last_reviewed_week: date | None,
+    ease: bool = False,
 ) -> tuple[MemberState, tuple[Decision, ...]]:
-    """Start `phase` from its pool's start doses; every decision explains why."""
+    """Move to `phase` without a jump in any dose.
+
+    An exercise the member already does keeps its dose (brought under the new ceiling, never
+    raised); with `ease` (a step back) it comes down one step. A new exercise opens at its start.
+    """
     decisions = []
     for entry in available_entries(programme, phase, state.track, state.equipment):
         spec = programme.exercise(entry.exercise)
-        dose_text = describe_dose(entry.start, per_side=spec.per_side)
+        current = state.doses.get(entry.exercise)
+        variation = state.variations.get(entry.exercise) if current is not None else None
+        if variation is not None and not (
+            variation in programme.exercises
+            and programme.exercise(variation).usable_with(state.equipment)
+        ):
+            variation, current = None, None
+        if current is None or current.is_hold != entry.start.is_hold and variation is None:
+            dose, weeks = entry.start, 0
+            text = f"{spec.name} starts at {describe_dose(dose, per_side=spec.per_side)}."
+        else:
+            own = variation_entry(programme, state.track, entry, variation or entry.exercise)
+            done = programme.exercise(variation or entry.exercise)
+            kept = own.clamp(current)
+            lower = back_off_dose(kept, own) if ease else None
+            dose = lower or kept
+            weeks = state.weeks_at_dose.get(entry.exercise, 0) if dose == current else 0
+            shown = describe_dose(dose, per_side=done.per_side)
+            if lower is not None:
+                before = describe_dose(kept, per_side=done.per_side)
+                text = f"{done.name} eases to {shown} (from {before})."
+            elif dose.load < current.load or dose.unit < current.unit:
+                text = f"{done.name} comes down to {shown}, the most this phase allows."
+            else:
+                text = f"{done.name} stays at {shown}, what you do now."
         decisions.append(
             Decision(
                 exercise=entry.exercise,
                 kind=kind,
-                dose=entry.start,
-                reason=f"{because} {spec.name} starts at {dose_text}.",
-                previous=state.doses.get(entry.exercise),
+                dose=dose,
+                reason=f"{because} {text}",
+                previous=current,
+                variation=variation,
+                weeks_at_dose=weeks,
+                previous_variation=variation,
             )
         )
-    new_state = MemberState(
-        track=state.track,
-        equipment=state.equipment,
-        minutes_per_day=state.minutes_per_day,
-        training_weekdays=state.training_weekdays,
+    new_state = replace(
+        state,
         phase=phase.slug,
         weeks_in_phase=0,
         doses={d.exercise: d.dose for d in decisions},
-        variations={},
+        variations={d.exercise: d.variation for d in decisions if d.variation},
         dose_reasons={d.exercise: d.reason for d in decisions},
+        weeks_at_dose={d.exercise: d.weeks_at_dose for d in decisions},
         last_reviewed_week=last_reviewed_week,
     )
     return new_state, tuple(decisions)
@@ -96,6 +169,7 @@ def start_member(
     equipment: Iterable[str],
     minutes_per_day: int,
     training_weekdays: Iterable[int],
+    start_pain: int | None = None,
 ) -> WeekResult:
     """A new member's first state: the first phase at its start doses."""
     first = programme.phases[0]
@@ -105,6 +179,7 @@ def start_member(
         minutes_per_day=minutes_per_day,
         training_weekdays=frozenset(training_weekdays),
         phase=first.slug,
+        start_pain=start_pain,
     )
     state, decisions = enter_phase(
         blank,
@@ -146,7 +221,11 @@ def advancement_status(
     done = sum(1 for record in window if record.planned and record.completed)
     not_green = [
         verdict
-        for verdict in (classify_session(r) for r in window if counts_for_pain(r))
+        for verdict in (
+            classify_session(r, check_in_pending=r.day == week_start + WEEK - timedelta(days=1))
+            for r in window
+            if counts_for_pain(r)
+        )
         if verdict.light is not PainLight.GREEN
     ]
     targets_met = _targets_met(window, phase.max_effort_to_progress)

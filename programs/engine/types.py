@@ -48,6 +48,14 @@ class DecisionKind(StrEnum):
     STEP_BACK = "step_back"
 
 
+class EscalationKind(StrEnum):
+    SEVERE_SESSION = "severe_session"  # one session at 8/10 or more
+    TWO_REDS = "two_reds"  # two red sessions in one week
+    RED_WEEKS = "red_weeks"  # red weeks in a row
+    PAUSE = "pause"  # three red weeks in a row at the lightest doses: programme paused
+    NOT_IMPROVING = "not_improving"  # pain no better after four weeks of training
+
+
 class ItemRole(StrEnum):
     WARM_UP = "warm_up"
     MAIN = "main"
@@ -131,6 +139,11 @@ class ExerciseSpec:
     rest_seconds: int = 30
     easier_slug: str | None = None
     harder_slug: str | None = None
+    # The exercise's own opening dose and range, used when it is done as an easier variation
+    # outside its own pool entry. None when the catalogue gives none.
+    opening: Dose | None = None
+    lowest: Dose | None = None
+    highest: Dose | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "movement_type", MovementType(self.movement_type))
@@ -173,13 +186,18 @@ class PoolEntry:
         )
 
     def clamp(self, dose: Dose) -> Dose:
-        """Bring a stored dose back inside this entry's range (a coach may have edited the pool)."""
+        """Bring a stored dose down under this entry's ceiling (a coach may have lowered it).
+
+        Never raises it: a dose below the floor (carried over from another phase, or a floor a
+        coach raised) stays where the member is, and grows from there within the weekly cap.
+        A dose of the other kind (holds vs reps) is a new exercise: it opens at the start dose.
+        """
         if dose.is_hold != self.start.is_hold:
             return self.start
-        if self.contains(dose):
+        unit = min(dose.unit, self.ceiling.unit)
+        sets = min(dose.sets, self.ceiling.sets)
+        if (unit, sets) == (dose.unit, dose.sets):
             return dose
-        unit = min(max(dose.unit, self.floor.unit), self.ceiling.unit)
-        sets = min(max(dose.sets, self.floor.sets), self.ceiling.sets)
         return dose.with_unit(unit, sets=sets)
 
 
@@ -285,19 +303,28 @@ class MemberState:
     variations: Mapping[str, str] = field(default_factory=dict)
     dose_reasons: Mapping[str, str] = field(default_factory=dict)
     last_reviewed_week: date | None = None
+    # Weeks each dose has been trained unchanged: a one-unit step waits until the weekly cap,
+    # compounded over these weeks, covers it.
+    weeks_at_dose: Mapping[str, int] = field(default_factory=dict)
+    weeks_away: int = 0  # reviewed weeks in a row without a single session
+    red_weeks: int = 0  # reviewed weeks in a row with at least one red session
+    red_weeks_at_floor: int = 0  # of those, weeks that began with every dose at its lightest
+    weeks_trained: int = 0  # reviewed weeks with at least one session, since enrolment
+    start_pain: int | None = None  # pain at intake, to ask whether it is improving
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "track", Track(self.track))
         object.__setattr__(self, "equipment", frozenset(self.equipment))
         object.__setattr__(self, "training_weekdays", frozenset(self.training_weekdays))
-        for name in ("doses", "variations", "dose_reasons"):
+        for name in ("doses", "variations", "dose_reasons", "weeks_at_dose"):
             object.__setattr__(self, name, dict(getattr(self, name)))
         if self.minutes_per_day < 1:
             raise ValueError("Minutes per day must be positive.")
         if not self.training_weekdays <= set(range(7)):
             raise ValueError("Training weekdays are 0 (Monday) to 6 (Sunday).")
-        if self.weeks_in_phase < 0:
-            raise ValueError("Weeks in phase cannot be negative.")
+        for name in ("weeks_in_phase", "weeks_away", "red_weeks", "red_weeks_at_floor"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} cannot be negative.")
 
 
 @dataclass(frozen=True)
@@ -318,6 +345,7 @@ class SessionRecord:
     morning_pain: int | None = None  # None until the member answers the next-morning check-in
     baseline_pain: int | None = None  # pain just before the session, when asked
     exercises: tuple[ExerciseDone, ...] = ()
+    pain_spread: bool = False  # sciatica: pain spread further down the leg (counts as red)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exercises", tuple(self.exercises))
@@ -339,10 +367,39 @@ class Decision:
     reason: str
     previous: Dose | None = None
     variation: str | None = None  # easier exercise done instead of `exercise`, if any
+    weeks_at_dose: int = 0  # weeks this dose has already been trained unchanged
+    previous_variation: str | None = None
 
     @property
     def performed(self) -> str:
         return self.variation or self.exercise
+
+    @property
+    def direction(self) -> DecisionKind:
+        """What the member sees change: START (new), PROGRESS (up), BACK_OFF (down) or HOLD.
+
+        Follows the dose, not the decision's name: a phase change that keeps a dose is a hold.
+        """
+        if self.previous is None:
+            return DecisionKind.START
+        if self.variation != self.previous_variation:
+            return DecisionKind.BACK_OFF if self.variation else DecisionKind.START
+        if self.previous.is_hold != self.dose.is_hold:
+            return DecisionKind.START
+        if self.dose.load > self.previous.load or self.dose.unit > self.previous.unit:
+            return DecisionKind.PROGRESS
+        if self.dose.load < self.previous.load or self.dose.unit < self.previous.unit:
+            return DecisionKind.BACK_OFF
+        return DecisionKind.HOLD
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Pain that a coach should hear about, with advice shown to the member as is."""
+
+    kind: EscalationKind
+    day: date
+    advice: str
 
 
 @dataclass(frozen=True)
@@ -352,6 +409,11 @@ class WeekResult:
     summary: str
     contact_coach: bool = False
     already_reviewed: bool = False
+    escalations: tuple[Escalation, ...] = ()
+
+    @property
+    def paused(self) -> bool:
+        return any(e.kind is EscalationKind.PAUSE for e in self.escalations)
 
 
 @dataclass(frozen=True)

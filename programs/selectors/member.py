@@ -60,7 +60,7 @@ def member_state(
     """The engine's view of a member; doses outside the current phase's pool are left out."""
     phase = bundle.programme.phase(enrolment.phase.slug)
     pool_slugs = {entry.exercise for entry in phase.entries_for(enrolment.track)}
-    state_doses, variations, reasons = {}, {}, {}
+    state_doses, variations, reasons, weeks_at_dose = {}, {}, {}, {}
     for row in doses:
         slug = bundle.slugs_by_id.get(row.exercise_id)
         if slug not in pool_slugs:
@@ -69,6 +69,7 @@ def member_state(
         if dose is None:
             continue
         state_doses[slug] = dose
+        weeks_at_dose[slug] = row.weeks_at_dose
         if row.reason:
             reasons[slug] = row.reason
         if row.variation_id and row.variation_id in bundle.slugs_by_id:
@@ -85,6 +86,12 @@ def member_state(
         variations=variations,
         dose_reasons=reasons,
         last_reviewed_week=enrolment.last_reviewed_week,
+        weeks_at_dose=weeks_at_dose,
+        weeks_away=enrolment.weeks_away,
+        red_weeks=enrolment.red_weeks,
+        red_weeks_at_floor=enrolment.red_weeks_at_floor,
+        weeks_trained=enrolment.weeks_trained,
+        start_pain=intake.pain_now,
     )
 
 

@@ -54,6 +54,11 @@ def exercise_spec(exercise) -> engine.ExerciseSpec:
         rest_seconds=exercise.rest_seconds,
         easier_slug=exercise.easier.slug if exercise.easier_id else None,
         harder_slug=exercise.harder.slug if exercise.harder_id else None,
+        opening=dose_of(exercise.hold_seconds, exercise.reps, exercise.sets),
+        lowest=dose_of(exercise.floor_hold_seconds, exercise.floor_reps, exercise.floor_sets),
+        highest=dose_of(
+            exercise.ceiling_hold_seconds, exercise.ceiling_reps, exercise.ceiling_sets
+        ),
     )
 
 

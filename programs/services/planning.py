@@ -64,10 +64,12 @@ def dose_row_values(decision: engine.Decision, bundle: ProgrammeBundle) -> dict:
         "hold_seconds": dose.hold_seconds,
         "reps": dose.reps,
         "sets": dose.sets,
-        "carried": dose.carried,
+        "carried": None,  # the engine works on shown doses only; no hidden fraction
         "variation_id": bundle.exercise_ids.get(decision.variation) if decision.variation else None,
-        "kind": decision.kind.value,
+        # Today's badge follows what happened to the dose, not the decision's name.
+        "kind": decision.direction.value,
         "reason": decision.reason[:400],
+        "weeks_at_dose": decision.weeks_at_dose,
     }
 
 
@@ -110,7 +112,16 @@ def doses_store(*, member_id: int, decisions, bundle: ProgrammeBundle) -> None:
         MemberDose.objects.bulk_update(to_update, [*DOSE_FIELDS, "updated_at"])
 
 
-DOSE_FIELDS = ("hold_seconds", "reps", "sets", "carried", "variation_id", "kind", "reason")
+DOSE_FIELDS = (
+    "hold_seconds",
+    "reps",
+    "sets",
+    "carried",
+    "variation_id",
+    "kind",
+    "reason",
+    "weeks_at_dose",
+)
 
 
 @transaction.atomic
@@ -136,6 +147,7 @@ def enrolment_start_or_update(*, member, intake: Intake, today: date) -> Enrolme
         equipment=frozenset(intake.equipment or []) | {engine.NO_EQUIPMENT},
         minutes_per_day=intake.minutes_per_day,
         training_weekdays=intake.training_weekdays,
+        start_pain=intake.pain_now,
     )
     enrolment = Enrolment(
         member=member,

@@ -109,6 +109,10 @@ def _run_batch(
             enrolment.phase = bundle.phases_by_slug[new_phase]
             enrolment.phase_started_on = week_end
         enrolment.weeks_in_phase = week.state.weeks_in_phase
+        enrolment.weeks_away = week.state.weeks_away
+        enrolment.red_weeks = week.state.red_weeks
+        enrolment.red_weeks_at_floor = week.state.red_weeks_at_floor
+        enrolment.weeks_trained = week.state.weeks_trained
         enrolment.last_reviewed_week = week.state.last_reviewed_week or week_start
         if week.contact_coach:
             enrolment.contact_coach_suggested_on = week_end
@@ -129,6 +133,10 @@ def _run_batch(
                 "phase",
                 "phase_started_on",
                 "weeks_in_phase",
+                "weeks_away",
+                "red_weeks",
+                "red_weeks_at_floor",
+                "weeks_trained",
                 "last_reviewed_week",
                 "contact_coach_suggested_on",
                 "updated_at",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -182,3 +183,47 @@ def histories(
             records.append(draw(session_records(day, slugs, calm or draw(st.integers(0, 5)) > 0)))
         day += timedelta(days=1)
     return records
+
+
+# --- the rules on what members are shown -------------------------------------------------
+
+
+def shown_cap_violations(
+    weeks: list[tuple[float, dict[str, Dose]]],
+) -> list[str]:
+    """Week-over-week rises of the shown doses that break the cap.
+
+    `weeks` is, per week, the cap factor of the phase that set the doses and the dose shown for
+    each exercise done (keyed by the slug actually performed). A rise is allowed when the load
+    and the single hold (or set's reps) each rise by at most the cap, rounded down; or, as the
+    one exception, by one unit (or one smallest set) once the dose has been shown long enough
+    for the compounded cap to cover the step.
+    """
+    problems = []
+    streak: dict[str, int] = {}
+    for index in range(1, len(weeks)):
+        factor, now = weeks[index][0], weeks[index][1]
+        before = weeks[index - 1][1]
+        for slug, dose in now.items():
+            last = before.get(slug)
+            if last is None or last.is_hold != dose.is_hold:
+                streak.pop(slug, None)
+                continue
+            weeks_at = streak.get(slug, 0) + 1
+            if dose == last:
+                streak[slug] = weeks_at
+                continue
+            streak[slug] = 0
+            if dose.load <= last.load and dose.unit <= last.unit:
+                continue
+            plain = dose.load <= math.floor(last.load * factor + TOLERANCE) and (
+                dose.unit <= math.floor(last.unit * factor + TOLERANCE)
+            )
+            one_unit = (
+                dose.load <= last.load * factor**weeks_at + TOLERANCE
+                and (dose.unit <= last.unit + 1)
+                and (dose.sets == last.sets or dose.unit <= last.unit)
+            )
+            if not (plain or one_unit):
+                problems.append(f"week {index + 1}: {slug} {last} → {dose}")
+    return problems

@@ -14,9 +14,19 @@ PHASE_SLUGS = (
 
 
 def _spec(
-    slug, name, kind, equipment=("none",), *, per_side=False, rest=30, easier=None, harder=None
+    slug,
+    name,
+    kind,
+    equipment=("none",),
+    *,
+    per_side=False,
+    rest=30,
+    easier=None,
+    harder=None,
+    opening=None,
 ):
     return ExerciseSpec(
+        opening=opening,
         slug=slug,
         name=name,
         movement_type=kind,
@@ -70,6 +80,7 @@ def demo_exercises() -> list[ExerciseSpec]:
             "Quadruped arm reach",
             "isometric_hold",
             per_side=True,
+            opening=Dose.of_reps(6, sets=2),
             harder="bird-dog-hold",
         ),
         _spec(

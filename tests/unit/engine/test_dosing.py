@@ -1,4 +1,4 @@
-"""Dose arithmetic: the weekly cap, rounding down with a carry, and backing off."""
+"""Dose arithmetic: the weekly cap on the shown dose, the one-unit exception, backing off."""
 
 import math
 
@@ -45,30 +45,50 @@ def entries_and_doses(draw):
 caps = st.sampled_from([5, 6, 7, 7.5, 8, 9, 10])
 
 
-def test_ten_second_hold_at_five_percent_carries_until_it_shows():
+def test_a_rise_worth_less_than_one_second_waits_until_the_compounded_cap_covers_it():
+    # Was: 10 s carried as 10.5 and shown 11 s in week 2 (10 % in one week at a 5 % cap).
     entry = hold_entry()
-    week_1 = raise_dose(Dose.of_hold(10, sets=2), entry, 1.05)
-    assert (week_1.hold_seconds, week_1.carried) == (10, 10.5)
-    week_2 = raise_dose(week_1, entry, 1.05)
-    assert week_2.hold_seconds == 11
-    assert math.isclose(week_2.carried, 11.025)
+    dose = Dose.of_hold(10, sets=2)
+    week_1 = raise_dose(dose, entry, 1.05, weeks_at_dose=1)
+    assert week_1.dose is None and week_1.weeks_to_wait == 1  # 10 × 1.05 = 10.5: not yet
+    week_2 = raise_dose(dose, entry, 1.05, weeks_at_dose=2)
+    assert week_2.dose == Dose.of_hold(11, sets=2)  # 10 × 1.05² = 11.025 ≥ 11
+    assert week_2.compounded_weeks == 2
+
+
+def test_eight_reps_at_five_percent_go_to_nine_after_three_weeks():
+    entry = PoolEntry(
+        exercise="x", start=Dose.of_reps(8), ceiling=Dose.of_reps(20), floor=Dose.of_reps(4)
+    )
+    assert raise_dose(Dose.of_reps(8), entry, 1.05, weeks_at_dose=2).dose is None
+    assert raise_dose(Dose.of_reps(8), entry, 1.05, weeks_at_dose=3).dose == Dose.of_reps(9)
+
+
+def test_a_rise_of_a_whole_unit_or_more_is_capped_and_rounded_down():
+    entry = hold_entry(start=26)
+    assert raise_dose(Dose.of_hold(26, sets=2), entry, 1.10).dose == Dose.of_hold(28, sets=2)
+    assert raise_dose(Dose.of_hold(16, sets=2), entry, 1.10).dose == Dose.of_hold(17, sets=2)
 
 
 def test_adding_a_set_shortens_the_holds_to_stay_within_the_cap():
     entry = hold_entry(top=10, top_sets=4)
-    raised = raise_dose(Dose.of_hold(10, sets=2), entry, 1.05)
+    raised = raise_dose(Dose.of_hold(10, sets=2), entry, 1.05).dose
     assert (raised.hold_seconds, raised.sets) == (7, 3)  # 21 s ≤ 20 s × 1.05
     assert raised.load <= 21
 
 
 def test_no_rise_at_the_ceiling():
     entry = hold_entry(top=10, top_sets=2)
-    assert raise_dose(Dose.of_hold(10, sets=2), entry, 1.10) is None
+    rise = raise_dose(Dose.of_hold(10, sets=2), entry, 1.10)
+    assert rise.dose is None and rise.at_top
 
 
-def test_no_extra_set_when_the_shorter_holds_would_fall_below_the_floor():
+def test_extra_set_below_the_floor_waits_for_the_compounded_cap():
     entry = hold_entry(top=10, top_sets=3, low=8)
-    assert raise_dose(Dose.of_hold(10, sets=2), entry, 1.05) is None  # 21/3 = 7 s < 8 s floor
+    # 21/3 = 7 s < 8 s floor; 24 s over three sets needs 20 × 1.05ʷ ≥ 24: four weeks.
+    assert raise_dose(Dose.of_hold(10, sets=2), entry, 1.05, weeks_at_dose=3).dose is None
+    rise = raise_dose(Dose.of_hold(10, sets=2), entry, 1.05, weeks_at_dose=4)
+    assert rise.dose == Dose.of_hold(8, sets=3) and rise.added_set
 
 
 def test_back_off_takes_twenty_percent_off_and_stops_at_the_floor():
@@ -83,22 +103,27 @@ def test_back_off_at_the_floor_hold_drops_a_set():
     assert back_off_dose(Dose.of_hold(10, sets=3), entry) == Dose.of_hold(10, sets=2)
 
 
-@given(entries_and_doses(), caps)
-def test_a_weekly_rise_never_exceeds_the_cap_after_rounding(entry_and_dose, cap):
+@given(entries_and_doses(), caps, st.integers(1, 30))
+def test_a_weekly_rise_never_exceeds_the_cap_on_the_shown_dose(entry_and_dose, cap, weeks):
     entry, last = entry_and_dose
     factor = 1 + cap / 100
-    raised = raise_dose(last, entry, factor)
+    rise = raise_dose(last, entry, factor, weeks_at_dose=weeks)
+    raised = rise.dose
     if raised is None:
         return
-    # Load and a single hold (or set of reps) both stay within the cap of last week's value…
-    assert raised.load <= last.exact_load * factor + TOLERANCE
-    assert raised.unit <= last.exact_unit * factor + TOLERANCE
-    assert raised.exact_load <= last.exact_load * factor + TOLERANCE
-    assert raised.exact_unit <= last.exact_unit * factor + TOLERANCE
-    # …and rounding only ever goes down from the carried value.
-    assert raised.unit <= raised.exact_unit + TOLERANCE
-    assert raised.exact_load >= last.exact_load - TOLERANCE  # a rise is never a fall
-    assert entry.contains(raised)
+    assert raised.load > last.load  # a rise is never a fall
+    assert raised.unit <= entry.ceiling.unit and raised.sets <= entry.ceiling.sets
+    if rise.compounded_weeks:
+        # The one exception: a single unit (or the smallest set), covered by the cap compounded
+        # over the weeks already trained at this dose.
+        assert rise.compounded_weeks == weeks
+        assert raised.load <= last.load * factor**weeks + TOLERANCE
+        assert raised.unit <= last.unit + 1
+        assert raised.unit * factor > last.unit or raised.sets > last.sets
+        return
+    # Both the load and one hold (or set of reps) rise by at most the cap, rounded down.
+    assert raised.load <= math.floor(last.load * factor + TOLERANCE)
+    assert raised.unit <= math.floor(last.unit * factor + TOLERANCE)
 
 
 @given(entries_and_doses())
@@ -116,9 +141,11 @@ def test_back_off_stays_within_the_floor_and_always_lowers(entry_and_dose):
 def test_small_doses_still_progress_over_green_weeks(start, cap):
     factor = 1 + cap / 100
     entry = hold_entry(start=start, sets=1, top=100, top_sets=1, low=1)
-    # Without the carry, floor(start × factor) == start whenever start × cap < 100 %.
-    weeks_needed = math.ceil(math.log((start + 1) / start) / math.log(factor)) + 1
-    dose = entry.start
-    for _ in range(weeks_needed):
-        dose = raise_dose(dose, entry, factor)
+    needed = math.ceil(math.log((start + 1) / start) / math.log(factor) - 1e-9)
+    dose, weeks = entry.start, 0
+    for _ in range(needed):
+        weeks += 1
+        rise = raise_dose(dose, entry, factor, weeks_at_dose=weeks)
+        if rise.dose is not None:
+            dose, weeks = rise.dose, 0
     assert dose.hold_seconds >= start + 1

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from programs.engine import PainLight, classify_session, review_week
+from programs.engine import PainLight, SessionRecord, classify_session, review_week
 from programs.engine.pain import counts_for_pain
 from tests.unit.engine.builders import MONDAY, PREVIOUS_MONDAY, session
 
@@ -41,9 +41,10 @@ def test_not_fully_settled_next_morning_is_amber():
     assert "hadn't settled" in verdict.cause and "4/10" in verdict.cause
 
 
-@pytest.mark.parametrize(("morning", "baseline"), [(3, 0), (3, None), (4, 4), (5, 6), (0, 2)])
+@pytest.mark.parametrize(("morning", "baseline"), [(3, 2), (3, None), (1, 0), (2, 6), (0, 2)])
 def test_settled_next_morning_is_green(morning, baseline):
-    # Settled: back to the pre-session level or lower, or at most 3/10.
+    # Settled: at most 3/10 and less than 2 points above the pain before the session.
+    # (Was: 4–5/10 the next morning counted green when the pain before was as high.)
     verdict = classify_session(session(MONDAY, 2, morning=morning, baseline=baseline))
     assert verdict.light is PainLight.GREEN
 
@@ -84,3 +85,36 @@ def test_week_review_ignores_sessions_outside_the_week():
     history = [session(MONDAY - timedelta(days=1), 8), session(MONDAY + timedelta(days=7), 8)]
     review = review_week(history, MONDAY)
     assert review.sessions == () and review.all_green
+
+
+@pytest.mark.parametrize(("morning", "baseline"), [(4, 4), (5, 6), (4, None), (5, 4)])
+def test_next_morning_four_or_five_is_amber_whatever_the_pain_before(morning, baseline):
+    verdict = classify_session(session(MONDAY, 2, morning=morning, baseline=baseline))
+    assert verdict.light is PainLight.AMBER
+
+
+@pytest.mark.parametrize(("morning", "baseline"), [(6, 6), (6, None), (3, 1), (2, 0), (5, 3)])
+def test_next_morning_six_or_two_points_worse_is_red(morning, baseline):
+    verdict = classify_session(session(MONDAY, 2, morning=morning, baseline=baseline))
+    assert verdict.light is PainLight.RED
+
+
+def test_pain_spreading_down_the_leg_is_red():
+    record = SessionRecord(
+        day=MONDAY,
+        planned=True,
+        completed=True,
+        pain_during=1,
+        effort=4,
+        morning_pain=1,
+        pain_spread=True,
+    )
+    verdict = classify_session(record)
+    assert verdict.light is PainLight.RED and "leg" in verdict.cause
+
+
+def test_a_missing_check_in_on_the_weeks_last_day_is_pending_not_amber():
+    sunday = MONDAY + timedelta(days=6)
+    assert classify_session(session(sunday, 1, morning=None), check_in_pending=True).light is (
+        PainLight.GREEN
+    )

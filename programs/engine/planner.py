@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from programs.engine.pain import PainLight, classify_session, counts_for_pain, ordered
-from programs.engine.phases import available_entries, performed_slug
+from programs.engine.phases import available_entries, dose_entry, performed_slug
 from programs.engine.types import (
     Dose,
     ExerciseSpec,
@@ -102,7 +102,8 @@ def _candidates(
         available_entries(programme, phase, state.track, state.equipment)
     ):
         spec = programme.exercise(performed_slug(programme, state, entry))
-        dose = entry.clamp(state.doses.get(entry.exercise, entry.start))
+        own = dose_entry(programme, state, entry)  # the variation's own range when in use
+        dose = own.clamp(state.doses.get(entry.exercise, entry.start))
         reason = state.dose_reasons.get(entry.exercise) or (
             f"Starting at {describe_dose(dose, per_side=spec.per_side)}, "
             f"the opening dose for {phase.name}."

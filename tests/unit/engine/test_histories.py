@@ -247,9 +247,9 @@ def test_late_pain_acts_at_once_on_the_next_session(run):
         # Nothing shown after a late amber or red is above what it was before the review.
         for decision in late.decisions:
             before = reviewed_from.get(decision.exercise)
-            if before is not None and before.is_hold == decision.dose.is_hold:
-                if decision.variation is None:
-                    assert decision.dose.load <= before.load
+            same_kind = before is not None and before.is_hold == decision.dose.is_hold
+            if same_kind and decision.variation is None:
+                assert decision.dose.load <= before.load
         if light is PainLight.RED:
             after = {d.performed: d.dose for d in late.decisions}
             for slug in record.exercises:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0005_member_dose_kind"),
+        ("programs", "0006_emergency_lift_rescreen"),
     ]
 
     operations = [

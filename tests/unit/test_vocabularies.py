@@ -19,6 +19,7 @@ DB_CHOICES = {
     "MovementType": exercises.choices.MovementType,
     "DecisionKind": programs.choices.DecisionKind,
     "ItemRole": programs.choices.ItemRole,
+    "EscalationKind": programs.choices.EscalationKind,
 }
 
 

@@ -72,6 +72,14 @@ class DecisionKind(models.TextChoices):
     STEP_BACK = "step_back", "Step back"
 
 
+class EscalationKind(models.TextChoices):
+    SEVERE_SESSION = "severe_session", "A session at 8/10 pain or more"
+    TWO_REDS = "two_reds", "Two red sessions in a week"
+    RED_WEEKS = "red_weeks", "Red weeks in a row"
+    PAUSE = "pause", "Paused: three red weeks at the lightest doses"
+    NOT_IMPROVING = "not_improving", "Pain not improving after four weeks"
+
+
 # Red-flag questions, in plain words. Keys are Intake field names.
 EMERGENCY_FLAGS: dict[str, str] = {
     "flag_saddle_numbness": "New numbness in your groin, between your legs or around your bottom",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0006_emergency_lift_rescreen"),
+        ("programs", "0007_coach_loop"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0007_coach_loop"),
+        ("programs", "0008_reminder_next_due"),
     ]
 
     operations = [

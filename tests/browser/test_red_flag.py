@@ -76,3 +76,46 @@ def test_emergency_sign_reported_later_hides_the_plan_already_made(page, login_a
             continue
         page.goto(path)
         _expect_urgent_care(page)
+
+
+def test_coach_lifts_a_block_with_a_note_and_the_member_screens_again(
+    page, login_as, axe_check, screenshot
+):
+    from programs.models import EmergencyLift
+    from programs.services import intake_screen_submit
+    from tests.factories import CoachFactory
+    from tests.factories.programs import enrol
+
+    member = MemberFactory()
+    enrol(member)
+    intake_screen_submit(member=member, answers={"flag_saddle_numbness": True})
+    coach = CoachFactory()
+
+    login_as(page, coach)
+    page.goto("/admin/programs/intake/?red_flags=emergency")
+    page.get_by_role("checkbox", name=re.compile("Select this object")).first.check()
+    page.get_by_role("combobox", name=re.compile("Action")).select_option("lift_emergency_block")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("heading", name="Lift an emergency block")).to_be_visible()
+    screenshot(page, "admin-lift-emergency-block")
+    # The note and the confirmation are both required (the server refuses too: integration).
+    expect(page.get_by_label("Coach's note")).to_have_attribute("required", "")
+    page.get_by_label("I confirm").check()
+    page.get_by_role("button", name="Lift the block").click()
+    expect(page.get_by_role("heading", name="Lift an emergency block")).to_be_visible()
+    assert not EmergencyLift.objects.exists()
+    page.get_by_label("Coach's note").fill("Seen at urgent care on Monday: no nerve compression.")
+    page.get_by_label("I confirm").check()
+    page.get_by_role("button", name="Lift the block").click()
+    expect(page.get_by_text("Emergency block lifted")).to_be_visible()
+    assert EmergencyLift.objects.get(member=member).coach == coach
+
+    # The member is sent back through the safety questions before any plan.
+    login_as(page, member)
+    page.goto("/today/")
+    expect(page).to_have_url(re.compile(r"/programme/intake/\?step=screen"))
+    expect(page.get_by_text("A coach has lifted the pause")).to_be_visible()
+    axe_check(page)
+    answer_safety_screen(page)
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    expect(page.get_by_role("heading", name=re.compile("Your session|Rest day"))).to_be_visible()

@@ -180,19 +180,34 @@ def test_no_sample_session_over_a_red_flag(client, flags):
     assert b"A sample session" not in response.content
 
 
-def test_open_gate_lets_every_channel_through(client):
+def test_open_gate_today_email_and_calendar_show_the_same_session(client):
     member = MemberFactory()
-    enrol(member)
+    enrol(member, training_days="1111111")
     today = member_today(member)
     verdict = safety_verdict(member=member)
     assert verdict.is_open and verdict.rescreen_due_on == today + timedelta(RESCREEN_AFTER_DAYS)
     session = plan_day(member=member)
-    assert session is not None
+    names = _names(session)
+    assert names
     client.force_login(member)
-    assert client.get("/today/").status_code == 200
+    page = client.get("/today/").content.decode().replace("&#x27;", "'")
+    assert all(name in page for name in names)
+    reminder_settings_update(
+        member=member,
+        enabled=True,
+        local_time=timezone.now().time().replace(microsecond=0),
+        weekdays=range(7),
+        timezone="UTC",
+        morning_checkins=True,
+    )
+    assert reminder_send(member_id=member.pk, local_date=today)
+    body = mail.outbox[-1].body
+    assert all(name in body for name in names)
+    assert reverse("programs:session_player") in body
     feed = calendar_feed_create(member=member)
-    ics = Calendar.from_ical(calendar_ics(feed=feed, today=today))
-    assert list(ics.walk("VEVENT"))
+    events = Calendar.from_ical(calendar_ics(feed=feed, today=today)).walk("VEVENT")
+    first = next(e for e in events if e.decoded("dtstart") == today)
+    assert all(name in str(first.get("description")) for name in names)
 
 
 def test_calendar_stops_on_the_day_the_safety_screen_falls_overdue(time_machine):

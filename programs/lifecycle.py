@@ -3,24 +3,31 @@
 from backcore.accounts.lifecycle import Handling, OnDelete, PersonalData
 from programs.models import (
     CalendarFeed,
+    CoachAlert,
+    CoachAlertEvent,
+    Conversation,
     EmergencyLift,
     Enrolment,
     Intake,
     MemberDose,
+    Message,
     PlannedSession,
     ProgressionDecision,
     ReminderSent,
     ReminderSettings,
     SafetyScreen,
 )
+from programs.selectors.coach import coach_loop_export
+from programs.services.coach_lifecycle import coach_loop_forget
 from programs.services.data import member_data_delete, member_data_export
 
 
 def _export(*, user):
-    return member_data_export(member=user)
+    return {**member_data_export(member=user), **coach_loop_export(member=user)}
 
 
 def _forget(*, user):
+    coach_loop_forget(user=user)
     member_data_delete(member=user)
 
 
@@ -37,6 +44,12 @@ PERSONAL_DATA = PersonalData(
         ReminderSettings: Handling(OnDelete.DELETE, section="reminder_settings"),
         ReminderSent: Handling(OnDelete.DELETE, section="reminders_sent"),
         CalendarFeed: Handling(OnDelete.DELETE, section="calendar_feeds"),
+        # Alerts stay without the person (member emptied, detail and notes cleared) as a record
+        # of what coaches did; a coach's own actions and replies stay under a neutral name.
+        CoachAlert: Handling(OnDelete.ANONYMISE, section="coach_alerts"),
+        CoachAlertEvent: Handling(OnDelete.ANONYMISE, section="coach_alerts"),
+        Conversation: Handling(OnDelete.DELETE, section="coach_conversation"),
+        Message: Handling(OnDelete.ANONYMISE, section="coach_messages"),
     },
     export=_export,
     forget=_forget,

@@ -176,3 +176,40 @@ def coach_loop_for(*, member, now: datetime | None = None) -> CoachLoop:
         replied_at=replied_at,
         unread_reply=bool(replied_at and (read_at is None or read_at < replied_at)),
     )
+
+
+def coach_loop_export(*, member) -> dict:
+    """The member's conversation and the alerts raised about them, for the account export."""
+    from backcore.accounts.lifecycle import export_row
+
+    alerts = (
+        CoachAlert.objects.filter(member=member)
+        .prefetch_related(
+            Prefetch("events", queryset=CoachAlertEvent.objects.order_by("created_at", "pk"))
+        )
+        .order_by("raised_at", "pk")
+    )
+    messages = Message.objects.filter(conversation__member=member).order_by("created_at", "pk")
+    return {
+        "coach_alerts": [
+            {
+                **export_row(a, skip={"member", "acknowledged_by", "assigned_to", "resolved_by"}),
+                "history": [
+                    {
+                        "action": e.action,
+                        "by": e.actor_name,
+                        "note": e.note,
+                        "at": e.created_at.isoformat(),
+                    }
+                    for e in a.events.all()
+                ],
+            }
+            for a in alerts
+        ],
+        "coach_conversation": [
+            export_row(c, skip={"member"}) for c in Conversation.objects.filter(member=member)
+        ],
+        "coach_messages": [
+            export_row(m, skip={"author", "conversation", "body_html"}) for m in messages
+        ],
+    }

@@ -139,6 +139,7 @@ def coach_alert_send(*, alert_id: int, resend: bool = False) -> int:
             else alert.get_cause_display()
         ),
         url=_alert_url(alert),
+        actor=alert.member,  # so coaches' bells lose the name if the account is deleted
         actor_name=alert.member.public_name,
         urgent=alert.cause == AlertCause.EMERGENCY,
     )

@@ -203,3 +203,33 @@ def test_today_and_progress_say_a_coach_was_told_and_who_replied(client, member)
     message_send_coach(coach=coach, member=member, body="Let's ease off.")
     page = client.get("/today/").content.decode()
     assert "Coach Rosa replied" in page and reverse("programs:messages") in page
+
+
+def test_export_and_deletion_cover_conversations_and_alerts(
+    client, member, django_capture_on_commit_callbacks
+):
+    from backcore.accounts.services import account_export, user_delete
+    from programs.models import Conversation
+    from programs.services.coach_alerts import coach_alert_note
+
+    coach = CoachFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = message_send_member(member=member, body="my knee clicks", photo=photo())
+        message_send_coach(coach=coach, member=member, body="Try a smaller range.")
+    alert = coach_alert_raise(member=member, cause="session_pain", detail="Pain 9/10.")
+    coach_alert_note(alert=alert, coach=coach, note="Phoned; she is fine.")
+    data = account_export(user=member)
+    assert [m["body"] for m in data["coach_messages"]] == ["my knee clicks", "Try a smaller range."]
+    assert {a["cause"] for a in data["coach_alerts"]} == {"member_message", "session_pain"}
+    storage, name = mine.photo.storage, mine.photo.name
+    assert storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(user=member)
+    assert not Conversation.objects.exists() and not Message.objects.exists()
+    assert not storage.exists(name)
+    kept = CoachAlert.objects.get(pk=alert.pk)
+    assert kept.member_id is None and kept.detail == ""
+    history = list(kept.events.values_list("action", "actor_id", "note"))
+    assert ("note", coach.pk, "") in history  # who did what, and when, without the content
+    assert not Notification.objects.filter(actor_name=member.public_name).exists()

@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from exercises import services
+from exercises import demonstrations, services
 from exercises.choices import TagKind
+from exercises.figures.pose import PoseError
 from exercises.forms import ExerciseAdminForm, ExerciseImageAdminForm
 from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
 
@@ -88,7 +91,7 @@ class ExerciseAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "purpose", "steps__text"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["easier", "harder"]
-    readonly_fields = ["image_preview", "created_at", "updated_at"]
+    readonly_fields = ["image_preview", "figure_preview", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_published", "purpose", "image_preview"]}),
@@ -107,11 +110,33 @@ class ExerciseAdmin(admin.ModelAdmin):
             },
         ),
         ("Variations", {"fields": ["easier", "harder"]}),
+        ("Figure", {"fields": ["demonstration", "figure_preview"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        js = ["exercises/pose_preview.js"]
+        css = {"all": ["exercises/figures.css", "exercises/pose_preview.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags", "images")
+
+    @admin.display(description="Preview")
+    def figure_preview(self, obj: Exercise) -> str:
+        html = ""
+        if obj.pk and obj.demonstration:
+            try:
+                html = demonstrations.figure_preview(
+                    data=obj.demonstration, is_hold=demonstrations.is_hold(obj)
+                )
+            except PoseError as error:
+                html = format_html("<p>{}</p>", "; ".join(error.messages))
+        return format_html(
+            '<div class="figure-preview" data-figure-preview data-url="{}" aria-live="polite">'
+            '<div class="figure-preview-frames">{}</div><ul class="errorlist figure-preview-errors" hidden></ul></div>',
+            reverse("exercises:figure_preview"),
+            mark_safe(html),
+        )
 
     @admin.display(description="Main image")
     def image_preview(self, obj: Exercise) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from exercises.figures import svg
+from exercises.figures import raster, svg
 from exercises.figures.geometry import validate_demonstration
 from exercises.figures.pose import Demonstration, PoseError
 
@@ -98,3 +98,28 @@ def figure_stylesheet(exercise) -> str:
     if demo is None:
         return ""
     return svg.figure_stylesheet(demo, css_class=css_class(exercise), is_hold=is_hold(exercise))
+
+
+def figure_png(exercise) -> bytes | None:
+    """The pose a card shows, as a PNG (emails cannot show SVG animation)."""
+    demo = demonstration_of(exercise)
+    return None if demo is None else raster.render_png(demo)
+
+
+def figure_preview(*, data, is_hold: bool) -> str:
+    """HTML for the admin's live preview: every keyframe side by side. Raises PoseError."""
+    demo = validate_demonstration(data)
+    stills = [
+        svg.render_still(demo, index, label=f"Keyframe {index + 1}", is_hold=is_hold)
+        for index in range(len(demo.keyframes))
+    ]
+    return '<span class="figure-arrow" aria-hidden="true">→</span>'.join(stills)
+
+
+def format_demonstration(data) -> str:
+    """JSON a coach can read: one keyframe per line."""
+    if not isinstance(data, dict) or not isinstance(data.get("keyframes"), list):
+        return json.dumps(data, indent=2)
+    head = [f'  "{key}": {json.dumps(value)}' for key, value in data.items() if key != "keyframes"]
+    frames = ",\n".join("    " + json.dumps(frame) for frame in data["keyframes"])
+    return "{\n" + ",\n".join([*head, '  "keyframes": [\n' + frames + "\n  ]"]) + "\n}"

@@ -12,6 +12,9 @@ from exercises.choices import (
     TargetArea,
     Track,
 )
+from exercises.demonstrations import format_demonstration
+from exercises.figures.geometry import validate_demonstration
+from exercises.figures.pose import PoseError
 from exercises.models import Exercise, ExerciseImage, https_only
 
 # Admin form field name -> tag kind and vocabulary.
@@ -23,7 +26,39 @@ TAG_FIELDS = {
 }
 
 
+class DemonstrationField(forms.JSONField):
+    """Keyframes as JSON, shown one keyframe per line, checked by the figure renderer."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        return format_demonstration(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        try:
+            validate_demonstration(value)
+        except PoseError as error:
+            raise ValidationError(error.messages) from None
+
+
 class ExerciseAdminForm(forms.ModelForm):
+    demonstration = DemonstrationField(
+        label="Figure keyframes",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 12, "cols": 110, "class": "figure-json", "spellcheck": "false"}
+        ),
+        help_text=(
+            "Start, optional middle and end pose for the animated figure. Angles in degrees: "
+            "trunk (90 upright, 180 lying head-left, 0 lying head-right), spine (+ rounds, − arches), "
+            "neck, shoulder, elbow, hip, knee, ankle; far_… for the far limbs. contacts say what rests "
+            "on what (feet/hands/knees/trunk/pelvis… on floor/chair/wall/bar/bench/roller). "
+            "The preview below updates as you type."
+        ),
+    )
     video_url = forms.URLField(
         label="Video URL",
         required=False,
@@ -75,6 +110,7 @@ class ExerciseAdminForm(forms.ModelForm):
             "rest_seconds",
             "easier",
             "harder",
+            "demonstration",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -1,8 +1,12 @@
-from django.http import Http404, HttpResponse
+import json
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from exercises import demonstrations, selectors
+from exercises.figures.pose import PoseError
 from exercises.forms import LibraryFilterForm
 from exercises.models import Exercise
 
@@ -52,3 +56,37 @@ def figure_css(request, slug: str):
         "public, max-age=31536000, immutable" if current else "public, max-age=300"
     )
     return response
+
+
+@require_GET
+def figure_png(request, slug: str):
+    """A still PNG of the figure, for emails."""
+    try:
+        exercise = selectors.exercise_get(slug=slug)
+    except Exercise.DoesNotExist:
+        raise Http404("No such exercise") from None
+    png = demonstrations.figure_png(exercise)
+    if png is None:
+        raise Http404("This exercise has no figure yet")
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@staff_member_required
+@require_POST
+def figure_preview(request):
+    """Admin live preview: keyframes JSON in, drawings (or every problem, in words) out."""
+    if not request.user.has_perm("exercises.change_exercise"):
+        return JsonResponse({"errors": ["You cannot edit exercises."]}, status=403)
+    try:
+        payload = json.loads(request.body or b"{}")
+        data = json.loads(payload["demonstration"])
+        is_hold = bool(payload.get("is_hold"))
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"errors": ["That is not valid JSON yet."]}, status=400)
+    try:
+        html = demonstrations.figure_preview(data=data, is_hold=is_hold)
+    except PoseError as error:
+        return JsonResponse({"errors": error.messages}, status=422)
+    return JsonResponse({"html": html})

@@ -14,6 +14,7 @@ from exercises.figures.pose import (
     frame_name,
     interpolate,
     parse_demonstration,
+    range_problems,
 )
 
 # Same proportions everywhere.
@@ -366,8 +367,8 @@ def check_contacts(demo: Demonstration) -> list[str]:
 
 def validate_demonstration(data) -> Demonstration:
     """Parse and check a demonstration; raise PoseError with every problem found."""
-    demo = parse_demonstration(data)
-    errors = check_contacts(demo)
+    demo = parse_demonstration(data, check_ranges=False)
+    errors = range_problems(demo) + check_contacts(demo)
     if errors:
         raise PoseError(errors)
     return demo

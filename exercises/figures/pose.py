@@ -152,13 +152,6 @@ def parse_pose(data, *, where: str, errors: list[str]) -> Pose | None:
         far = f"far_{key}"
         number = _number(data.get(far, values[key]), where, far, errors)
         values[far] = values[key] if number is None else number
-    for key, value in values.items():
-        low, high, label = RANGES[key.removeprefix("far_")]
-        if not low <= value <= high:
-            side = "far " if key.startswith("far_") else ""
-            errors.append(
-                f"{where}: {side}{label} {value:g}° is beyond its range ({low:g}° to {high:g}°)."
-            )
     contacts_raw = data.get("contacts", {})
     contacts: list[tuple[str, str]] = []
     if not isinstance(contacts_raw, dict):
@@ -192,11 +185,30 @@ def parse_pose(data, *, where: str, errors: list[str]) -> Pose | None:
     return Pose(**values, contacts=tuple(contacts), facing=facing, anchor=anchor)
 
 
-def parse_demonstration(data) -> Demonstration:
+def range_problems(demo: Demonstration) -> list[str]:
+    """Every joint beyond its range, named with the range (far limbs only where they differ)."""
+    problems: list[str] = []
+    count = len(demo.keyframes)
+    for index, pose in enumerate(demo.keyframes):
+        where = f"Keyframe {index + 1} ({frame_name(index, count)})"
+        angles = pose.angles()
+        for key, value in angles.items():
+            if key.startswith("far_") and value == angles[key.removeprefix("far_")]:
+                continue  # the same as the near side, already checked
+            low, high, label = RANGES[key.removeprefix("far_")]
+            if not low <= value <= high:
+                side = "far " if key.startswith("far_") else ""
+                problems.append(
+                    f"{where}: {side}{label} {value:g}° is beyond its range ({low:g}° to {high:g}°)."
+                )
+    return problems
+
+
+def parse_demonstration(data, *, check_ranges: bool = True) -> Demonstration:
     """Build a Demonstration from JSON data, or raise PoseError listing every problem.
 
     Geometry checks (a part that should rest on the floor floating above it) live in
-    `geometry.check_contacts`, which `validate_demonstration` runs too.
+    `geometry.check_contacts`; `geometry.validate_demonstration` runs both.
     """
     errors: list[str] = []
     if not isinstance(data, dict):
@@ -229,9 +241,12 @@ def parse_demonstration(data) -> Demonstration:
             poses.append(pose)
     if errors:
         raise PoseError(errors)
-    return Demonstration(
+    demo = Demonstration(
         keyframes=tuple(poses),
         props=tuple(dict.fromkeys(props)),
         side=side,
         cycle_seconds=float(cycle) if cycle else None,
     )
+    if check_ranges and (problems := range_problems(demo)):
+        raise PoseError(problems)
+    return demo

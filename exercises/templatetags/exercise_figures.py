@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
 
 from exercises.demonstrations import figure_for
 
@@ -15,3 +17,12 @@ def exercise_figure(exercise, mode: str = "animated"):
         "still": still,
         "mode": mode,
     }
+
+
+@register.simple_tag
+def exercise_figure_png_url(exercise) -> str:
+    """Absolute address of the exercise's still figure (for emails); empty without keyframes."""
+    if not exercise.demonstration:
+        return ""
+    path = reverse("exercises:figure_png", kwargs={"slug": exercise.slug})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"

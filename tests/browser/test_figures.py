@@ -124,3 +124,20 @@ def test_player_shows_the_figure_beside_the_timer_on_a_phone(new_page, member, l
     out = ARTIFACTS / "figures"
     out.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out / "player-phone.png"))
+
+
+def test_coach_sees_the_preview_follow_the_keyframes(page, coach, login_as):
+    exercise = Exercise.objects.get(slug="cat-cow")
+    login_as(page, coach)
+    page.goto(f"/admin/exercises/exercise/{exercise.pk}/change/")
+    frames = page.locator(".figure-preview-frames svg")
+    expect(frames).to_have_count(3)
+    textarea = page.locator("#id_demonstration")
+    text = textarea.input_value()
+    textarea.fill(text.replace('"knee": 90', '"knee": 190', 1))
+    errors = page.locator(".figure-preview-errors")
+    expect(errors).to_be_visible()
+    expect(errors).to_contain_text("knee bend 190° is beyond its range (0° to 160°)")
+    textarea.fill(text)
+    expect(errors).to_be_hidden()
+    expect(frames).to_have_count(3)

@@ -63,11 +63,17 @@ def session_start(*, member, session: PlannedSession) -> PlannedSession:
     return session
 
 
+def _clean_changed(obj, fields: list[str]) -> None:
+    """Validate only the fields about to be saved, without queries: no foreign-key look-ups and
+    no SELECT per check constraint (the database enforces those on the UPDATE itself)."""
+    obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.name not in fields])
+
+
 def _mark_started(session: PlannedSession) -> None:
     if session.status in (SessionStatus.PLANNED, SessionStatus.SKIPPED):
         session.status = SessionStatus.IN_PROGRESS
         session.started_at = session.started_at or timezone.now()
-        session.full_clean()
+        _clean_changed(session, ["status", "started_at"])
         session.save(update_fields=["status", "started_at"])
 
 
@@ -129,17 +135,16 @@ def session_log_item(
         done >= planned and sets >= item.sets and (not item.per_side or item.sides_done == 2)
     )
     item.completed_at = timezone.now()
-    item.full_clean()
-    item.save(
-        update_fields=[
-            "actual_seconds",
-            "actual_reps",
-            "actual_sets",
-            "sides_done",
-            "target_met",
-            "completed_at",
-        ]
-    )
+    changed = [
+        "actual_seconds",
+        "actual_reps",
+        "actual_sets",
+        "sides_done",
+        "target_met",
+        "completed_at",
+    ]
+    _clean_changed(item, changed)
+    item.save(update_fields=changed)
     return item
 
 

@@ -401,3 +401,21 @@ def test_log_late_offers_neither_days_before_sign_up_nor_rest_days(client, membe
     assert shown == [today() - timedelta(days=n) for n in range(1, 5)]
     for entry in days:
         assert entry.is_rest_day == (entry.day.weekday() >= 5)
+
+
+ITEM_SAVE_QUERIES = 12
+
+
+@pytest.mark.parametrize("items", [1, 6])
+def test_saving_an_item_in_the_player_is_cheap(client, member, items, django_assert_num_queries):
+    # session, user, membership, profile, the view's gate and item look-up; then the service:
+    # savepoint, item + session locked together, its own gate check, session started, item saved,
+    # release. No SELECT per check constraint or foreign key, whatever the session's size.
+    session = session_with_items(member=member, day=today(), holds=(20,) * items, reps=(8,))
+    item = session.items.order_by("order").first()
+    client.force_login(member)
+    with django_assert_num_queries(ITEM_SAVE_QUERIES):
+        response = client.post(done_url(item), {"actual_seconds": "20", "actual_sets": "1"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.completed_at is not None and item.actual_seconds == 20

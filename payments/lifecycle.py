@@ -1,7 +1,8 @@
 """Payments' part of the account lifecycle (registered in PaymentsConfig.ready()).
 
 Deleting an account must never leave a monthly contribution running at Stripe. Before anything is
-deleted, every live subscription is cancelled at Stripe and the deletion waits for Stripe's answer
+deleted, Checkout pages that could still be paid are closed (a paid one is recorded first), then
+every live subscription is cancelled at Stripe and the deletion waits for Stripe's answer
 (the client retries network errors); if Stripe cannot be reached, nothing is deleted and the member
 is asked to try again. Inside the deletion transaction the member's subscriptions are locked and
 checked once more, so one that went live in between stops the deletion too.
@@ -10,8 +11,10 @@ Contributions and subscriptions stay as bookkeeping without the person (SET_NULL
 """
 
 import logging
+from datetime import timedelta
 
 import stripe
+from django.utils import timezone
 
 from backcore.accounts.lifecycle import (
     AccountDeletionBlocked,
@@ -21,7 +24,13 @@ from backcore.accounts.lifecycle import (
     export_row,
 )
 from payments.models import Contribution, Subscription
-from payments.services import PaymentsUnavailable, member_subscriptions_cancel_all
+from payments.services import (
+    PaymentsUnavailable,
+    checkout_session_fulfil,
+    checkout_session_retrieve,
+    member_subscriptions_cancel_all,
+)
+from payments.stripe_client import stripe_client, stripe_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +55,35 @@ def member_payments_export(*, user) -> dict:
     }
 
 
+CHECKOUT_LIFETIME = timedelta(hours=24)  # Stripe's longest Checkout session
+
+
+def member_checkouts_close(*, member) -> int:
+    """Close the member's Checkout pages that could still be paid. An open one is expired; one
+    paid but not yet recorded (webhook on its way) is recorded now, so its monthly subscription
+    is known locally and cancelled with the others. Returns how many were looked at."""
+    pending = list(
+        Contribution.objects.filter(
+            member=member,
+            status=Contribution.Status.PENDING,
+            checkout_session_id__isnull=False,
+            created_at__gte=timezone.now() - CHECKOUT_LIFETIME,
+        )
+    )
+    if pending and not stripe_enabled():
+        return 0  # no Stripe, no way to pay
+    for contribution in pending:
+        session = checkout_session_retrieve(session_id=contribution.checkout_session_id)
+        if session.get("status") == "open":
+            stripe_client().v1.checkout.sessions.expire(contribution.checkout_session_id)
+        elif session.get("status") == "complete":
+            checkout_session_fulfil(session=session)
+    return len(pending)
+
+
 def subscriptions_stop_before_deletion(*, user) -> None:
     try:
+        member_checkouts_close(member=user)
         cancelled = member_subscriptions_cancel_all(member=user)
     except (stripe.StripeError, PaymentsUnavailable) as exc:
         logger.warning("Account %s not deleted: subscriptions not cancelled (%s)", user.pk, exc)

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -118,7 +119,7 @@ def calendar_ics(*, feed: CalendarFeed, today: date, now: datetime | None = None
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "BackCore sessions")
     cal.add("x-published-ttl", "PT6H")
-    site = settings.SITE_URL.rstrip("/")
+    today_url = settings.SITE_URL.rstrip("/") + reverse("programs:today")
     for day, lines, seconds in upcoming_days(member=feed.member, today=today):
         minutes = max(1, round(seconds / 60)) if seconds else None
         event = Event()
@@ -131,8 +132,8 @@ def calendar_ics(*, feed: CalendarFeed, today: date, now: datetime | None = None
         if minutes:
             summary += f" (about {minutes} min)"
         event.add("summary", summary)
-        event.add("description", "\n".join(lines) + f"\n\nStart it on the day: {site}/today/")
-        event.add("url", f"{site}/today/")
+        event.add("description", "\n".join(lines) + f"\n\nStart it on the day: {today_url}")
+        event.add("url", today_url)
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()

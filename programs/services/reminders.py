@@ -217,7 +217,7 @@ def _email_context(*, member, local_date: date, reminder: ReminderSettings) -> d
         "session": session,
         "items": list(session.items.all()) if session and not session.is_rest_day else [],
         "checkin": checkin,
-        "today_url": f"{site}/today/",
+        "today_url": f"{site}{reverse('programs:today')}",
         "player_url": f"{site}{reverse('programs:session_player')}",
         "settings_url": f"{site}{reverse('programs:reminders')}",
         "unsubscribe_url": f"{site}{reverse('programs:reminder_unsubscribe', args=[token])}",

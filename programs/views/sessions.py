@@ -106,10 +106,10 @@ def session_player(request):
     session = session_with_items(member=request.user, day=day)
     if session is None:
         messages.info(request, "There is no session planned for that day yet.")
-        return redirect("/today/")
+        return redirect("programs:today")
     if session.is_rest_day:
         messages.info(request, "Today is a rest day — recovery is part of the programme.")
-        return redirect("/today/")
+        return redirect("programs:today")
     if day != today and not session.logged_late and session.status != SessionStatus.COMPLETED:
         return redirect(reverse("programs:log_late"))
     redo_id = parse_id(request.GET.get("item"))
@@ -156,7 +156,7 @@ def session_finish_view(request):
     session = session_with_items(member=request.user, day=day)
     if session is None or session.is_rest_day:
         messages.info(request, "There is no session to finish for that day.")
-        return redirect("/today/")
+        return redirect("programs:today")
     errors: dict[str, str] = {}
     values = {
         "pain_during": "" if session.pain_during is None else str(session.pain_during),
@@ -241,7 +241,7 @@ def morning_checkin(request):
             request, "programs/_morning_checkin.html", {"answered": session, "scale": SCALE}
         )
     messages.success(request, "Thanks — your answer helps set the next sessions.")
-    return redirect("/today/")
+    return redirect("programs:today")
 
 
 @member_required

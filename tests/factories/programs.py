@@ -1,4 +1,4 @@
-"""Intake and enrolment for the programme tests (issue 4). Phases and pools come from migrations."""
+"""Intake and enrolment for the programme tests. Phases and pools come from migrations."""
 
 import factory
 from django.utils import timezone

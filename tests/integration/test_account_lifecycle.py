@@ -212,3 +212,49 @@ def test_wrong_email_deletes_nothing(client):
     assert response.status_code == 400
     assert "nothing was deleted" in response.content.decode()
     assert User.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_open_checkout_is_closed_before_the_account_goes(fake_stripe):  # noqa: F811
+    from payments import services
+
+    member = MemberFactory()
+    contribution = services.contribution_checkout_start(
+        member=member, amount_minor=1500, kind="monthly", nonce="open"
+    )
+    user_delete(user=member)
+    assert fake_stripe.sessions[contribution.checkout_session_id]["status"] == "expired"
+    assert not User.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_monthly_checkout_paid_but_not_yet_recorded_is_cancelled_too(fake_stripe):  # noqa: F811
+    from payments import services
+
+    member = MemberFactory()
+    contribution = services.contribution_checkout_start(
+        member=member, amount_minor=1500, kind="monthly", nonce="paid"
+    )
+    session = fake_stripe.pay(contribution.checkout_session_id)  # webhook not processed yet
+    user_delete(user=member)
+    assert fake_stripe.subscriptions[session["subscription"]]["status"] == "canceled"
+    local = Subscription.objects.get(stripe_subscription_id=session["subscription"])
+    assert (local.status, local.member_id) == ("canceled", None)
+
+
+@pytest.mark.django_db
+def test_zip_export_query_count_does_not_grow_with_history(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for sessions in (1, 6):
+        member = MemberFactory()
+        for n in range(sessions):
+            session_with_items(member=member, day=date(2026, 3, 1 + n))
+            PostFactory(author=member)
+        client.force_login(member)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/account/data/data.zip").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

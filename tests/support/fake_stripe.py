@@ -395,6 +395,17 @@ class FakeStripe:
                 return 200, self._expand(self.create_session(params), [])
             if method == "GET" and len(parts) == 4 and parts[3] in self.sessions:
                 return 200, self._expand(self.sessions[parts[3]], expand)
+            if method == "POST" and parts[4:] == ["expire"] and parts[3] in self.sessions:
+                session = self.sessions[parts[3]]
+                if session["status"] != "open":
+                    return 400, {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "message": "Only Checkout Sessions with a status of open can be expired.",
+                        }
+                    }
+                session["status"] = "expired"
+                return 200, self._expand(session, [])
         if (
             parts[:2] == ["v1", "subscriptions"]
             and len(parts) == 3

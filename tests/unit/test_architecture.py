@@ -282,3 +282,43 @@ def test_the_checker_sees_statements_strings_and_relative_imports(tmp_path):
     assert ("community.services.member_forget", "string") in modules
     assert ("programs.selectors", "import") in modules
     assert ("exercises.models", "string") in modules
+
+
+def test_no_issue_tracker_tags_in_app_code_or_factories():
+    """Code says what it does, not which ticket asked for it ("issue 5" ages badly)."""
+    tag = re.compile(r"\bissue\s+#?\d+", re.IGNORECASE)
+    files = [p for app in FIRST_PARTY for p in source_files(app)]
+    files += sorted((ROOT / "tests" / "factories").glob("*.py"))
+    files += sorted((ROOT / "templates").rglob("*.html"))
+    offenders = [
+        f"{rel(p)}:{n}"
+        for p in files
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if tag.search(line)
+    ]
+    assert offenders == []
+
+
+def test_no_hard_coded_site_paths_in_app_code():
+    """Links and redirects use reverse() / {% url %} / URL names, so routes can move."""
+    path = re.compile(r"^/(today|join|progress|programme|community|account|exercises|learn)/")
+    offenders = []
+    for app in FIRST_PARTY:
+        for p in source_files(app):
+            if p.name == "urls.py" or "management" in p.parts or "bench" in p.stem:
+                continue
+            tree = tree_of(p)
+            docstrings = {
+                id(n.value)
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+            }
+            offenders += [
+                f"{rel(p)}:{n.lineno} {n.value!r}"
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Constant)
+                and isinstance(n.value, str)
+                and id(n) not in docstrings
+                and path.match(n.value)
+            ]
+    assert offenders == []

@@ -42,7 +42,7 @@ def send_reminder(member_id: int, local_date: str) -> bool:
     return reminder_send(member_id=member_id, local_date=date.fromisoformat(local_date))
 
 
-# Coach alerts (issue 12) -----------------------------------------------------------------------
+# Coach alerts ----------------------------------------------------------------------------------
 
 
 @shared_task(acks_late=True)

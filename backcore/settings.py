@@ -133,6 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "programs:today"
+COACH_LOGIN_REDIRECT_URL = "coach:inbox"
 JOIN_URL = "payments:join"  # where member_required sends people who have not joined yet
 LOGOUT_REDIRECT_URL = "/"
 

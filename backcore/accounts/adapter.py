@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.shortcuts import resolve_url
 
 from backcore.accounts.services import profile_ensure, profile_name_set
 
@@ -17,6 +18,13 @@ class AccountAdapter(DefaultAccountAdapter):
             if display_name:
                 profile_name_set(user=user, display_name=display_name)
         return user
+
+    def get_login_redirect_url(self, request):
+        # Coaches start their day at the coach inbox, not at a member's safety screen.
+        user = request.user
+        if user.is_authenticated and user.is_staff and user.is_coach:
+            return resolve_url(settings.COACH_LOGIN_REDIRECT_URL)
+        return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         # Allauth's emails greet from "the current site"; without the sites framework that is the

@@ -85,3 +85,18 @@ def test_signup_asks_for_the_community_name_and_keeps_it(client, mailoutbox):
 def test_signup_name_is_optional(client):
     assert _signup(client, "quiet@example.org").status_code == 302
     assert User.objects.get(email="quiet@example.org").profile.display_name == ""
+
+
+def test_coaches_land_on_their_inbox_and_members_on_today(client, coach, member):
+    from tests.factories.accounts import PASSWORD
+
+    response = client.post("/accounts/login/", {"login": coach.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/coach/"
+    client.logout()
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": coach.email, "password": PASSWORD}
+    )
+    assert response["Location"] == "/admin/"
+    client.logout()
+    response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert response["Location"] == "/today/"

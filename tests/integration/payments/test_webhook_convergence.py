@@ -137,7 +137,9 @@ def test_shuffled_duplicated_batch_converges_to_real_time_order(
     fake_stripe, django_capture_on_commit_callbacks
 ):
     rng = random.Random(17)
-    events = build_batch(fake_stripe, rng, monthly=100, one_time=12)
+    # 50 members keep the default suite quick; the PostgreSQL test below takes 100 (with 100 here
+    # too, the code before this test lost 48 of 287 rows: 955.00 of 4,850.00 unrecorded).
+    events = build_batch(fake_stripe, rng, monthly=50, one_time=8)
     pending_rows = list(Contribution.objects.values())
 
     deliver(events, django_capture_on_commit_callbacks)

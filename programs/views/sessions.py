@@ -211,9 +211,17 @@ def session_finish_view(request):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @programme_open
 def morning_checkin(request):
+    if request.method == "GET":
+        # A bookmarked or emailed link: show the question if one is waiting, else go to Today.
+        checkin = morning_checkin_due(member=request.user, today=member_today(request.user))
+        if checkin is None:
+            return redirect("programs:today")
+        return render(
+            request, "programs/session_morning.html", {"checkin": checkin, "scale": SCALE}
+        )
     session_id = parse_id(request.POST.get("session"))
     if session_id is None:
         return HttpResponseBadRequest("Which session is this answer for?")

@@ -195,6 +195,9 @@ def test_morning_checkin_feeds_morning_pain(client, member):
         effort=5,
     )
     client.force_login(member)
+    # A GET (a bookmarked or emailed link) shows the question, never an empty 405.
+    page = client.get("/today/morning/")
+    assert page.status_code == 200 and b'name="morning_pain"' in page.content
     bad = client.post("/today/morning/", {"session": session.pk, "morning_pain": "-1"})
     assert bad.status_code == 422
     response = client.post("/today/morning/", {"session": session.pk, "morning_pain": "2"})
@@ -204,6 +207,12 @@ def test_morning_checkin_feeds_morning_pain(client, member):
     other = MemberFactory()
     with pytest.raises(PermissionDenied):
         session_answer_morning(member=other, session=session, morning_pain=1)
+
+
+def test_morning_checkin_page_without_a_question_goes_to_today(client, member):
+    client.force_login(member)
+    response = client.get("/today/morning/")
+    assert response.status_code == 302 and response["Location"] == "/today/"
 
 
 def test_morning_checkin_only_for_finished_sessions(member):

@@ -122,6 +122,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["thread", "created_at"], name="community_post_thread_order"),
             models.Index(fields=["author", "-created_at"], name="community_post_author_recent"),
+            # the moderation queue: posts awaiting approval, oldest first
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(is_approved=False, is_hidden=False, is_deleted=False),
+                name="community_post_pending",
+            ),
             models.Index(
                 fields=["created_at"],
                 condition=Q(notified_at__isnull=True),
@@ -220,6 +226,14 @@ class Report(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        indexes = [
+            # the moderation queue: open reports, oldest first
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status="open"),
+                name="community_report_open",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["open", "resolved", "dismissed"]),

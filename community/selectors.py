@@ -161,18 +161,26 @@ def post_revisions(*, post: Post) -> QuerySet[PostRevision]:
     return PostRevision.objects.filter(post=post).order_by("-created_at")
 
 
-def moderation_queue() -> dict:
+MODERATION_PER_PAGE = 25
+
+
+def moderation_queue(*, pending_page=1, reports_page=1) -> dict:
+    """Open reports and posts awaiting approval, oldest first, a page of each (partial indexes
+    keep both lists cheap however long the forum's history)."""
     reports = (
         Report.objects.filter(status=Report.Status.OPEN)
         .select_related("post__thread", "reporter__profile")
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
     pending = (
         Post.objects.filter(is_approved=False, is_hidden=False, is_deleted=False)
         .select_related("thread__category")
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
-    return {"reports": reports, "pending": pending}
+    return {
+        "reports": Paginator(reports, MODERATION_PER_PAGE).get_page(reports_page),
+        "pending": Paginator(pending, MODERATION_PER_PAGE).get_page(pending_page),
+    }
 
 
 MARK_START, MARK_STOP = "\x02", "\x03"

@@ -441,7 +441,10 @@ def thread_moderate(request, thread_id):
 @community_view
 def moderation(request):
     _moderator_or_403(request)
-    queue = selectors.moderation_queue()
+    queue = selectors.moderation_queue(
+        pending_page=request.GET.get("pending_page", 1),
+        reports_page=request.GET.get("reports_page", 1),
+    )
     return render(request, "community/moderation.html", {**queue, "close_form": ReportCloseForm()})
 
 

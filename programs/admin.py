@@ -2,8 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from programs import engine
@@ -26,6 +29,25 @@ from programs.services.intake import LIFT_NOTE_MAX, LIFT_NOTE_MIN, redflag_emerg
 from programs.services.simulation import simulation_run
 
 PREVIEW_WEEKS = 8
+
+
+class EstimatedCountPaginator(Paginator):
+    """Admin lists of very large tables: unfiltered, the count is PostgreSQL's own estimate
+    (pg_class.reltuples) instead of a COUNT over every row; filtered, an exact count."""
+
+    @cached_property
+    def count(self) -> int:
+        query = self.object_list.query
+        if connection.vendor == "postgresql" and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [query.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] > 10_000:
+                return int(row[0])
+        return super().count
 
 
 class PoolEntryInline(admin.StackedInline):
@@ -283,6 +305,9 @@ class ProgressionDecisionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "week_start"]
     search_fields = ["member__email"]
     list_select_related = ["member", "exercise"]
+    list_per_page = 50
+    show_full_result_count = False  # no second COUNT over every decision ever made
+    paginator = EstimatedCountPaginator
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

@@ -500,6 +500,10 @@ class ProgressionDecision(models.Model):
 
     class Meta:
         ordering = ["-week_start", "id"]
+        indexes = [
+            # the coaches' list in admin reads newest weeks first: an index walk, not a sort
+            models.Index(fields=["-week_start", "id"], name="decision_newest_first"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "week_start", "exercise"],

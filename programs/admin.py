@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from programs import engine
+from programs.engine.wording import WEEKDAY_NAMES
 from programs.models import (
     CalendarFeed,
     EmergencyLift,
@@ -51,19 +52,14 @@ class EstimatedCountPaginator(Paginator):
 
 
 class PoolEntryInline(admin.StackedInline):
+    # Stacked (every input keeps its label) but compact: one line per dose, exercises by name.
     model = PoolEntry
     extra = 0
-    raw_id_fields = ["exercise"]
+    autocomplete_fields = ["exercise"]
     fields = [
-        "track",
-        "exercise",
-        "order",
-        "start_hold_seconds",
-        "start_reps",
-        "start_sets",
-        "ceiling_hold_seconds",
-        "ceiling_reps",
-        "ceiling_sets",
+        ("exercise", "track", "order"),
+        ("start_hold_seconds", "start_reps", "start_sets"),
+        ("ceiling_hold_seconds", "ceiling_reps", "ceiling_sets"),
     ]
 
 
@@ -86,7 +82,8 @@ class PhaseAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Simulation preview", {"fields": ["simulation_preview"]}),
+        # Collapsed: the table is long, and a coach opens it when they want it.
+        ("Simulation preview", {"fields": ["simulation_preview"], "classes": ["collapse"]}),
     ]
 
     @admin.display(
@@ -128,7 +125,8 @@ class PhaseAdmin(admin.ModelAdmin):
 class PoolEntryAdmin(admin.ModelAdmin):
     list_display = ["phase", "track", "exercise", "order"]
     list_filter = ["phase", "track"]
-    raw_id_fields = ["exercise"]
+    autocomplete_fields = ["exercise"]
+    list_select_related = ["phase", "exercise"]
 
 
 class RedFlagFilter(admin.SimpleListFilter):
@@ -173,7 +171,8 @@ class IntakeAdmin(admin.ModelAdmin):
         "emergency_flagged_at",
         "clinician_flag",
         "clinician_cleared_on",
-        "pain_now",
+        "pain_now_shown",
+        "training_days_shown",
         "completed_at",
     ]
     list_filter = [RedFlagFilter, "track"]
@@ -182,10 +181,21 @@ class IntakeAdmin(admin.ModelAdmin):
     actions = ["lift_emergency_block"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+        fields = [f.name for f in self.model._meta.fields if f.name != "training_days"]
+        return [*fields, "training_days_shown"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="pain now")
+    def pain_now_shown(self, obj):
+        # An unfinished intake has no answer yet: its stored default is not a reported 0/10.
+        return f"{obj.pain_now}/10" if obj.completed_at else "—"
+
+    @admin.display(description="training days")
+    def training_days_shown(self, obj):
+        days = sorted(obj.training_weekdays)
+        return ", ".join(WEEKDAY_NAMES[d][:3] for d in days) or "—"
 
     @admin.display(boolean=True, description="clinician sign")
     def clinician_flag(self, obj):

@@ -275,7 +275,7 @@ class PoolEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.phase} / {self.track} / {self.exercise_id}"
+        return f"{self.phase} / {self.track} / {self.exercise.name}"
 
     def clean(self) -> None:
         super().clean()
@@ -317,7 +317,7 @@ class Enrolment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} in {self.phase_id} ({self.status})"
+        return f"{self.member} in {self.phase.name} ({self.get_status_display().lower()})"
 
     @property
     def is_active(self) -> bool:

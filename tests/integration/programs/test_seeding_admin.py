@@ -42,6 +42,32 @@ def test_coach_sees_phase_admin_and_intake_admin(client, coach):
     assert client.get("/admin/programs/safetyscreen/").status_code == 200
 
 
+def test_admin_speaks_in_names_not_ids_or_masks(client, coach):
+    from programs.models import Enrolment, Intake
+    from programs.services import intake_screen_submit
+
+    finished = MemberFactory()
+    enrol(finished, training_days="1010100")
+    unfinished = MemberFactory()
+    intake_screen_submit(member=unfinished, answers={})
+    client.force_login(coach)
+    listing = client.get("/admin/programs/intake/").content.decode()
+    assert "Mon, Wed, Fri" in listing and "1010100" not in listing
+    unfinished_row = listing[listing.index(unfinished.email) :].split("</tr>")[0]
+    assert "—" in unfinished_row and "0/10" not in unfinished_row
+    detail = client.get(f"/admin/programs/intake/{Intake.objects.get(member=finished).pk}/change/")
+    assert "Mon, Wed, Fri" in detail.content.decode()
+
+    enrolment = Enrolment.objects.select_related("phase").get(member=finished)
+    assert str(enrolment).endswith(f"in {enrolment.phase.name} (active)")
+
+    phase = enrolment.phase
+    page = client.get(f"/admin/programs/phase/{phase.pk}/change/").content.decode()
+    entry = PoolEntry.objects.filter(phase=phase).select_related("exercise").first()
+    assert entry.exercise.name in page  # the pool shows exercises by name
+    assert "collapse" in page  # the simulation table waits behind its heading
+
+
 def test_coach_lifts_an_emergency_block_with_a_note_and_the_member_screens_again(client, coach):
     from programs.models import EmergencyLift, Enrolment, Intake, PlannedSession
     from programs.services import intake_screen_submit, plan_day

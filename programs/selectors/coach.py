@@ -95,11 +95,11 @@ def coach_alert_page(*, alert_id: int, now: datetime | None = None) -> dict | No
     )
     if alert is None:
         return None
-    context = {"alert": alert, "recent": RecentActivity(), "intake": None, "messages": []}
+    context = {"alert": alert, "recent": RecentActivity(), "intake": None, "thread": []}
     if alert.member_id:
         context["recent"] = _recent_by_member([alert.member_id], now=now)[alert.member_id]
         context["intake"] = Intake.objects.filter(member_id=alert.member_id).first()
-        context["messages"] = conversation_messages(member_id=alert.member_id)
+        context["thread"] = conversation_messages(member_id=alert.member_id)
         context["other_open"] = list(
             CoachAlert.objects.filter(member_id=alert.member_id, resolved_at__isnull=True)
             .exclude(pk=alert.pk)

@@ -11,6 +11,7 @@ class EnrolmentStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     BLOCKED_EMERGENCY = "blocked_emergency", "Blocked: emergency sign reported"
     AWAITING_CLEARANCE = "awaiting_clearance", "Waiting for a clinician's clearance"
+    PAUSED_FOR_PAIN = "paused_for_pain", "Paused for pain: waiting for a clinician's clearance"
 
 
 class PainDuration(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from programs.choices import CLINICIAN_FLAGS, EMERGENCY_FLAGS, AgeBand, EnrolmentStatus, Track
 from programs.models import EmergencyLift, Enrolment, Intake, PlannedSession, SafetyScreen
-from programs.services.safety_gate import clearance_date_error
+from programs.services.safety_gate import clearance_date_error, enrolment_status_for
 
 LIFT_NOTE_MIN = 10
 LIFT_NOTE_MAX = 2000
@@ -44,16 +44,19 @@ def track_for(*, pain_leg: bool, age_band: str) -> str:
     return Track.GENERAL
 
 
-def _sync_enrolment_status(intake: Intake) -> None:
-    if intake.emergency_flagged_at:
-        status = EnrolmentStatus.BLOCKED_EMERGENCY
-    elif intake.needs_clearance:
-        status = EnrolmentStatus.AWAITING_CLEARANCE
-    else:
-        status = EnrolmentStatus.ACTIVE
-    Enrolment.objects.filter(member_id=intake.member_id).exclude(status=status).update(
-        status=status, updated_at=timezone.now()
-    )
+def _sync_enrolment_status(intake: Intake, *, lift_pause: bool = False) -> None:
+    """Keep the enrolment's status in step with the intake's red flags (a pause for pain
+    stays unless `lift_pause`: only a recorded clearance lifts it)."""
+    enrolment = Enrolment.objects.filter(member_id=intake.member_id).first()
+    if enrolment is None:
+        return
+    current = None if lift_pause else enrolment.status
+    status = enrolment_status_for(intake=intake, current=current)
+    changes = {"status": status, "updated_at": timezone.now()}
+    if lift_pause and enrolment.status == EnrolmentStatus.PAUSED_FOR_PAIN:
+        changes.update(red_weeks=0, red_weeks_at_floor=0)  # the count starts again
+    if status != enrolment.status or len(changes) > 2:
+        Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
 
 
 @transaction.atomic
@@ -97,10 +100,15 @@ def intake_screen_submit(*, member, answers: dict[str, bool]) -> Intake:
 
 @transaction.atomic
 def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
+    """Record that a clinician has cleared the member: for the clinician signs of the last
+    screen, or for a pause for pain (which this lifts). The date must be a real one."""
     intake = Intake.objects.select_for_update().filter(member=member).first()
     if intake is None or intake.emergency_flagged_at:
         raise PermissionDenied("Clearance cannot be recorded for this member.")
-    if not intake.has_clinician_flag:
+    paused = Enrolment.objects.filter(
+        member=member, status=EnrolmentStatus.PAUSED_FOR_PAIN
+    ).exists()
+    if not intake.has_clinician_flag and not paused:
         raise ValidationError("There is nothing to clear: no clinician signs were reported.")
     from programs.selectors.sessions import member_today
 
@@ -114,7 +122,7 @@ def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
         .order_by("-screened_at", "-id")
         .values("pk")[:1]
     ).update(clinician_cleared_on=cleared_on)
-    _sync_enrolment_status(intake)
+    _sync_enrolment_status(intake, lift_pause=True)
     return intake
 
 

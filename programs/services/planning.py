@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from programs import engine
-from programs.choices import DecisionKind, EnrolmentStatus, SessionStatus
+from programs.choices import DecisionKind, SessionStatus
 from programs.models import (
     Enrolment,
     Intake,
@@ -23,7 +23,7 @@ from programs.selectors.member import (
     week_start_of,
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
-from programs.services.safety_gate import safety_verdict
+from programs.services.safety_gate import enrolment_status_for, safety_verdict
 
 
 def _dose_fields(dose: engine.Dose | None, prefix: str = "") -> dict:
@@ -128,12 +128,8 @@ DOSE_FIELDS = (
 def enrolment_start_or_update(*, member, intake: Intake, today: date) -> Enrolment:
     """First time: start in the first phase at its start doses. Later: follow intake changes."""
     enrolment = Enrolment.objects.select_for_update().filter(member=member).first()
-    status = (
-        EnrolmentStatus.BLOCKED_EMERGENCY
-        if intake.emergency_flagged_at
-        else EnrolmentStatus.AWAITING_CLEARANCE
-        if intake.needs_clearance
-        else EnrolmentStatus.ACTIVE
+    status = enrolment_status_for(
+        intake=intake, current=enrolment.status if enrolment is not None else None
     )
     if enrolment is not None:
         enrolment.track = intake.track

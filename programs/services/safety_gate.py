@@ -56,7 +56,21 @@ class GateState(enum.StrEnum):
 _STATUS_STATES = {
     EnrolmentStatus.BLOCKED_EMERGENCY: GateState.EMERGENCY,
     EnrolmentStatus.AWAITING_CLEARANCE: GateState.CLEARANCE_PENDING,
+    EnrolmentStatus.PAUSED_FOR_PAIN: GateState.PAUSED_FOR_PAIN,
 }
+
+
+def enrolment_status_for(*, intake: Intake, current: str | None) -> str:
+    """The enrolment status an intake implies. A pause for pain is not the intake's to lift:
+    it stays through re-screens, emergency blocks and their lifting until a clearance is
+    recorded (`intake_confirm_clearance`), and the gate still shows the stronger reason."""
+    if current == EnrolmentStatus.PAUSED_FOR_PAIN:
+        return EnrolmentStatus.PAUSED_FOR_PAIN
+    if intake.emergency_flagged_at:
+        return EnrolmentStatus.BLOCKED_EMERGENCY
+    if intake.needs_clearance:
+        return EnrolmentStatus.AWAITING_CLEARANCE
+    return EnrolmentStatus.ACTIVE
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def intake(request):
         context = {"form": ScreenForm(initial=initial), "verdict": verdict}
         return _render(request, "programs/intake_screen.html", context)
 
-    if current.needs_clearance:
+    if current.needs_clearance or verdict.state is GateState.PAUSED_FOR_PAIN:
         form = ClearanceForm(
             request.POST if step == "clearance" else None, intake=current, today=today
         )
@@ -58,9 +58,10 @@ def intake(request):
                 else:
                     messages.success(request, "Thanks — your clearance is recorded.")
                     return redirect("programs:intake")
-            context = {"form": form, "intake": current}
+            context = {"form": form, "intake": current, "verdict": verdict}
             return _render(request, "programs/intake_clearance.html", context, 422)
-        return _render(request, "programs/intake_clearance.html", {"form": form, "intake": current})
+        context = {"form": form, "intake": current, "verdict": verdict}
+        return _render(request, "programs/intake_clearance.html", context)
 
     if request.method == "POST" and step == "details":
         form = DetailsForm(request.POST)

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from programs.models import EmergencyLift, Intake, PlannedSession, SafetyScreen
+from programs.choices import EnrolmentStatus
+from programs.models import EmergencyLift, Enrolment, Intake, PlannedSession, SafetyScreen
 from programs.selectors.sessions import member_today
 from programs.services import (
     intake_confirm_clearance,
@@ -30,7 +31,6 @@ from programs.services.safety_gate import (
     GateState,
     ProgrammeBlocked,
     safety_verdict,
-    verdict_for,
 )
 from programs.services.sessions import (
     session_answer_morning,
@@ -45,8 +45,21 @@ from tests.factories.sessions import session_with_items
 
 pytestmark = pytest.mark.django_db
 
-STATES = ["emergency", "clearance_pending", "rescreen_required", "rescreen_overdue"]
+STATES = [
+    "emergency",
+    "clearance_pending",
+    "paused_for_pain",
+    "rescreen_required",
+    "rescreen_overdue",
+]
 OVERDUE_AFTER = timedelta(days=RESCREEN_AFTER_DAYS + RESCREEN_GRACE_DAYS + 1)
+
+
+def _pause(member) -> None:
+    """The engine's pause: three red weeks in a row at the lightest doses."""
+    Enrolment.objects.filter(member=member).update(
+        status=EnrolmentStatus.PAUSED_FOR_PAIN, red_weeks=3, red_weeks_at_floor=3
+    )
 
 
 def _close_gate(member, state: str, time_machine) -> None:
@@ -61,6 +74,8 @@ def _close_gate(member, state: str, time_machine) -> None:
             coach=CoachFactory(),
             note="Checked in A&E yesterday: no nerve compression.",
         )
+    elif state == "paused_for_pain":
+        _pause(member)
     elif state == "rescreen_overdue":
         time_machine.move_to(timezone.now() + OVERDUE_AFTER)
     else:  # pragma: no cover
@@ -164,6 +179,9 @@ def test_every_channel_refuses_while_the_gate_is_closed(client, blocked_member):
     if verdict.state is GateState.EMERGENCY:
         assert b"Please seek urgent medical care today" in today_page.content
         assert verdict.action_path == reverse("programs:urgent_care")
+    elif verdict.state is GateState.PAUSED_FOR_PAIN:
+        html = today_page.content.decode().replace("&#x27;", "'")
+        assert verdict.heading in html and f'href="{verdict.action_path}"' in html
     else:
         assert today_page.status_code == 302
         assert today_page["Location"] == verdict.action_path
@@ -359,21 +377,46 @@ def test_clearance_form_offers_only_possible_dates(client):
     assert f'max="{timezone.localdate().isoformat()}"' in html
 
 
-# The engine's pause for pain plugs in as one more reason -------------------------------------
+# The engine's pause for pain is one more reason ------------------------------------------------
 
 
-def test_any_enrolment_status_but_active_closes_the_gate():
+def test_a_pause_for_pain_survives_screens_and_intake_changes_until_a_clearance(client):
     member = MemberFactory()
     enrol(member)
-    verdict = safety_verdict(member=member)
-    enrolment = verdict.enrolment
-    enrolment.status = "paused_for_pain"  # the engine's pause (not yet a stored choice)
-    paused = verdict_for(
-        intake=verdict.intake,
-        enrolment=enrolment,
-        last_screened_at=timezone.now(),
-        day=timezone.localdate(),
+    _pause(member)
+    assert safety_verdict(member=member).state is GateState.PAUSED_FOR_PAIN
+    # Neither a clean re-screen nor new intake answers lift it.
+    intake_screen_submit(member=member, answers={})
+    enrol(member, minutes_per_day=5)
+    assert safety_verdict(member=member).state is GateState.PAUSED_FOR_PAIN
+    # An emergency sign meanwhile shows first, and lifting it leaves the pause in place.
+    intake_screen_submit(member=member, answers={"flag_leg_weakness": True})
+    assert safety_verdict(member=member).state is GateState.EMERGENCY
+    redflag_emergency_lift(
+        intake=Intake.objects.get(member=member),
+        coach=CoachFactory(),
+        note="Neurology clinic saw him this morning; no red flags.",
     )
-    assert paused.state is GateState.PAUSED_FOR_PAIN and not paused.is_open
-    assert paused.is_safety_stop and not paused.allows_sample
-    assert "clinician" in paused.heading
+    intake_screen_submit(member=member, answers={})
+    assert safety_verdict(member=member).state is GateState.PAUSED_FOR_PAIN
+
+    client.force_login(member)
+    paused = client.get("/today/").content.decode().replace("&#x27;", "'")
+    assert "paused until a clinician has checked your back" in paused
+    form = client.get("/programme/intake/").content.decode()
+    assert 'value="clearance"' in form and "lightest doses" in form
+    future = timezone.localdate() + timedelta(days=1)
+    refused = client.post(
+        "/programme/intake/", {"step": "clearance", "confirm": "on", "cleared_on": future}
+    )
+    assert refused.status_code == 422
+    cleared = client.post(
+        "/programme/intake/",
+        {"step": "clearance", "confirm": "on", "cleared_on": timezone.localdate()},
+    )
+    assert cleared.status_code == 302
+    enrolment = Enrolment.objects.get(member=member)
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+    assert (enrolment.red_weeks, enrolment.red_weeks_at_floor) == (0, 0)
+    assert safety_verdict(member=member).is_open
+    assert client.get("/today/").status_code == 200

@@ -5,19 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0005_post_notified_at'),
+        ("community", "0005_post_notified_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('is_approved', False), ('is_deleted', False), ('is_hidden', False)), fields=['created_at', 'id'], name='community_post_pending'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(
+                    ("is_approved", False), ("is_deleted", False), ("is_hidden", False)
+                ),
+                fields=["created_at", "id"],
+                name="community_post_pending",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['created_at', 'id'], name='community_report_open'),
+            model_name="report",
+            index=models.Index(
+                condition=models.Q(("status", "open")),
+                fields=["created_at", "id"],
+                name="community_report_open",
+            ),
         ),
     ]

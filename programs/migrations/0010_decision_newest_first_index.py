@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exercises', '0004_exercise_demonstration'),
-        ('programs', '0009_engine_counters'),
+        ("exercises", "0004_exercise_demonstration"),
+        ("programs", "0009_engine_counters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='progressiondecision',
-            index=models.Index(fields=['-week_start', 'id'], name='decision_newest_first'),
+            model_name="progressiondecision",
+            index=models.Index(fields=["-week_start", "id"], name="decision_newest_first"),
         ),
     ]

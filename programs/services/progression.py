@@ -112,6 +112,8 @@ def _run_batch(
         enrolment.weeks_away = week.state.weeks_away
         enrolment.red_weeks = week.state.red_weeks
         enrolment.red_weeks_at_floor = week.state.red_weeks_at_floor
+        if week.paused:  # the safety gate stops every channel until a clearance is recorded
+            enrolment.status = EnrolmentStatus.PAUSED_FOR_PAIN
         enrolment.weeks_trained = week.state.weeks_trained
         enrolment.last_reviewed_week = week.state.last_reviewed_week or week_start
         if week.contact_coach:
@@ -132,6 +134,7 @@ def _run_batch(
             [
                 "phase",
                 "phase_started_on",
+                "status",
                 "weeks_in_phase",
                 "weeks_away",
                 "red_weeks",

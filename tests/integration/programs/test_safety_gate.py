@@ -420,3 +420,34 @@ def test_a_pause_for_pain_survives_screens_and_intake_changes_until_a_clearance(
     assert (enrolment.red_weeks, enrolment.red_weeks_at_floor) == (0, 0)
     assert safety_verdict(member=member).is_open
     assert client.get("/today/").status_code == 200
+
+
+def test_the_weekly_review_pauses_when_the_engine_says_so(monkeypatch, time_machine):
+    """Three red weeks at the lightest doses (the engine's rule, property-tested there): the
+    weekly review stores the pause and every channel closes."""
+    import dataclasses
+
+    from programs import engine
+    from programs.engine.progression import escalation
+    from programs.services import progression, progression_run_week
+
+    week = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 7)
+    member = MemberFactory()
+    enrol(member, today=week)
+    for offset in range(7):
+        plan_day(member=member, day=week + timedelta(days=offset))
+    PlannedSession.objects.filter(member=member).update(
+        status="completed", pain_during=7, effort=5, morning_pain=7
+    )
+    real = engine.progress_week
+
+    def third_red_week_at_floor(state, programme, history, week_start):
+        result = real(state, programme, history, week_start)
+        pause = escalation(engine.EscalationKind.PAUSE, week_start)
+        return dataclasses.replace(result, escalations=(*result.escalations, pause))
+
+    monkeypatch.setattr(progression.engine, "progress_week", third_red_week_at_floor)
+    progression_run_week(week_start=week)
+    assert Enrolment.objects.get(member=member).status == EnrolmentStatus.PAUSED_FOR_PAIN
+    assert safety_verdict(member=member).state is GateState.PAUSED_FOR_PAIN
+    assert plan_day(member=member) is None

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 
 from django.contrib.auth.models import Group
 from django.core.serializers.json import DjangoJSONEncoder
@@ -143,8 +144,18 @@ def account_export(*, user: User) -> dict:
     return data
 
 
-def account_export_json(*, user: User) -> str:
-    return json.dumps(account_export(user=user), cls=DjangoJSONEncoder, indent=2)
+def account_export_json_chunks(*, user: User, size: int = 64 * 1024) -> Iterator[str]:
+    """The JSON export encoded piece by piece (about `size` characters a piece), so the page can
+    stream it without ever holding the whole text."""
+    pending, length = [], 0
+    for piece in DjangoJSONEncoder(indent=2).iterencode(account_export(user=user)):
+        pending.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending)
 
 
 def _csv_tables(name: str, value, *, parent: tuple[str, object] | None = None) -> dict:

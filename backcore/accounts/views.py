@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from backcore.accounts.forms import AccountDeleteForm, ProfileForm
 from backcore.accounts.lifecycle import AccountDeletionBlocked, personal_data
 from backcore.accounts.services import (
-    account_export_json,
+    account_export_json_chunks,
     account_export_zip,
     profile_ensure,
     profile_update,
@@ -56,8 +56,12 @@ def data(request):
     return _data_page(request, form=AccountDeleteForm(user=request.user))
 
 
-def _download(body: str | bytes, *, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
+def _download(body, *, content_type: str, name: str) -> HttpResponse:
+    """A file download; an iterator of pieces is streamed (StreamingHttpResponse)."""
+    if isinstance(body, str | bytes):
+        response = HttpResponse(body, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(body, content_type=content_type)
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="backcore-{stamp}-{name}"'
     response["Cache-Control"] = "no-store"
@@ -67,8 +71,8 @@ def _download(body: str | bytes, *, content_type: str, name: str) -> HttpRespons
 @login_required
 @require_GET
 def data_json(request):
-    body = account_export_json(user=request.user)
-    return _download(body, content_type="application/json", name="data.json")
+    chunks = account_export_json_chunks(user=request.user)
+    return _download(chunks, content_type="application/json", name="data.json")
 
 
 @login_required

@@ -8,7 +8,7 @@ Reads run a fixed number of queries whatever the history's length.
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -59,37 +59,48 @@ def logged_items(*, member):
     )
 
 
-def export_csv(*, member) -> str:
-    """One row per logged exercise (one query)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for item in logged_items(member=member):
-        s = item.session
-        writer.writerow(
-            [
-                s.date.isoformat(),
-                s.status,
-                s.logged_late,
-                item.exercise.name,
-                item.role,
-                item.hold_seconds,
-                item.reps,
-                item.sets,
-                item.per_side,
-                item.actual_seconds,
-                item.actual_reps,
-                item.actual_sets,
-                item.sides_done,
-                item.target_met,
-                item.completed_at.isoformat(),
-                s.pain_during,
-                s.sharp_pain,
-                s.effort,
-                s.morning_pain,
-            ]
-        )
-    return buffer.getvalue()
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_row(item: PlannedItem) -> list:
+    s = item.session
+    return [
+        s.date.isoformat(),
+        s.status,
+        s.logged_late,
+        item.exercise.name,
+        item.role,
+        item.hold_seconds,
+        item.reps,
+        item.sets,
+        item.per_side,
+        item.actual_seconds,
+        item.actual_reps,
+        item.actual_sets,
+        item.sides_done,
+        item.target_met,
+        item.completed_at.isoformat(),
+        s.pain_during,
+        s.sharp_pain,
+        s.effort,
+        s.morning_pain,
+    ]
+
+
+EXPORT_CHUNK = 2_000
+
+
+def export_csv_lines(*, member) -> Iterator[str]:
+    """The exercise log as CSV lines, read in chunks from a server-side cursor: memory stays
+    flat however many sessions the member has logged (one query)."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for item in logged_items(member=member).iterator(chunk_size=EXPORT_CHUNK):
+        yield writer.writerow(_csv_row(item))
 
 
 def member_data_export(*, member) -> dict:

@@ -84,7 +84,9 @@ def busy_member(db):
 
 def test_export_holds_every_apps_records(client, busy_member):
     client.force_login(busy_member)
-    data = json.loads(client.get("/account/data/data.json").content)
+    response = client.get("/account/data/data.json")
+    assert response.streaming
+    data = json.loads(b"".join(response.streaming_content))
     assert data["format"] == "backcore-export-2"
     assert len(data["sessions"]) == 1
     assert [p["body"] for p in data["forum_posts"]] == ["my own words"]

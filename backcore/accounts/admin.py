@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
 
+from backcore.accounts.lifecycle import AccountDeletionBlocked
 from backcore.accounts.models import Membership, Profile, User
+from backcore.accounts.services import user_delete
 
 
 class ProfileInline(admin.StackedInline):
@@ -31,6 +34,24 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="Display name")
     def display_name(self, obj):
         return obj.profile.display_name if hasattr(obj, "profile") else ""
+
+    # Deleting from admin asks every app too (subscriptions stopped, posts anonymised).
+    def delete_model(self, request, obj):
+        user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            try:
+                user_delete(user=user)
+            except AccountDeletionBlocked as exc:
+                self.message_user(request, f"{user.email}: {exc}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except AccountDeletionBlocked as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect("admin:accounts_user_change", object_id)
 
 
 @admin.register(Membership)

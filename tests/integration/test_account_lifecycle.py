@@ -260,3 +260,37 @@ def test_zip_export_query_count_does_not_grow_with_history(client):
             assert client.get("/account/data/data.zip").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_deleting_from_admin_goes_through_the_same_lifecycle(client, fake_stripe):  # noqa: F811
+    admin = User.objects.create_superuser(email="root@example.org", password="x")
+    member = MemberFactory()
+    local = _live_subscription(fake_stripe, member)
+    post = PostFactory(author=member)
+    client.force_login(admin)
+    response = client.post(f"/admin/accounts/user/{member.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=member.pk).exists()
+    assert fake_stripe.subscriptions[local.stripe_subscription_id]["status"] == "canceled"
+    post.refresh_from_db()
+    assert post.author_name == FORMER_MEMBER
+
+
+@pytest.mark.django_db
+def test_admin_deletion_blocked_by_stripe_says_so(client, fake_stripe, monkeypatch):  # noqa: F811
+    from payments import lifecycle
+
+    def unreachable(*, member):
+        raise lifecycle.PaymentsUnavailable("down")
+
+    monkeypatch.setattr(lifecycle, "member_subscriptions_cancel_all", unreachable)
+    admin = User.objects.create_superuser(email="root@example.org", password="x")
+    member = MemberFactory()
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/accounts/user/{member.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "nothing was deleted" in response.content.decode()
+    assert User.objects.filter(pk=member.pk).exists()

@@ -220,12 +220,12 @@ CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
     "schedule": 60 * 60 * 24,
 }
 
-# programs: weekly progression for every member, Mondays 03:00 UTC (reviews the week just ended).
+# programs: progression, checked hourly; each member's week is reviewed once it has ended locally.
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE["programs-weekly-progression"] = {
     "task": "programs.tasks.weekly_progression",
-    "schedule": crontab(minute=0, hour=3, day_of_week=1),
+    "schedule": crontab(minute=5),  # hourly: each member's own week ends at their midnight
 }
 # programs: reminder emails, checked every 5 minutes; each member gets at most one per local day.
 CELERY_BEAT_SCHEDULE["programs-send-due-reminders"] = {

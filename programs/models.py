@@ -13,6 +13,7 @@ from programs.choices import (
     AgeBand,
     DecisionKind,
     EnrolmentStatus,
+    EscalationKind,
     ItemRole,
     Minutes,
     PainDuration,
@@ -377,6 +378,15 @@ class PlannedSession(models.Model):
     notes = models.TextField(max_length=2000, blank=True)
     morning_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=ZERO_TO_TEN)
     morning_answered_at = models.DateTimeField(null=True, blank=True)
+    pain_before = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=ZERO_TO_TEN,
+        help_text="Pain just before the session, so next morning can be compared with it.",
+    )
+    pain_spread = models.BooleanField(
+        null=True, blank=True, help_text="Sciatica: did pain spread further down the leg?"
+    )
     logged_late = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -397,6 +407,10 @@ class PlannedSession(models.Model):
             models.CheckConstraint(
                 condition=_zero_to_ten("morning_pain", nullable=True),
                 name="planned_session_morning_pain_0_10",
+            ),
+            models.CheckConstraint(
+                condition=_zero_to_ten("pain_before", nullable=True),
+                name="planned_session_pain_before_0_10",
             ),
         ]
 
@@ -629,3 +643,28 @@ from programs.coach_models import (  # noqa: E402,F401  (coach loop models live 
     Conversation,
     Message,
 )
+
+
+class PainEscalation(models.Model):
+    """Pain a clinician should hear about, recorded once per member, kind and day; the member
+    sees its advice on Today and a coach alert is raised from it."""
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="pain_escalations")
+    kind = models.CharField(max_length=20, choices=EscalationKind.choices)
+    day = models.DateField()
+    advice = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "kind", "day"], name="one_escalation_per_kind_and_day"
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("kind", EscalationKind), name="pain_escalation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.kind} {self.day}"

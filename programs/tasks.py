@@ -1,6 +1,6 @@
 """Thin Celery tasks for the programme; the work lives in programs.services."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
@@ -8,15 +8,14 @@ from django.utils import timezone
 
 @shared_task(acks_late=True)
 def weekly_progression(week_start: str | None = None) -> dict:
-    """Review last week (Monday to Sunday) for every active member. Idempotent."""
+    """Hourly: review each member's last week (Monday to Sunday in their own timezone) once it
+    has ended. With `week_start`, review that week for everyone. Idempotent."""
     from programs.services import progression_run_week
+    from programs.services.progression import progression_run_due
 
     if week_start is None:
-        today = timezone.localdate()
-        start = today - timedelta(days=today.weekday() + 7)
-    else:
-        start = date.fromisoformat(week_start)
-    return vars(progression_run_week(week_start=start))
+        return vars(progression_run_due(now=timezone.now()))
+    return vars(progression_run_week(week_start=date.fromisoformat(week_start)))
 
 
 # Reminders -------------------------------------------------------------------------------------

@@ -116,6 +116,8 @@ def session_record(session: PlannedSession, slugs_by_id: dict[int, str]) -> engi
         effort=session.effort or 0,
         sharp_pain=session.sharp_pain,
         morning_pain=session.morning_pain,
+        baseline_pain=session.pain_before,
+        pain_spread=bool(session.pain_spread),
         exercises=tuple(item for item in done if item is not None) if completed else (),
     )
 

@@ -8,17 +8,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs import engine
-from programs.choices import EnrolmentStatus
-from programs.models import Enrolment, Intake, MemberDose, ProgressionDecision
+from programs.choices import EnrolmentStatus, EscalationKind, SessionStatus
+from programs.models import (
+    Enrolment,
+    Intake,
+    MemberDose,
+    PlannedSession,
+    ProgressionDecision,
+)
 from programs.selectors.member import (
     HISTORY_DAYS,
     doses_for_members,
     history_records,
     member_state,
     sessions_for_members,
+    week_start_of,
 )
-from programs.selectors.programme import ProgrammeBundle, programme_build
-from programs.services.planning import DOSE_FIELDS, decision_rows, dose_rows
+from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
+from programs.selectors.sessions import member_today
+from programs.services.escalation import escalations_record
+from programs.services.planning import DOSE_FIELDS, decision_rows, dose_rows, doses_store
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -49,7 +58,7 @@ def _run_batch(
 ) -> None:
     enrolments = list(
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("phase")
+        .select_related("phase", "member__profile")
         .filter(pk__in=enrolment_ids, status=EnrolmentStatus.ACTIVE)
         .order_by("pk")
     )
@@ -66,7 +75,7 @@ def _run_batch(
     dose_create: list[MemberDose] = []
     dose_update: list[MemberDose] = []
     enrolment_update: list[Enrolment] = []
-    tell_coach: list[int] = []
+    escalated: list[tuple] = []
     now = timezone.now()
     for enrolment in enrolments:
         intake = intakes.get(enrolment.member_id)
@@ -79,7 +88,8 @@ def _run_batch(
             slugs_by_id=bundle.slugs_by_id,
             training_weekdays=intake.training_weekdays,
             start=week_end - timedelta(days=HISTORY_DAYS),
-            end=min(week_end, timezone.localdate() + timedelta(days=1)),
+            # Never count the member's own future days as missed.
+            end=min(week_end, member_today(enrolment.member) + timedelta(days=1)),
             enrolled_on=enrolment.phase_started_on,
         )
         week = engine.progress_week(state, bundle.programme, history, week_start)
@@ -118,7 +128,8 @@ def _run_batch(
         enrolment.last_reviewed_week = week.state.last_reviewed_week or week_start
         if week.contact_coach:
             enrolment.contact_coach_suggested_on = week_end
-            tell_coach.append(enrolment.member_id)
+        if week.escalations:
+            escalated.append((enrolment.member, week.escalations))
         enrolment.updated_at = now
         enrolment_update.append(enrolment)
     if decisions:
@@ -145,10 +156,13 @@ def _run_batch(
                 "updated_at",
             ],
         )
-    if tell_coach:
-        from programs.services.coach_alerts import coach_alerts_red_week
-
-        coach_alerts_red_week(member_ids=tell_coach, week_end=week_end)
+    for member, escalations in escalated:
+        # A session at 8/10 already told a coach when it was logged; record it, don't repeat.
+        escalations_record(
+            member=member,
+            escalations=escalations,
+            alert_kinds=set(EscalationKind) - {EscalationKind.SEVERE_SESSION},
+        )
 
 
 def progression_run_week(*, week_start: date, batch_size: int = BATCH_SIZE) -> WeeklyRunResult:
@@ -167,4 +181,123 @@ def progression_run_week(*, week_start: date, batch_size: int = BATCH_SIZE) -> W
             result=result,
         )
     logger.info("Weekly progression for %s: %s", week_start, result)
+    return result
+
+
+def last_local_week(*, member, now) -> date:
+    """The Monday of the last full week in the member's own timezone."""
+    today = member_today(member, now=now)
+    return week_start_of(today) - timedelta(days=7)
+
+
+def progression_run_due(*, now=None, batch_size: int = BATCH_SIZE) -> WeeklyRunResult:
+    """Review every active member whose own week has ended and is not reviewed yet.
+
+    Run hourly: each member is reviewed soon after their local Sunday ends, whatever their
+    timezone, and never twice (the engine skips a week already reviewed)."""
+    now = now or timezone.now()
+    result = WeeklyRunResult()
+    enrolments = (
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.ACTIVE, member__intake__completed_at__isnull=False
+        )
+        .select_related("member__profile")
+        .only("pk", "last_reviewed_week", "member__id", "member__profile__timezone")
+        .order_by("pk")
+    )
+    due: dict[date, list[int]] = {}
+    for enrolment in enrolments:
+        week_start = last_local_week(member=enrolment.member, now=now)
+        if enrolment.last_reviewed_week is None or enrolment.last_reviewed_week < week_start:
+            due.setdefault(week_start, []).append(enrolment.pk)
+    if not due:
+        return result
+    bundle = programme_build()
+    for week_start, ids in sorted(due.items()):
+        for index in range(0, len(ids), batch_size):
+            _run_batch(
+                enrolment_ids=ids[index : index + batch_size],
+                week_start=week_start,
+                bundle=bundle,
+                result=result,
+            )
+    logger.info("Progression due at %s: %s", now, result)
+    return result
+
+
+_LIGHT_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+@transaction.atomic
+def progression_after_report(*, session: PlannedSession, was=None) -> engine.WeekResult | None:
+    """Pain reported after the fact (a late log, a next-morning check-in): record what it
+    escalates now, and when its week was already reviewed, act on the next session at once.
+
+    Acts only when the session's light got worse than `was` (its light before this report), so
+    answering twice never eases twice. Returns the engine's result when doses changed."""
+    from programs.services.sessions import pain_light
+
+    now_light = pain_light(session)
+    worse = _LIGHT_RANK[now_light.value] > _LIGHT_RANK[(was or engine.PainLight.GREEN).value]
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("phase", "member__profile")
+        .filter(member_id=session.member_id, status=EnrolmentStatus.ACTIVE)
+        .first()
+    )
+    intake = Intake.objects.filter(member_id=session.member_id).first()
+    if enrolment is None or intake is None:
+        return None
+    bundle = programme_build()
+    week_start = week_start_of(session.date)
+    sessions = sessions_for_members(
+        member_ids=[session.member_id], start=week_start, end=week_start + timedelta(days=6)
+    ).get(session.member_id, [])
+    records = history_records(
+        sessions=sessions,
+        slugs_by_id=bundle.slugs_by_id,
+        training_weekdays=intake.training_weekdays,
+        start=week_start,
+        end=week_start + timedelta(days=7),
+        enrolled_on=enrolment.phase_started_on,
+    )
+    record = next((r for r in records if r.day == session.date), None)
+    if record is None:
+        return None
+    # The morning's own severe pain (during-session pain already raised its alert at finish).
+    if record.morning_pain is not None and record.morning_pain >= engine.pain.SEVERE:
+        escalations_record(member=enrolment.member, escalations=engine.session_escalations(record))
+    reviewed = enrolment.last_reviewed_week
+    if not worse or reviewed is None or week_start > reviewed:
+        return None  # not reviewed yet: the weekly review will see it
+    doses = list(MemberDose.objects.filter(member_id=session.member_id))
+    state = member_state(bundle=bundle, intake=intake, enrolment=enrolment, doses=doses)
+    reviewed_from = {}
+    rows = ProgressionDecision.objects.filter(
+        member_id=session.member_id, week_start=reviewed + timedelta(days=7)
+    )
+    for row in rows:
+        slug = bundle.slugs_by_id.get(row.exercise_id)
+        dose = dose_of(row.before_hold_seconds, row.before_reps, row.before_sets)
+        if slug and dose is not None:
+            reviewed_from[slug] = dose
+    result = engine.late_report(
+        state, bundle.programme, record, reviewed_from=reviewed_from, week_records=records
+    )
+    if result.escalations:
+        escalations_record(
+            member=enrolment.member,
+            escalations=result.escalations,
+            alert_kinds=set(EscalationKind) - {EscalationKind.SEVERE_SESSION},
+        )
+    if not result.decisions:
+        return None
+    doses_store(member_id=session.member_id, decisions=result.decisions, bundle=bundle)
+    # A plan already made for today or later, not yet started, is made again from the new doses.
+    PlannedSession.objects.filter(
+        member_id=session.member_id,
+        date__gte=member_today(enrolment.member),
+        status=SessionStatus.PLANNED,
+        started_at__isnull=True,
+    ).delete()
     return result

@@ -157,9 +157,13 @@ def session_finish(
     sharp_pain: bool,
     effort: int | str | None,
     notes: str = "",
+    pain_spread: bool | None = None,
 ) -> PlannedSession:
+    """Finish a session with its pain and effort. `pain_spread` (sciatica members are asked)
+    says whether pain spread further down the leg: that counts as red."""
     session = _lock_session(session.pk)
     _own(session.member_id, member)
+    was = pain_light(session)
     errors: dict[str, str] = {}
     pain = _whole(pain_during, label="Pain", low=0, high=10, errors=errors, field="pain_during")
     effort_value = _whole(effort, label="Effort", low=0, high=10, errors=errors, field="effort")
@@ -180,6 +184,7 @@ def session_finish(
     session.sharp_pain = bool(sharp_pain)
     session.effort = effort_value
     session.notes = notes
+    session.pain_spread = pain_spread
     session.status = SessionStatus.COMPLETED
     session.started_at = session.started_at or timezone.now()
     session.completed_at = timezone.now()
@@ -190,15 +195,71 @@ def session_finish(
             "sharp_pain",
             "effort",
             "notes",
+            "pain_spread",
             "status",
             "started_at",
             "completed_at",
         ]
     )
     from programs.services.coach_alerts import coach_alerts_after_session
+    from programs.services.progression import progression_after_report
 
     coach_alerts_after_session(session=session)
+    if session.pain_spread:
+        from programs.coach_models import AlertCause
+        from programs.services.coach_alerts import coach_alert_raise
+
+        coach_alert_raise(
+            member=session.member,
+            cause=AlertCause.LEG_PAIN_SPREADING,
+            detail=f"Session on {session.date:%-d %b %Y}: pain spread further down the leg.",
+        )
+    progression_after_report(session=session, was=was)
     return session
+
+
+@transaction.atomic
+def session_record_pain_before(
+    *, member, session: PlannedSession, pain_before: int | str | None
+) -> PlannedSession:
+    """Pain just before the session (one tap, 0–10), so next morning can be compared with it."""
+    session = _lock_session(session.pk)
+    _own(session.member_id, member)
+    errors: dict[str, str] = {}
+    value = _whole(pain_before, label="Pain", low=0, high=10, errors=errors, field="pain_before")
+    if value is None and not errors:
+        errors["pain_before"] = "Choose how much your back hurts right now, from 0 to 10."
+    if errors:
+        raise ValidationError(errors)
+    if session.is_rest_day:
+        raise ValidationError("Rest days have nothing to log.")
+    if session.status == SessionStatus.COMPLETED:
+        raise ValidationError("This session is already finished.")
+    session.pain_before = value
+    session.full_clean()
+    session.save(update_fields=["pain_before"])
+    return session
+
+
+def pain_light(session: PlannedSession):
+    """The session's traffic light from its stored answers (green when nothing is logged)."""
+    from programs import engine
+
+    completed = session.status == SessionStatus.COMPLETED
+    record = engine.SessionRecord(
+        day=session.date,
+        planned=True,
+        completed=completed,
+        pain_during=session.pain_during or 0,
+        effort=session.effort or 0,
+        sharp_pain=session.sharp_pain,
+        morning_pain=session.morning_pain,
+        baseline_pain=session.pain_before,
+        pain_spread=bool(session.pain_spread),
+    )
+    if not engine.pain.counts_for_pain(record):
+        return engine.PainLight.GREEN
+    return engine.classify_session(record, check_in_pending=session.morning_pain is None).light
 
 
 @transaction.atomic
@@ -218,10 +279,14 @@ def session_answer_morning(
         raise ValidationError(errors)
     if session.status != SessionStatus.COMPLETED:
         raise ValidationError("Only a finished session has a next-morning check-in.")
+    was = pain_light(session)
     session.morning_pain = value
     session.morning_answered_at = timezone.now()
     session.full_clean()
     session.save(update_fields=["morning_pain", "morning_answered_at"])
+    from programs.services.progression import progression_after_report
+
+    progression_after_report(session=session, was=was)
     return session
 
 

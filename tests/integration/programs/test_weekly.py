@@ -141,4 +141,7 @@ def test_beat_schedule_runs_weekly_progression(settings):
         for value in settings.CELERY_BEAT_SCHEDULE.values()
         if value["task"] == "programs.tasks.weekly_progression"
     )
-    assert entry["schedule"].day_of_week == {1}
+    # Was: Mondays 03:00 UTC for everyone. Now hourly, so each member's week is reviewed soon
+    # after it ends in their own timezone.
+    assert entry["schedule"].minute == {5}
+    assert entry["schedule"].hour == set(range(24))

@@ -9,9 +9,7 @@ weeks); this module stores it and raises the coach alert from it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -66,21 +64,7 @@ def escalations_record(
 
 def programme_pause_for_pain(*, member) -> None:
     """The safety gate reads this status: nothing is shown, sent or recorded until a recorded
-    clinician clearance (`programme_resume_after_clearance`)."""
+    clinician clearance (programs.services.intake.intake_confirm_clearance lifts it)."""
     Enrolment.objects.filter(member=member, status=EnrolmentStatus.ACTIVE).update(
         status=EnrolmentStatus.PAUSED_FOR_PAIN, updated_at=timezone.now()
     )
-
-
-@transaction.atomic
-def programme_resume_after_clearance(*, member, cleared_on: date) -> Enrolment:
-    """A clinician has seen the member after a pause for pain: restart at the same (lightest)
-    doses with the red-week counters cleared, so the pause cannot fire again at once."""
-    enrolment = Enrolment.objects.select_for_update().filter(member=member).first()
-    if enrolment is None or enrolment.status != EnrolmentStatus.PAUSED_FOR_PAIN:
-        raise PermissionDenied("The programme is not paused for pain.")
-    enrolment.status = EnrolmentStatus.ACTIVE
-    enrolment.red_weeks = 0
-    enrolment.red_weeks_at_floor = 0
-    enrolment.save(update_fields=["status", "red_weeks", "red_weeks_at_floor", "updated_at"])
-    return enrolment

@@ -94,8 +94,13 @@ def exercise_filtered(
 
 
 def exercise_library_page(*, page: int | str = 1, **filters) -> Page:
-    """One page (12) of the public library with tags and images prefetched."""
-    queryset = _with_tags_and_images(exercise_filtered(**filters))
+    """One page (12) of the public library with tags, images and steps prefetched.
+
+    Steps give each card's figure its text alternative (one query for the whole page).
+    """
+    queryset = _with_tags_and_images(exercise_filtered(**filters)).prefetch_related(
+        Prefetch("steps", queryset=ExerciseStep.objects.order_by("order"))
+    )
     return Paginator(queryset, PAGE_SIZE).get_page(page)
 
 

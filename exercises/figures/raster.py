@@ -2,6 +2,7 @@
 from the same geometry and colours as the SVG."""
 
 import io
+import math
 
 from PIL import Image, ImageDraw
 
@@ -112,6 +113,27 @@ def _body(frame: Placed, line, draw: ImageDraw.ImageDraw, at, *, worked: bool) -
     hx, hy = at(p["H"])
     r = HEAD_R * SCALE
     draw.ellipse([hx - r, hy - r, hx + r, hy + r], fill=_rgb(svg.TEAL))
+    pose = frame.pose
+    head = math.radians(pose.trunk - pose.spine / 2 - pose.neck)
+    front = head - math.pi / 2
+    offsets = (-4.0, 4.0) if pose.facing == "camera" else (0.0,)
+    for side in offsets:
+        along, across = 2.0, 5.0 if not side else 0.0
+        ex = (
+            p["H"][0]
+            + along * math.cos(head)
+            + across * math.cos(front)
+            + side * math.cos(head + math.pi / 2)
+        )
+        ey = (
+            p["H"][1]
+            + along * math.sin(head)
+            + across * math.sin(front)
+            + side * math.sin(head + math.pi / 2)
+        )
+        x, y = at((ex, ey))
+        e = 1.8 * SCALE
+        draw.ellipse([x - e, y - e, x + e, y + e], fill=_rgb(svg.EYE))
     line(p["P"], p["K"], w["thigh"], near)
     line(p["K"], p["A"], w["shin"], near)
     line(p["A"], p["T"], w["foot"], near)

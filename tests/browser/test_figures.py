@@ -76,7 +76,7 @@ def _root_transform(page) -> str:
     return page.locator(".figure-anim .j-root").first.evaluate("e => getComputedStyle(e).transform")
 
 
-def test_figure_loops_pauses_on_hover_and_sits_beside_the_steps(page, axe_check):
+def test_figure_loops_pauses_on_hover_and_sits_beside_the_steps(page, axe_check, screenshot):
     page.goto("/exercises/cat-cow/")
     figure = page.locator(".figure-anim svg")
     expect(figure).to_be_visible()
@@ -89,6 +89,11 @@ def test_figure_loops_pauses_on_hover_and_sits_beside_the_steps(page, axe_check)
     paused = spine.evaluate("e => getComputedStyle(e).animationPlayState")
     assert paused == "paused"
     axe_check(page)
+    screenshot(page, "figure-detail")
+    page.goto("/exercises/?position=quadruped")
+    expect(page.locator(".exercise-card svg.figure-still").first).to_be_visible()
+    axe_check(page)
+    screenshot(page, "figure-library")
 
 
 def test_reduced_motion_shows_start_and_end_with_an_arrow(new_page):

@@ -95,3 +95,19 @@ def test_detail_page_figure_has_steps_as_text_and_no_inline_styles(client):
         figure,
     )
     assert 'class="figure-pair"' in figure and "→" in figure  # reduced motion: start and end
+
+
+def test_published_exercises_do_not_share_keyframes_unless_variations():
+    exercises = list(Exercise.objects.filter(is_published=True))
+    linked = {
+        frozenset((e.pk, other))
+        for e in exercises
+        for other in (e.easier_id, e.harder_id)
+        if other is not None
+    }
+    seen: dict[str, Exercise] = {}
+    for exercise in exercises:
+        key = json.dumps(exercise.demonstration["keyframes"], sort_keys=True)
+        if key in seen:
+            assert frozenset((exercise.pk, seen[key].pk)) in linked, (exercise.slug, seen[key].slug)
+        seen[key] = exercise

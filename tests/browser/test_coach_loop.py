@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from programs.models import CoachAlert, PlannedSession
 from programs.services.planning import plan_day
 from programs.services.sessions import session_log_item
+from tests.browser.conftest import PHONE
 from tests.factories import CoachFactory, MemberFactory
 from tests.factories.programs import enrol
 
@@ -92,6 +93,14 @@ def test_pain_alert_reaches_a_coach_who_replies(page, new_page, login_as, axe_ch
     ).to_be_visible()
     axe_check(page)
     screenshot(page, "member-messages")
+
+    # Both pages hold up on a phone.
+    for person, path in ((member, "/account/messages/"), (coach, "/coach/?show=all")):
+        phone = new_page(viewport=PHONE)
+        login_as(phone, person)
+        phone.goto(path)
+        axe_check(phone)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # Another member sees none of it.
     other_page = new_page()

@@ -233,3 +233,27 @@ def test_export_and_deletion_cover_conversations_and_alerts(
     history = list(kept.events.values_list("action", "actor_id", "note"))
     assert ("note", coach.pk, "") in history  # who did what, and when, without the content
     assert not Notification.objects.filter(actor_name=member.public_name).exists()
+
+
+def test_coach_records_a_clearance_from_the_alert(client, member, coach):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programs.models import Intake
+    from programs.services.intake import intake_screen_submit
+
+    intake_screen_submit(member=member, answers={"flag_night_pain": True})
+    alert = coach_alert_raise(member=member, cause="clearance_waiting")
+    client.force_login(coach)
+    assert b"Record a clinician" in client.get(reverse("coach:alert", args=[alert.pk])).content
+    url = reverse("coach:alert_safety", args=[alert.pk, "clearance"])
+    cleared_on = (timezone.localdate() - timedelta(days=1)).isoformat()
+    note = "GP letter seen: cleared for gentle exercise."
+    assert client.post(url, {"cleared_on": cleared_on, "note": note}).status_code == 422
+    response = client.post(url, {"cleared_on": cleared_on, "note": note, "confirm": "on"})
+    assert response.status_code == 302
+    assert Intake.objects.get(member=member).clinician_cleared_on.isoformat() == cleared_on
+    alert.refresh_from_db()
+    assert alert.resolved_by == coach and "cleared" in alert.events.values_list("action", flat=True)
+    assert Message.objects.get(conversation__member=member).from_coach

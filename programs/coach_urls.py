@@ -10,15 +10,11 @@ urlpatterns = [
     path("", coach.inbox, name="inbox"),
     path("alerts/<int:alert_id>/", coach.alert_detail, name="alert"),
     path("alerts/<int:alert_id>/reply/", coach.alert_reply, name="alert_reply"),
-    path(
-        "alerts/<int:alert_id>/<str:action>/",
-        coach.alert_action,
-        name="alert_action",
-    ),
-    path(
-        "alerts/<int:alert_id>/safety/<str:action>/",
-        coach.alert_safety,
-        name="alert_safety",
-    ),
+    path("alerts/<int:alert_id>/acknowledge/", coach.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<int:alert_id>/assign/", coach.alert_assign, name="alert_assign"),
+    path("alerts/<int:alert_id>/note/", coach.alert_note, name="alert_note"),
+    path("alerts/<int:alert_id>/resolve/", coach.alert_resolve, name="alert_resolve"),
+    path("alerts/<int:alert_id>/lift/", coach.alert_lift, name="alert_lift"),
+    path("alerts/<int:alert_id>/clearance/", coach.alert_clearance, name="alert_clearance"),
     path("members/<int:member_id>/", coach.member_conversation, name="member"),
 ]

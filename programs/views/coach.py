@@ -69,9 +69,7 @@ def alert_detail(request, alert_id):
     return render(request, "programs/coach/alert.html", _alert_context(request, alert_id))
 
 
-@require_POST
-@coach_required
-def alert_action(request, alert_id, action):
+def _action(request, alert_id, action):
     alert = get_object_or_404(CoachAlert, pk=alert_id)
     try:
         if action == "acknowledge":
@@ -94,11 +92,33 @@ def alert_action(request, alert_id, action):
             note = form.cleaned_data["note"] if form.is_valid() else ""
             coach_alerts.coach_alert_resolve(alert=alert, coach=request.user, note=note)
             messages.success(request, "Resolved.")
-        else:
-            raise Http404
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return redirect("coach:alert", alert_id=alert.pk)
+
+
+@require_POST
+@coach_required
+def alert_acknowledge(request, alert_id):
+    return _action(request, alert_id, "acknowledge")
+
+
+@require_POST
+@coach_required
+def alert_assign(request, alert_id):
+    return _action(request, alert_id, "assign")
+
+
+@require_POST
+@coach_required
+def alert_note(request, alert_id):
+    return _action(request, alert_id, "note")
+
+
+@require_POST
+@coach_required
+def alert_resolve(request, alert_id):
+    return _action(request, alert_id, "resolve")
 
 
 @require_POST
@@ -127,12 +147,21 @@ def alert_reply(request, alert_id):
 
 @require_POST
 @coach_required
-def alert_safety(request, alert_id, action):
+def alert_lift(request, alert_id):
+    return _safety(request, alert_id, "lift")
+
+
+@require_POST
+@coach_required
+def alert_clearance(request, alert_id):
+    return _safety(request, alert_id, "clearance")
+
+
+def _safety(request, alert_id, action):
     alert = get_object_or_404(CoachAlert.objects.select_related("member"), pk=alert_id)
-    form_class = {"lift": LiftForm, "clearance": ClearanceForm}.get(action)
-    if form_class is None:
+    if alert.member is None:
         raise Http404
-    form = form_class(request.POST)
+    form = (LiftForm if action == "lift" else ClearanceForm)(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -33,7 +33,7 @@ def test_inbox_is_for_coaches_only(client, member):
     assert client.get(reverse("coach:inbox")).status_code == 404
     alert = coach_alert_raise(member=member, cause="stalled")
     assert client.get(reverse("coach:alert", args=[alert.pk])).status_code == 404
-    assert client.post(reverse("coach:alert_action", args=[alert.pk, "resolve"])).status_code == 404
+    assert client.post(reverse("coach:alert_resolve", args=[alert.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("coach:inbox")).status_code == 302  # to sign in
 
@@ -64,15 +64,12 @@ def test_coach_works_an_alert_and_every_step_is_recorded(client, coach, member):
     page = client.get(reverse("coach:alert", args=[alert.pk]))
     assert page.status_code == 200 and b"Pain 9/10." in page.content
     for action in ("acknowledge", "assign"):
-        client.post(reverse("coach:alert_action", args=[alert.pk, action]))
+        client.post(reverse(f"coach:alert_{action}", args=[alert.pk]))
     assert (
-        client.post(
-            reverse("coach:alert_action", args=[alert.pk, "note"]), {"note": ""}
-        ).status_code
-        == 422
+        client.post(reverse("coach:alert_note", args=[alert.pk]), {"note": ""}).status_code == 422
     )
-    client.post(reverse("coach:alert_action", args=[alert.pk, "note"]), {"note": "Called her."})
-    client.post(reverse("coach:alert_action", args=[alert.pk, "resolve"]), {"note": "Fine now."})
+    client.post(reverse("coach:alert_note", args=[alert.pk]), {"note": "Called her."})
+    client.post(reverse("coach:alert_resolve", args=[alert.pk]), {"note": "Fine now."})
     alert.refresh_from_db()
     assert alert.acknowledged_by == coach and alert.assigned_to == coach
     assert alert.resolved_by == coach and alert.resolved_at is not None
@@ -83,7 +80,7 @@ def test_coach_works_an_alert_and_every_step_is_recorded(client, coach, member):
         ("note", coach.pk),
         ("resolved", coach.pk),
     ]
-    assert client.post(reverse("coach:alert_action", args=[alert.pk, "dance"])).status_code == 404
+    assert client.post(f"/coach/alerts/{alert.pk}/dance/").status_code == 404
 
 
 def test_member_writes_coach_replies_member_is_told(
@@ -169,7 +166,7 @@ def test_coach_lifts_an_emergency_block_from_the_alert(
     client.force_login(coach)
     page = client.get(reverse("coach:alert", args=[alert.pk]))
     assert b"Lift the emergency block" in page.content
-    url = reverse("coach:alert_safety", args=[alert.pk, "lift"])
+    url = reverse("coach:alert_lift", args=[alert.pk])
     # a note and the confirmation are both required
     missing = client.post(url, {"note": "", "confirm": "on"})
     assert missing.status_code == 422
@@ -247,7 +244,7 @@ def test_coach_records_a_clearance_from_the_alert(client, member, coach):
     alert = coach_alert_raise(member=member, cause="clearance_waiting")
     client.force_login(coach)
     assert b"Record a clinician" in client.get(reverse("coach:alert", args=[alert.pk])).content
-    url = reverse("coach:alert_safety", args=[alert.pk, "clearance"])
+    url = reverse("coach:alert_clearance", args=[alert.pk])
     cleared_on = (timezone.localdate() - timedelta(days=1)).isoformat()
     note = "GP letter seen: cleared for gentle exercise."
     assert client.post(url, {"cleared_on": cleared_on, "note": note}).status_code == 422

@@ -46,6 +46,16 @@ KIND_OF = {
     "programs:session_item_done": "planned_item",
     "payments:subscription_amount": "subscription",
     "payments:subscription_cancel": "subscription",
+    "coach:alert": "coach_alert",
+    "coach:alert_reply": "coach_alert",
+    "coach:alert_acknowledge": "coach_alert",
+    "coach:alert_assign": "coach_alert",
+    "coach:alert_note": "coach_alert",
+    "coach:alert_resolve": "coach_alert",
+    "coach:alert_lift": "coach_alert",
+    "coach:alert_clearance": "coach_alert",
+    "coach:member": "person",
+    "programs:message_photo": "coach_message",
 }
 
 # Old addresses that only redirect to a route listed above (which does the checking).
@@ -59,6 +69,16 @@ COACH_ONLY = {
     "community:post_revisions",
     "community:thread_moderate",
     "community:report_close",
+    # The coach inbox: a member gets 404 for every alert (the inbox does not exist for them).
+    "coach:alert",
+    "coach:alert_reply",
+    "coach:alert_acknowledge",
+    "coach:alert_assign",
+    "coach:alert_note",
+    "coach:alert_resolve",
+    "coach:alert_lift",
+    "coach:alert_clearance",
+    "coach:member",
 }
 
 # Ids that arrive as query or form parameters rather than in the path.
@@ -176,7 +196,31 @@ def world(db, settings):
 
     w.forbidden["subscription"] = [("someone else's", sub(other, 1, "active").pk)]
     w.own["subscription"] = sub(viewer, 2, "canceled").pk  # cancelling it needs no Stripe call
+
+    from programs.services.coach_alerts import coach_alert_raise
+    from programs.services.conversations import message_send_member
+
+    w.forbidden["coach_alert"] = [
+        ("about someone else", coach_alert_raise(member=other, cause="stalled", detail=SECRET).pk),
+        ("about me", coach_alert_raise(member=viewer, cause="stalled", detail=SECRET).pk),
+    ]
+    w.own["coach_alert"] = None  # members never reach the inbox
+    w.forbidden["coach_message"] = [
+        ("someone else's photo", message_send_member(member=other, body=SECRET, photo=_photo()).pk)
+    ]
+    w.own["coach_message"] = message_send_member(member=viewer, body="mine", photo=_photo()).pk
     return w
+
+
+def _photo():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(out, format="PNG")
+    return SimpleUploadedFile("p.png", out.getvalue(), content_type="image/png")
 
 
 def _id_routes():

@@ -119,3 +119,29 @@ def test_coach_lifts_a_block_with_a_note_and_the_member_screens_again(
     answer_safety_screen(page)
     expect(page).to_have_url(re.compile(r"/today/$"))
     expect(page.get_by_role("heading", name=re.compile("Your session|Rest day"))).to_be_visible()
+
+
+def test_paused_for_pain_member_records_a_clearance_and_restarts(
+    page, login_as, axe_check, screenshot
+):
+    from django.utils import timezone
+
+    from programs.models import Enrolment
+    from tests.factories.programs import enrol
+
+    member = MemberFactory()
+    enrol(member)
+    Enrolment.objects.filter(member=member).update(status="paused_for_pain")
+    login_as(page, member)
+    page.goto("/today/")
+    heading = "Your programme is paused until a clinician has checked your back"
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_role("link", name=re.compile("Start session"))).to_have_count(0)
+    axe_check(page)
+    screenshot(page, "paused-for-pain")
+    page.get_by_role("link", name="Record your clearance").click()
+    page.get_by_label(re.compile("A doctor, physiotherapist")).check()
+    page.get_by_label("Date you were cleared").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="I have been cleared").click()
+    page.goto("/today/")
+    expect(page.get_by_role("heading", name=re.compile("Your session|Rest day"))).to_be_visible()

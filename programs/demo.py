@@ -33,3 +33,25 @@ def seed(*, stdout, users) -> None:
     session = plan_day(member=member)
     if session is not None:
         stdout.write(f"programs: demo member's plan for {session.date} is ready")
+    _seed_coach_loop(stdout=stdout, member=member, coach=users.get("coach"))
+
+
+def _seed_coach_loop(*, stdout, member, coach) -> None:
+    """A short member–coach exchange, so the inbox and /account/messages/ have something."""
+    from programs.models import Conversation
+    from programs.services.conversations import message_send_coach, message_send_member
+
+    if coach is None or Conversation.objects.filter(member=member).exists():
+        return
+    message_send_member(
+        member=member,
+        body="The bridge feels fine, but the bird-dog makes my lower back a bit tight. "
+        "Should I keep going?",
+    )
+    message_send_coach(
+        coach=coach,
+        member=member,
+        body="Thanks for checking. A little tightness that settles by the next morning is "
+        "fine. Keep the movement **slow**, and log it honestly after each session.",
+    )
+    stdout.write("programs: demo member has a conversation with a coach")

@@ -9,9 +9,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.utils import timezone
 
-from programs.choices import SessionStatus
+from programs.choices import EnrolmentStatus, SessionStatus
 from programs.coach_models import AlertCause, CoachAlert, CoachAlertEvent, Conversation, Message
-from programs.models import Intake, PlannedSession
+from programs.models import Enrolment, Intake, PlannedSession
 
 INBOX_PER_PAGE = 30
 RECENT_DAYS = 14
@@ -99,6 +99,9 @@ def coach_alert_page(*, alert_id: int, now: datetime | None = None) -> dict | No
     if alert.member_id:
         context["recent"] = _recent_by_member([alert.member_id], now=now)[alert.member_id]
         context["intake"] = Intake.objects.filter(member_id=alert.member_id).first()
+        context["paused_for_pain"] = Enrolment.objects.filter(
+            member_id=alert.member_id, status=EnrolmentStatus.PAUSED_FOR_PAIN
+        ).exists()
         context["thread"] = conversation_messages(member_id=alert.member_id)
         context["other_open"] = list(
             CoachAlert.objects.filter(member_id=alert.member_id, resolved_at__isnull=True)

@@ -75,7 +75,9 @@ def coach_alert_record_clearance(
         "questions once more, then your plan continues.",
     )
     for open_alert in CoachAlert.objects.filter(
-        member_id=alert.member_id, cause=AlertCause.CLEARANCE_WAITING, resolved_at__isnull=True
+        member_id=alert.member_id,
+        cause__in=[AlertCause.CLEARANCE_WAITING, AlertCause.PAUSED_FOR_PAIN],
+        resolved_at__isnull=True,
     ):
         coach_alerts.coach_alert_resolve(alert=open_alert, coach=coach, note="Clearance recorded.")
     return CoachAlert.objects.get(pk=alert.pk)

@@ -254,3 +254,31 @@ def test_coach_records_a_clearance_from_the_alert(client, member, coach):
     alert.refresh_from_db()
     assert alert.resolved_by == coach and "cleared" in alert.events.values_list("action", flat=True)
     assert Message.objects.get(conversation__member=member).from_coach
+
+
+def test_a_pause_for_pain_is_cleared_from_its_alert(client, member, coach):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programs.choices import EnrolmentStatus
+    from programs.models import Enrolment
+
+    enrol(member)
+    Enrolment.objects.filter(member=member).update(status=EnrolmentStatus.PAUSED_FOR_PAIN)
+    alert = coach_alert_raise(member=member, cause="paused_for_pain")
+    client.force_login(coach)
+    page = client.get(reverse("coach:alert", args=[alert.pk])).content.decode()
+    assert "Programme paused for pain" in page and "Record the clearance" in page
+    response = client.post(
+        reverse("coach:alert_clearance", args=[alert.pk]),
+        {
+            "cleared_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "note": "Physio checked her on Friday; fine to restart.",
+            "confirm": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Enrolment.objects.get(member=member).status == EnrolmentStatus.ACTIVE
+    alert.refresh_from_db()
+    assert alert.resolved_by == coach

@@ -7,6 +7,7 @@ attributes; the motion is a CSS animation in a stylesheet served as a file (see
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from exercises.figures.geometry import (
@@ -292,7 +293,9 @@ def _timeline(
     return samples
 
 
+@lru_cache(maxsize=256)
 def scene(demo: Demonstration, *, is_hold: bool) -> Scene:
+    """Placed keyframes, props and animation samples (cached: a Demonstration is immutable)."""
     placed = place(demo)
     props = place_props(demo, placed)
     samples = _timeline(demo, placed, is_hold=is_hold)

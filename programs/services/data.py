@@ -20,6 +20,7 @@ from programs.models import (
     Enrolment,
     Intake,
     MemberDose,
+    PainEscalation,
     PlannedItem,
     PlannedSession,
     ProgressionDecision,
@@ -126,6 +127,9 @@ def member_data_export(*, member) -> dict:
         ],
         "enrolment": (_row(enrolment) | {"phase": enrolment.phase.name}) if enrolment else None,
         "doses": [_row(d) for d in MemberDose.objects.filter(member=member).order_by("id")],
+        "pain_escalations": [
+            _row(e) for e in PainEscalation.objects.filter(member=member).order_by("day", "id")
+        ],
         "sessions": [
             _row(s)
             | {
@@ -156,6 +160,7 @@ def member_data_delete(*, member) -> None:
         PlannedSession,
         ProgressionDecision,
         MemberDose,
+        PainEscalation,
         ReminderSent,
         ReminderSettings,
         CalendarFeed,

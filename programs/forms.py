@@ -207,3 +207,14 @@ class DetailsForm(forms.Form):
         for key, score in (intake.function_answers or {}).items():
             initial[f"function_{key}"] = str(score)
         return initial
+
+
+class PainBeforeForm(forms.Form):
+    """One tap before the first exercise: how the back feels now (0–10)."""
+
+    pain_before = forms.TypedChoiceField(
+        label="How much does your back hurt right now?",
+        choices=[(n, str(n)) for n in range(11)],
+        coerce=int,
+        error_messages={"required": "Choose how much your back hurts right now, from 0 to 10."},
+    )

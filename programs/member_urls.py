@@ -14,6 +14,7 @@ urlpatterns = [
         sessions.session_item_done,
         name="session_item_done",
     ),
+    path("today/session/pain-before/", sessions.session_pain_before, name="session_pain_before"),
     path("today/session/finish/", sessions.session_finish_view, name="session_finish"),
     path("today/morning/", sessions.morning_checkin, name="morning_checkin"),
     path("sessions/log-late/", sessions.log_late, name="log_late"),

@@ -260,6 +260,15 @@ def plan_session(
         warm_ups = sorted(
             _catalogue_warm_ups(state, programme, history, day), key=lambda c: c.rotation_key
         )
+    glide = MovementType.NERVE_GLIDE
+    if state.track is Track.SCIATICA and not any(c.spec.movement_type is glide for c in warm_ups):
+        # Every sciatica session opens with a nerve glide: when the pool has none the member
+        # can do (equipment), the catalogue's version they can do stands in.
+        warm_ups = [
+            c
+            for c in _catalogue_warm_ups(state, programme, history, day)
+            if c.spec.movement_type is glide
+        ] + warm_ups
 
     if not any(_group_for(candidate, mains, []) for candidate in mains):
         return RestDay(

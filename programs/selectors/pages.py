@@ -14,6 +14,7 @@ from programs.models import (
     Enrolment,
     Intake,
     MemberDose,
+    PainEscalation,
     Phase,
     PlannedItem,
     PlannedSession,
@@ -111,7 +112,19 @@ def today_page(
         "phase_status": status,
         "rescreen_due": verdict.rescreen_asked(today),
         "rescreen_blocks_on": verdict.rescreen_blocks_on,
+        "pain_advice": pain_advice(member=member, today=today),
     }
+
+
+def pain_advice(*, member, today: date) -> PainEscalation | None:
+    """The latest escalation from the last week: its advice to see a clinician shows on Today."""
+    from programs.services.escalation import ADVICE_DAYS
+
+    return (
+        PainEscalation.objects.filter(member=member, day__gte=today - timedelta(days=ADVICE_DAYS))
+        .order_by("-day", "-created_at")
+        .first()
+    )
 
 
 def programme_page(*, member, today: date, verdict: SafetyVerdict) -> dict:

@@ -132,3 +132,11 @@ def late_log_days(*, member, today: date, days: int = 7) -> list[LateLogDay]:
         rest = session.is_rest_day if session else day.weekday() not in training
         result.append(LateLogDay(day=day, session=session, is_rest_day=rest))
     return result[::-1]
+
+
+def asks_leg_spread(*, member) -> bool:
+    """Sciatica members are asked after each session whether pain spread down the leg."""
+    from programs.choices import Track
+    from programs.models import Enrolment
+
+    return Enrolment.objects.filter(member=member, track=Track.SCIATICA).exists()

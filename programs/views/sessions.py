@@ -16,8 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backcore.accounts.decorators import member_required
 from backcore.params import parse_id
 from programs.choices import SessionStatus
+from programs.forms import PainBeforeForm
 from programs.models import PlannedItem, PlannedSession
 from programs.selectors.sessions import (
+    asks_leg_spread,
     late_log_days,
     member_today,
     morning_checkin_due,
@@ -35,6 +37,7 @@ from programs.services.sessions import (
     session_finish,
     session_log_item,
     session_mark_late,
+    session_record_pain_before,
 )
 from programs.views.gate import programme_open
 
@@ -145,6 +148,33 @@ def session_item_done(request, item_id: int):
 
 
 @member_required
+@require_POST
+@programme_open
+def session_pain_before(request):
+    """The one-tap pain question before the first exercise."""
+    today = member_today(request.user)
+    try:
+        day = _day_from(request, today)
+    except BadDay as exc:
+        return HttpResponseBadRequest(str(exc))
+    session = session_with_items(member=request.user, day=day)
+    if session is None or session.is_rest_day:
+        messages.info(request, "There is no session for that day.")
+        return redirect("/today/")
+    form = PainBeforeForm(request.POST)
+    if not form.is_valid():
+        errors = {field: " ".join(messages_) for field, messages_ in form.errors.items()}
+        return _render_player(request, session, today, errors=errors, status=422)
+    try:
+        session_record_pain_before(
+            member=request.user, session=session, pain_before=form.cleaned_data["pain_before"]
+        )
+    except ValidationError as exc:
+        return _render_player(request, session, today, errors=_error_dict(exc), status=422)
+    return redirect(_player_url(session.date, today))
+
+
+@member_required
 @require_http_methods(["GET", "POST"])
 @programme_open
 def session_finish_view(request):
@@ -162,14 +192,17 @@ def session_finish_view(request):
         "pain_during": "" if session.pain_during is None else str(session.pain_during),
         "effort": "" if session.effort is None else str(session.effort),
         "sharp_pain": "yes" if session.sharp_pain else "no",
+        "pain_spread": {True: "yes", False: "no"}.get(session.pain_spread, ""),
         "notes": session.notes,
     }
+    ask_spread = asks_leg_spread(member=request.user)
     status = 200
     if request.method == "POST":
         values = {
             "pain_during": request.POST.get("pain_during", "").strip(),
             "effort": request.POST.get("effort", "").strip(),
             "sharp_pain": request.POST.get("sharp_pain", "no"),
+            "pain_spread": request.POST.get("pain_spread", ""),
             "notes": request.POST.get("notes", ""),
         }
         try:
@@ -180,12 +213,19 @@ def session_finish_view(request):
                 sharp_pain=values["sharp_pain"] == "yes",
                 effort=values["effort"],
                 notes=values["notes"],
+                pain_spread={"yes": True, "no": False}.get(values["pain_spread"])
+                if ask_spread
+                else None,
             )
         except ValidationError as exc:
             errors = _error_dict(exc)
             status = 422
         else:
-            if values["sharp_pain"] == "yes" or int(values["pain_during"]) > 5:
+            if (
+                values["sharp_pain"] == "yes"
+                or int(values["pain_during"]) > 5
+                or (ask_spread and values["pain_spread"] == "yes")
+            ):
                 messages.warning(
                     request,
                     "Saved. That sounded sore: tomorrow's plan will ease off, and a coach "
@@ -204,6 +244,7 @@ def session_finish_view(request):
             "errors": errors,
             "values": values,
             "scale": SCALE,
+            "ask_spread": ask_spread,
             "day_param": "" if day == today else day.isoformat(),
         },
         status=status,

@@ -62,6 +62,14 @@ def demo_exercises() -> list[ExerciseSpec]:
             per_side=True,
             rest=15,
         ),
+        _spec(
+            "supine-nerve-glide",
+            "Lying nerve glide",
+            "nerve_glide",
+            per_side=True,
+            rest=15,
+            opening=Dose.of_reps(8),
+        ),
         _spec("thoracic-roll", "Thoracic roll", "stretch_mobility", ["foam_roller"], rest=10),
         # Reconnect
         _spec("pelvic-tilt", "Pelvic tilt", "controlled_range", rest=20),

@@ -60,6 +60,20 @@ def test_a_session_has_a_warm_up_then_one_to_three_main_exercises():
     assert plan.reason and str(plan.budget_seconds // 60) in plan.reason
 
 
+@pytest.mark.parametrize("equipment", [{"none"}, {"none", "wall"}, {"none", "chair"}])
+def test_every_sciatica_plan_has_a_nerve_glide_whatever_the_equipment(equipment):
+    # Was: without a chair the pool's glide was left out and no other glide stood in.
+    for phase in PROGRAMME.phases:
+        state = state_in(phase.slug, track="sciatica", equipment=equipment)
+        plan = plan_session(state, PROGRAMME, [], MONDAY)
+        glides = [
+            item
+            for item in plan.warm_up
+            if PROGRAMME.exercise(item.exercise).movement_type is MovementType.NERVE_GLIDE
+        ]
+        assert glides, (phase.slug, [item.exercise for item in plan.items])
+
+
 def test_sciatica_warm_up_opens_with_a_nerve_glide():
     plan = plan_session(state_in("reconnect", track="sciatica"), PROGRAMME, [], MONDAY)
     assert plan.warm_up[0].exercise == "sciatic-nerve-glide"

@@ -18,9 +18,14 @@ def simulation_run(
     sessions_per_week: int = 5,
     minutes_per_day: int = 20,
     effort: int = 5,
+    gaps: Sequence[int] = (),
+    late: Sequence[int] = (),
+    weekdays: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """One dict per week: {"week", "phase", "items": [{exercise, hold_seconds, reps, sets,
-    decision, reason}]}. Reads nothing and writes nothing."""
+    """One dict per week: {"week", "phase", "away", "summary", "escalations", "items":
+    [{exercise, hold_seconds, reps, sets, decision, shown, reason}]}. `gaps`: weeks (from 1)
+    with no session; `late`: weeks whose last session's pain arrives after the review.
+    Reads nothing and writes nothing."""
     return engine.simulate(
         bundle.programme,
         weeks=weeks,
@@ -31,4 +36,7 @@ def simulation_run(
         sessions_per_week=sessions_per_week,
         minutes_per_day=minutes_per_day,
         effort=effort,
+        gaps=frozenset(gaps),
+        late=frozenset(late),
+        weekdays=frozenset(weekdays) if weekdays is not None else None,
     )

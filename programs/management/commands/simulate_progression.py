@@ -1,6 +1,7 @@
 """Run the real engine against the database's phases for a synthetic member.
 
 python manage.py simulate_progression --weeks 12 --pain 2,2,3,6,2 --json
+python manage.py simulate_progression --weeks 16 --pain 2 --gaps 5,6,7 --late 10 --weekdays 0,2,6
 """
 
 import json
@@ -11,6 +12,18 @@ from programs import engine
 from programs.choices import Track
 from programs.selectors import programme_build
 from programs.services.simulation import simulation_run
+
+
+def _weeks(value: str | None, name: str, *, low: int, high: int) -> list[int]:
+    if not value:
+        return []
+    try:
+        numbers = [int(part) for part in value.split(",") if part.strip() != ""]
+    except ValueError as error:
+        raise CommandError(f"--{name} takes whole numbers separated by commas.") from error
+    if any(not low <= number <= high for number in numbers):
+        raise CommandError(f"--{name} values must be between {low} and {high}.")
+    return numbers
 
 
 def _numbers(value: str, name: str) -> list[int]:
@@ -37,6 +50,15 @@ class Command(BaseCommand):
         parser.add_argument("--sessions-per-week", type=int, default=5)
         parser.add_argument("--minutes", type=int, default=20, choices=[5, 10, 20])
         parser.add_argument("--effort", type=int, default=5)
+        parser.add_argument("--gaps", default=None, help="Weeks with no session at all: 5,6,7")
+        parser.add_argument(
+            "--late",
+            default=None,
+            help="Weeks whose last session's pain arrives after the review (late log, check-in)",
+        )
+        parser.add_argument(
+            "--weekdays", default=None, help="Training days, 0 = Monday: 0,2,6 (Sunday trainer)"
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON, one object per week.")
 
     def handle(self, *args, **options):
@@ -49,6 +71,9 @@ class Command(BaseCommand):
         pain = _numbers(options["pain"], "pain")
         morning = _numbers(options["morning"], "morning") if options["morning"] else None
         equipment = [part.strip() for part in options["equipment"].split(",") if part.strip()]
+        gaps = _weeks(options["gaps"], "gaps", low=1, high=options["weeks"])
+        late = _weeks(options["late"], "late", low=1, high=options["weeks"])
+        weekdays = _weeks(options["weekdays"], "weekdays", low=0, high=6) or None
         try:
             weeks = simulation_run(
                 bundle=programme_build(),
@@ -60,6 +85,9 @@ class Command(BaseCommand):
                 sessions_per_week=options["sessions_per_week"],
                 minutes_per_day=options["minutes"],
                 effort=options["effort"],
+                gaps=gaps,
+                late=late,
+                weekdays=weekdays,
             )
         except (engine.ConfigurationError, ValueError) as error:
             raise CommandError(str(error)) from error
@@ -67,12 +95,17 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(weeks, indent=2, ensure_ascii=False))
             return
         for week in weeks:
-            self.stdout.write(f"Week {week['week']:>2}  {week['phase']}")
+            away = "  (away: no sessions)" if week["away"] else ""
+            self.stdout.write(f"Week {week['week']:>2}  {week['phase']}{away}")
+            if week["summary"]:
+                self.stdout.write(f"    {week['summary']}")
+            for escalation in week["escalations"]:
+                self.stdout.write(f"    ! {escalation['kind']}: {escalation['advice']}")
             for item in week["items"]:
                 unit = (
                     f"{item['hold_seconds']} s" if item["hold_seconds"] else f"{item['reps']} reps"
                 )
                 dose = f"{unit} × {item['sets']}"
                 self.stdout.write(
-                    f"    {item['exercise']:<32} {dose:<14} {item['decision']:<14} {item['reason']}"
+                    f"    {item['exercise']:<32} {dose:<14} {item['shown']:<9} {item['reason']}"
                 )

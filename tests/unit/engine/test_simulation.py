@@ -16,7 +16,7 @@ from programs.engine.simulate import spread_weekdays, week_as_dict
 from tests.unit.engine.builders import PROGRAMME, entry_for, shown_cap_violations
 from tests.unit.engine.demo_config import ALL_EQUIPMENT
 
-ITEM_KEYS = {"exercise", "hold_seconds", "reps", "sets", "decision", "reason"}
+ITEM_KEYS = {"exercise", "hold_seconds", "reps", "sets", "decision", "shown", "reason"}
 DECISIONS = {kind.value for kind in DecisionKind}
 
 
@@ -108,7 +108,7 @@ def test_simulation_output_shape_is_exactly_the_documented_json():
     weeks = simulate(PROGRAMME, weeks=3, pain=[2, 2, 3, 6, 2], track="active-ageing")
     assert [week["week"] for week in weeks] == [1, 2, 3]
     for week in weeks:
-        assert set(week) == {"week", "phase", "items"}
+        assert set(week) == {"week", "phase", "away", "summary", "escalations", "items"}
         assert week["items"]
         for item in week["items"]:
             assert set(item) == ITEM_KEYS
@@ -137,3 +137,28 @@ def test_training_days_are_spread_over_the_week(sessions, weekdays):
 def test_simulation_rejects_an_empty_pain_list():
     with pytest.raises(ValueError):
         simulate(PROGRAMME, weeks=2, pain=[])
+
+
+def test_gaps_in_the_simulation_hold_then_restart_lighter():
+    weeks = simulate(PROGRAMME, weeks=10, pain=[2], equipment=ALL_EQUIPMENT, gaps={4, 5, 6})
+    assert [week["away"] for week in weeks][3:6] == [True, True, True]
+    after_first = weeks[4]["items"]  # set by the review of week 4 (first week away)
+    assert {item["shown"] for item in after_first} <= {"hold", "start"}
+    for week, away in ((weeks[5], 2), (weeks[6], 3)):
+        eased = [item for item in week["items"] if item["shown"] == "back_off"]
+        assert all(f"away {away} weeks" in item["reason"] for item in eased)
+        assert f"away {away} weeks" in week["summary"]
+
+
+def test_a_late_red_in_the_simulation_eases_the_next_week_at_once():
+    calm = simulate(PROGRAMME, weeks=4, pain=[2], equipment=ALL_EQUIPMENT)
+    late = simulate(
+        PROGRAMME,
+        weeks=4,
+        pain=[2],
+        morning_pain=[2, 2, 2, 2, 7],
+        equipment=ALL_EQUIPMENT,
+        late={1},
+    )
+    assert "after this week's review" in " ".join(i["reason"] for i in late[1]["items"])
+    assert [i["shown"] for i in late[1]["items"]] != [i["shown"] for i in calm[1]["items"]]

@@ -160,7 +160,7 @@ def session_pain_before(request):
     session = session_with_items(member=request.user, day=day)
     if session is None or session.is_rest_day:
         messages.info(request, "There is no session for that day.")
-        return redirect("/today/")
+        return redirect("programs:today")
     form = PainBeforeForm(request.POST)
     if not form.is_valid():
         errors = {field: " ".join(messages_) for field, messages_ in form.errors.items()}

@@ -168,7 +168,7 @@ def people():
 
 
 def query_counts(pages, who):
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -180,6 +180,7 @@ def query_counts(pages, who):
         clients[key].get("/today/")  # plan today, as the first visit of the day does
     for name, url, key in pages:
         clients[key].get(url)  # warm caches
+        reset_queries()  # the test client's request_started clears the log mid-capture
         with CaptureQueriesContext(connection) as ctx:
             response = clients[key].get(url)
         counts[name] = {"queries": len(ctx), "status": response.status_code}
@@ -218,7 +219,7 @@ def wrk(url, cookie, *, connections, duration, body_file=None, signature=None):
 
 
 def in_process(who, results):
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -232,6 +233,7 @@ def in_process(who, results):
             lambda w=word: list(forum.search_posts(query=w, user=member, page=1).object_list), 15
         )
     now = timezone.now()
+    reset_queries()
     with CaptureQueriesContext(connection) as ctx:
         due = reminders_due(now=now)
     results["reminder scan"] = {
@@ -252,6 +254,7 @@ def in_process(who, results):
             return response, sum(len(chunk) for chunk in body)
 
         started = time.perf_counter()
+        reset_queries()  # the test client's request_started clears the log mid-capture
         with CaptureQueriesContext(connection) as ctx:
             response, size = fetch()
         elapsed = (time.perf_counter() - started) * 1000
@@ -322,7 +325,7 @@ def engine_alone():
 
 
 def weekly_run():
-    from django.db import connection, transaction
+    from django.db import connection, reset_queries, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
@@ -334,6 +337,7 @@ def weekly_run():
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
+    reset_queries()
     with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
         result = progression_run_week(week_start=week_start)
         transaction.set_rollback(True)  # measure only: leave the bench data as it was

@@ -12,8 +12,9 @@ from exercises import demonstrations, selectors
 from exercises.figures import svg
 from exercises.figures.geometry import classify_position, place, place_props
 from exercises.models import Exercise
-from programs.models import PlannedItem
+from programs.models import PlannedItem, PlannedSession
 from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.factories.programs import enrol
 from tests.factories.sessions import session_with_items
 
 pytestmark = [
@@ -108,9 +109,16 @@ def test_reduced_motion_shows_start_and_end_with_an_arrow(new_page):
 
 
 def test_player_shows_the_figure_beside_the_timer_on_a_phone(new_page, member, login_as, axe_check):
-    session = session_with_items(member=member, day=timezone.localdate(), holds=(10,), reps=())
-    PlannedItem.objects.filter(session=session).update(
-        exercise=Exercise.objects.get(slug="bird-dog-hold"), per_side=True
+    enrol(member)  # the safety gate opens the player only after a clear screen and intake
+    session = PlannedSession.objects.filter(member=member, date=timezone.localdate()).first()
+    if session is None:
+        session = session_with_items(member=member, day=timezone.localdate(), holds=(10,), reps=())
+    first = PlannedItem.objects.filter(session=session).order_by("order").first()
+    PlannedItem.objects.filter(pk=first.pk).update(
+        exercise=Exercise.objects.get(slug="bird-dog-hold"),
+        per_side=True,
+        hold_seconds=10,
+        reps=None,
     )
     page = new_page(viewport=PHONE)
     login_as(page, member)

@@ -202,12 +202,20 @@ def progression_run_due(*, now=None, batch_size: int = BATCH_SIZE) -> WeeklyRunR
             status=EnrolmentStatus.ACTIVE, member__intake__completed_at__isnull=False
         )
         .select_related("member__profile")
-        .only("pk", "last_reviewed_week", "member__id", "member__profile__timezone")
+        .only(
+            "pk",
+            "phase_started_on",
+            "last_reviewed_week",
+            "member__id",
+            "member__profile__timezone",
+        )
         .order_by("pk")
     )
     due: dict[date, list[int]] = {}
     for enrolment in enrolments:
         week_start = last_local_week(member=enrolment.member, now=now)
+        if week_start < week_start_of(enrolment.phase_started_on):
+            continue  # that week ended before they started (or before this phase began)
         if enrolment.last_reviewed_week is None or enrolment.last_reviewed_week < week_start:
             due.setdefault(week_start, []).append(enrolment.pk)
     if not due:

@@ -1,6 +1,7 @@
 """Map the database's phases, pools and exercises to the engine's frozen dataclasses."""
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -96,11 +97,15 @@ def phase_rules(phase: Phase, entries: list[PoolEntry], exercises_by_id: dict) -
 
 BUNDLE_VERSION_KEY = "programs:bundle:version"
 BUNDLE_KEY = "programs:bundle:{version}"
-BUNDLE_TIMEOUT = 60 * 60  # a safety net: every coach edit bumps the version at once
-_local: dict[str, ProgrammeBundle] = {}  # this process's copy of the current version
+# A safety net behind the version bump (e.g. edits made while Redis was down reached only one
+# process): no copy, shared or per process, is older than this.
+BUNDLE_MAX_AGE = 5 * 60
+_local: dict[
+    str, tuple[float, ProgrammeBundle]
+] = {}  # this process's copy: version → (when, bundle)
 
 
-def programme_cache_version() -> str:
+def programme_cache_version() -> str | None:
     """The current programme version; a fresh one when the cache has none (cleared, evicted)."""
     version = cache.get(BUNDLE_VERSION_KEY)
     if version is None:
@@ -122,16 +127,19 @@ def programme_build() -> ProgrammeBundle:
     bundle comes from the shared cache (Redis in production) or is built and stored there.
     """
     version = programme_cache_version()
-    bundle = _local.get(version)
-    if bundle is not None:
-        return bundle
+    if version is None:  # the cache answers nothing: never keep a copy nobody can invalidate
+        return programme_build_uncached()
+    now = time.monotonic()
+    held = _local.get(version)
+    if held is not None and now - held[0] < BUNDLE_MAX_AGE:
+        return held[1]
     key = BUNDLE_KEY.format(version=version)
     bundle = cache.get(key)
     if bundle is None:
         bundle = programme_build_uncached()
-        cache.set(key, bundle, timeout=BUNDLE_TIMEOUT)
+        cache.set(key, bundle, timeout=BUNDLE_MAX_AGE)
     _local.clear()
-    _local[version] = bundle
+    _local[version] = (now, bundle)
     return bundle
 
 

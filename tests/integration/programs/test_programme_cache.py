@@ -58,3 +58,16 @@ def test_editing_or_deleting_an_exercise_rebuilds_the_bundle():
     PoolEntry.objects.filter(exercise=exercise).delete()
     exercise.delete()
     assert exercise.slug not in programme_build().exercise_ids
+
+
+def test_no_copy_outlives_the_max_age(monkeypatch, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from programs.selectors import programme
+
+    programme_build()
+    cache.delete(programme.BUNDLE_KEY.format(version=programme.programme_cache_version()))
+    now = programme.time.monotonic()
+    monkeypatch.setattr(programme.time, "monotonic", lambda: now + programme.BUNDLE_MAX_AGE + 1)
+    with django_assert_num_queries(BUILD_QUERIES):
+        programme_build()

@@ -209,3 +209,18 @@ def test_concurrent_raises_make_one_alert():
     assert errors == []
     alert = CoachAlert.objects.get(member=member)
     assert alert.occurrences == 6
+
+
+def test_a_digest_coach_gets_alerts_once_a_day(member, django_capture_on_commit_callbacks):
+    from backcore.notifications import tasks as notification_tasks
+
+    digest = CoachFactory()
+    notification_preference_set(member=digest, topic="coaching", email="digest")
+    with django_capture_on_commit_callbacks(execute=True):
+        coach_alert_raise(member=member, cause="stalled", detail="quiet")
+        coach_alert_raise(member=MemberFactory(), cause="session_pain", detail="9/10")
+    assert mail.outbox == []
+    notification_tasks.send_daily_digests()
+    notification_tasks.send_daily_digests()
+    assert [m.subject for m in mail.outbox] == ["[BackCore] Your coaching digest: 2 new"]
+    assert "/coach/alerts/" in mail.outbox[0].body

@@ -248,7 +248,7 @@ def progression_after_report(*, session: PlannedSession, was=None) -> engine.Wee
     now_light = pain_light(session)
     worse = _LIGHT_RANK[now_light.value] > _LIGHT_RANK[(was or engine.PainLight.GREEN).value]
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("phase", "member__profile")
         .filter(member_id=session.member_id, status=EnrolmentStatus.ACTIVE)
         .first()

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from exercises.figures import raster, svg
 from exercises.figures.geometry import validate_demonstration
-from exercises.figures.pose import Demonstration, PoseError
+from exercises.figures.pose import ANGLE_KEYS, FAR_KEYS, Demonstration, PoseError
 
 
 def demonstration_of(exercise) -> Demonstration | None:
@@ -116,10 +116,24 @@ def figure_preview(*, data, is_hold: bool) -> str:
     return '<span class="figure-arrow" aria-hidden="true">→</span>'.join(stills)
 
 
+KEY_ORDER = (*ANGLE_KEYS, *FAR_KEYS, "contacts", "facing", "anchor")
+TOP_ORDER = ("props", "side", "cycle_seconds")
+
+
+def _ordered(mapping: dict, order: tuple[str, ...]) -> dict:
+    """The keys in a fixed order (PostgreSQL's jsonb does not keep the order they were written in)."""
+    rank = {key: index for index, key in enumerate(order)}
+    return dict(sorted(mapping.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+
+
 def format_demonstration(data) -> str:
-    """JSON a coach can read: one keyframe per line."""
+    """JSON a coach can read: one keyframe per line, joints always in the same order."""
     if not isinstance(data, dict) or not isinstance(data.get("keyframes"), list):
         return json.dumps(data, indent=2)
-    head = [f'  "{key}": {json.dumps(value)}' for key, value in data.items() if key != "keyframes"]
-    frames = ",\n".join("    " + json.dumps(frame) for frame in data["keyframes"])
+    top = _ordered({k: v for k, v in data.items() if k != "keyframes"}, TOP_ORDER)
+    head = [f'  "{key}": {json.dumps(value)}' for key, value in top.items()]
+    frames = ",\n".join(
+        "    " + json.dumps(_ordered(frame, KEY_ORDER) if isinstance(frame, dict) else frame)
+        for frame in data["keyframes"]
+    )
     return "{\n" + ",\n".join([*head, '  "keyframes": [\n' + frames + "\n  ]"]) + "\n}"

@@ -75,7 +75,9 @@ def test_lower_cap_and_change_dose_show_in_next_plan(
     page.get_by_label("Weekly cap percent").fill("5")
     row = (
         page.locator(".inline-related")
-        .filter(has=page.locator(f"input[name$='-exercise'][value='{superman.pk}']"))
+        .filter(
+            has=page.locator(f"select[name$='-exercise'] option[value='{superman.pk}'][selected]")
+        )
         .filter(has=page.locator("select[name$='-track'] option[value='general'][selected]"))
     )
     expect(row).to_have_count(1)

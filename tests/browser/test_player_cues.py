@@ -9,10 +9,20 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from programs.models import PlannedItem
+from programs.models import PlannedItem, PlannedSession
+from tests.factories.programs import enrol
 from tests.factories.sessions import session_with_items
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def todays_session(member, **fields):
+    """An enrolled member (the safety gate opens the player only after a clear screen and an
+    intake) whose session today is exactly the given items, pain before already answered."""
+    enrol(member)
+    today = timezone.localdate()
+    PlannedSession.objects.filter(member=member, date=today).delete()
+    return session_with_items(member=member, day=today, pain_before=1, **fields)
 
 
 def live_text(page) -> str:
@@ -20,7 +30,7 @@ def live_text(page) -> str:
 
 
 def test_hold_per_side_with_rest(page, member, login_as, axe_check):
-    session = session_with_items(member=member, day=timezone.localdate(), holds=(15,), reps=())
+    session = todays_session(member, holds=(15,), reps=())
     PlannedItem.objects.filter(session=session).update(sets=2, per_side=True, rest_seconds=20)
     login_as(page, member)
     page.clock.install()
@@ -80,7 +90,7 @@ def test_hold_per_side_with_rest(page, member, login_as, axe_check):
 
 
 def test_bad_value_shows_message_in_place(page, member, login_as):
-    session_with_items(member=member, day=timezone.localdate(), holds=(20,), reps=())
+    todays_session(member, holds=(20,), reps=())
     login_as(page, member)
     page.goto("/today/session/")
     page.locator("#actual_seconds").evaluate("el => { el.removeAttribute('max'); }")

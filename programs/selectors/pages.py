@@ -11,31 +11,17 @@ from django.db.models import Prefetch
 from programs import engine
 from programs.choices import WEEKDAY_NAMES
 from programs.models import (
-    Enrolment,
-    Intake,
     MemberDose,
     PainEscalation,
-    Phase,
     PlannedItem,
     PlannedSession,
 )
-from programs.selectors.member import (
-    HISTORY_DAYS,
-    engine_inputs,
-    week_start_of,
-)
-from programs.selectors.programme import ProgrammeBundle, programme_build
+from programs.selectors.member import HISTORY_DAYS, week_start_of
+from programs.selectors.phase import phase_story
+from programs.selectors.programme import programme_build
 
 if TYPE_CHECKING:
     from programs.services.safety_gate import SafetyVerdict
-
-
-@dataclass(frozen=True)
-class PhaseStatus:
-    phase: Phase
-    next_phase: Phase | None
-    progress: engine.PhaseProgress
-    percent: int
 
 
 @dataclass(frozen=True)
@@ -60,32 +46,6 @@ def _sessions(member, start: date, end: date) -> list[PlannedSession]:
     )
 
 
-def phase_status(
-    *,
-    bundle: ProgrammeBundle,
-    intake: Intake,
-    enrolment: Enrolment,
-    doses,
-    sessions,
-    today: date,
-) -> PhaseStatus:
-    """How close the member is to the next phase, with a 0–100 bar (time and adherence)."""
-    state, history = engine_inputs(
-        bundle=bundle, intake=intake, enrolment=enrolment, doses=doses, sessions=sessions, day=today
-    )
-    progress = engine.advancement_status(state, bundle.programme, history, week_start_of(today))
-    weeks = min(1.0, progress.weeks_done / progress.min_weeks) if progress.min_weeks else 1.0
-    adherence = min(1.0, progress.adherence / progress.adherence_threshold)
-    percent = 100 if progress.ready else min(99, round(100 * (weeks + adherence) / 2))
-    next_phase = bundle.phases_by_slug.get(progress.next_phase) if progress.next_phase else None
-    return PhaseStatus(
-        phase=enrolment.phase,
-        next_phase=next_phase,
-        progress=progress,
-        percent=percent,
-    )
-
-
 def today_page(
     *, member, today: date, session: PlannedSession | None, verdict: SafetyVerdict
 ) -> dict:
@@ -96,7 +56,7 @@ def today_page(
     doses = list(MemberDose.objects.filter(member=member))
     sessions = _sessions(member, today - timedelta(days=HISTORY_DAYS), today)
     todays = next((s for s in sessions if s.date == today), session)
-    status = phase_status(
+    status = phase_story(
         bundle=bundle,
         intake=intake,
         enrolment=enrolment,
@@ -144,12 +104,12 @@ def programme_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
         )
         for offset in range(7)
     ]
-    status = phase_status(
+    status = phase_story(
         bundle=bundle,
         intake=intake,
         enrolment=enrolment,
         doses=doses,
-        sessions=[s for s in sessions if s.date < today],
+        sessions=sessions,
         today=today,
     )
     return {

@@ -9,17 +9,19 @@ from datetime import date, timedelta
 
 from django.db.models import Avg, Count, F, IntegerField, Max, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
 
 from programs.choices import SessionStatus
 from programs.models import (
     Enrolment,
     Intake,
-    Phase,
     PlannedItem,
     PlannedSession,
     ProgressionDecision,
 )
 from programs.selectors.member import week_start_of as week_start
+from programs.selectors.phase import PhaseStory, phase_story_for
+from programs.selectors.sessions import member_zone
 
 REP_SECONDS = 3  # a controlled rep takes about three seconds under tension
 CHART_WEEKS = 12
@@ -61,12 +63,15 @@ class StreakDay:
     is_rest: bool
     is_future: bool
     is_today: bool
+    before_start: bool = False  # in the first week, a day before the member joined
 
     @property
     def label(self) -> str:
         what = "session done" if self.done else ("rest day" if self.is_rest else "no session")
         if self.is_future:
             what = "to come"
+        if self.before_start:
+            what = "before you joined"
         return f"{self.day:%A %-d %B}: {what}"
 
 
@@ -82,19 +87,12 @@ class Progress:
     streak: list[StreakDay] = field(default_factory=list)
     current_streak: int = 0
     enrolment: Enrolment | None = None
-    next_phase: Phase | None = None
+    phase: PhaseStory | None = None
     decisions: list[ProgressionDecision] = field(default_factory=list)
 
     @property
     def total_minutes(self) -> int:
         return round(self.total_tension_seconds / 60)
-
-    @property
-    def phase_percent(self) -> int:
-        if self.enrolment is None:
-            return 0
-        needed = max(self.enrolment.phase.min_weeks, 1)
-        return min(100, round(100 * self.enrolment.weeks_in_phase / needed))
 
     @property
     def personal_bests(self) -> list[ExerciseWeeks]:
@@ -173,9 +171,21 @@ def _weekly_tension(member) -> dict[date, int]:
     return {_as_date(row["week"]): row["seconds"] or 0 for row in rows}
 
 
-def streak_calendar(member, today: date, training_days: str) -> tuple[list[StreakDay], int]:
+def first_day(*, member, enrolment: Enrolment | None) -> date:
+    """The member's first day with us, in their own timezone: the day they enrolled (or
+    signed up, before the intake)."""
+    joined = enrolment.created_at if enrolment is not None else member.date_joined
+    return timezone.localtime(joined, member_zone(member)).date()
+
+
+def streak_calendar(
+    member, today: date, training_days: str, *, since: date | None = None
+) -> tuple[list[StreakDay], int]:
+    """The last STREAK_WEEKS weeks of sessions, never starting before the week of `since`."""
     start = week_start(today) - timedelta(weeks=STREAK_WEEKS - 1)
-    end = start + timedelta(weeks=STREAK_WEEKS)
+    if since is not None:
+        start = min(max(start, week_start(since)), week_start(today))
+    end = week_start(today) + timedelta(weeks=1)
     rows = PlannedSession.objects.filter(member=member, date__gte=start, date__lt=end).values_list(
         "date", "status", "is_rest_day"
     )
@@ -194,6 +204,7 @@ def streak_calendar(member, today: date, training_days: str) -> tuple[list[Strea
                 is_rest=is_rest,
                 is_future=day > today,
                 is_today=day == today,
+                before_start=since is not None and day < since and day not in done,
             )
         )
     # Current streak: completed training days in a row back from today (a missing today does
@@ -202,6 +213,8 @@ def streak_calendar(member, today: date, training_days: str) -> tuple[list[Strea
     for item in reversed([d for d in days if not d.is_future]):
         if item.done:
             streak += 1
+        elif item.before_start:
+            break
         elif item.is_rest or item.is_today:
             continue
         else:
@@ -210,7 +223,8 @@ def streak_calendar(member, today: date, training_days: str) -> tuple[list[Strea
 
 
 def progress_for(*, member, today: date) -> Progress:
-    """Everything /progress/ shows, in seven queries regardless of history length."""
+    """Everything /progress/ shows, in a fixed number of queries regardless of history length
+    (the phase story reads doses and the engine's four-week look-back)."""
     this_week = week_start(today)
     weeks = [this_week - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
     progress = Progress(today=today, weeks=weeks)
@@ -219,14 +233,17 @@ def progress_for(*, member, today: date) -> Progress:
     tension = _weekly_tension(member)
     progress.total_tension_seconds = sum(tension.values())
     progress.minutes_by_week = {wk: round(s / 60, 1) for wk, s in tension.items()}
-    intake = Intake.objects.filter(member=member).only("training_days").first()
-    progress.streak, progress.current_streak = streak_calendar(
-        member, today, intake.training_days if intake else ""
-    )
+    intake = Intake.objects.filter(member=member).first()
     progress.enrolment = Enrolment.objects.filter(member=member).select_related("phase").first()
-    if progress.enrolment is not None:
-        progress.next_phase = (
-            Phase.objects.filter(order__gt=progress.enrolment.phase.order).order_by("order").first()
+    progress.streak, progress.current_streak = streak_calendar(
+        member,
+        today,
+        intake.training_days if intake else "",
+        since=first_day(member=member, enrolment=progress.enrolment),
+    )
+    if progress.enrolment is not None and intake is not None:
+        progress.phase = phase_story_for(
+            member=member, today=today, intake=intake, enrolment=progress.enrolment
         )
     progress.decisions = list(
         ProgressionDecision.objects.filter(member=member)

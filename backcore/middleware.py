@@ -1,8 +1,12 @@
 """Request and response guards that apply to every page."""
 
 import logging
+from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +42,52 @@ class RejectNulBytesMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return True
         return False
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware (policy in settings.CONTENT_SECURITY_POLICY), plus one thing only
+    known at run time: when STRIPE_API_BASE points at another Stripe (a local fake in tests and
+    browser journeys), the join form's redirect to its checkout page must be allowed too."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        origin = _origin(settings.STRIPE_API_BASE)
+        if origin and not report_only:
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), origin]
+            parts.update = update
+        return parts
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """{"camera": [], "publickey-credentials-get": ["self"]} -> 'camera=(), publickey-...=(self)'."""
+    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in sorted(policy.items()))
+
+
+class SecurityHeadersMiddleware:
+    """Headers for every page the app renders (static files are served before this runs):
+
+    - Permissions-Policy from settings.PERMISSIONS_POLICY: no camera, microphone, location,
+      sensors or payment API; passkeys (WebAuthn) on our own origin only.
+    - `Cache-Control: private, no-store` whenever someone is signed in, so a page with their
+      health data never sits in a shared or back-button cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = permissions_policy_header(settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response

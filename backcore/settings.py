@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "django_htmx",
     "django_celery_beat",
     "backcore",
@@ -72,7 +74,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "backcore.accounts.mfa.StaffMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "backcore.middleware.ContentSecurityPolicyMiddleware",
+    "backcore.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "backcore.urls"
@@ -151,6 +156,25 @@ ACCOUNT_ADAPTER = "backcore.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "backcore.accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCore] "
 ACCOUNT_SIGNUP_REDIRECT_URL = "programs:intake"
+
+# allauth's per-address rate limits must see the visitor, not the proxy in front of us, or one
+# person's failed logins lock out everyone. Behind N proxies you run, set
+# ALLAUTH_TRUSTED_PROXY_COUNT=N (the address is taken N entries from the right of
+# X-Forwarded-For), or name the one header your proxy sets to the client's address
+# (ALLAUTH_TRUSTED_CLIENT_IP_HEADER=CF-Connecting-IP / X-Real-IP). Neither: REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
+
+# Two-factor authentication (allauth.mfa), offered to everyone: an authenticator app (TOTP),
+# passkeys / security keys (WebAuthn, also for passwordless login) and recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "BackCore"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not IS_PRODUCTION  # http://127.0.0.1 during development
+# Coaches and staff must turn on two-factor before admin or the coach inbox
+# (backcore.accounts.mfa). On in production; off by default elsewhere, so the `make run`
+# demo logins work as they are.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=IS_PRODUCTION)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -280,6 +304,45 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, no inline script or
+# style anywhere (templates keep CSS and JS in static files; a test fails on inline ones).
+# The join form redirects to Stripe Checkout and the billing portal, hence form-action.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the TOTP QR code allauth draws
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
+        **({"upgrade-insecure-requests": True} if IS_PRODUCTION else {}),
+    },
+}
+# Browser features no page needs are switched off; passkeys work on our own origin only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,9 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from backcore import views
 
+# Admin sign-in goes through allauth's login, so its rate limits and two-factor step apply
+# (Django's own admin login form would skip both).
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "BackCore coaching"
 admin.site.site_title = "BackCore admin"
 admin.site.index_title = "Programme, library, community and contributions"

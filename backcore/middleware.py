@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponseBadRequest
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class SecurityHeadersMiddleware:
             response["Permissions-Policy"] = permissions_policy_header(settings.PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate
-            patch_cache_control(response, private=True)
+            if "no-store" not in response.get("Cache-Control", ""):
+                patch_cache_control(response, private=True, no_store=True)
             patch_vary_headers(response, ("Cookie",))
         return response

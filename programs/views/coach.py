@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backcore.accounts.decorators import member_required
+from backcore.accounts.mfa import staff_mfa_required
 from backcore.accounts.models import User
 from programs.coach_forms import ClearanceForm, LiftForm, MessageForm, NoteForm, ResolveForm
 from programs.coach_models import CoachAlert
@@ -25,7 +26,7 @@ def coach_required(view):
     def wrapper(request, *args, **kwargs):
         if not (request.user.is_staff and request.user.is_coach):
             raise Http404
-        response = view(request, *args, **kwargs)
+        response = staff_mfa_required(view)(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response

@@ -189,7 +189,9 @@ def test_hostile_values_never_give_a_server_error(setup, caplog):
             size = 8 if value is MEGABYTE else len(names)
             for group in _chunks(names, size):
                 data = dict.fromkeys(group, value)
-                for method in ("get", "post"):
+                # A URL that long never gets past a real server (gunicorn stops at 4 KB), so the
+                # megabyte goes in the body only.
+                for method in ("post",) if value is MEGABYTE else ("get", "post"):
                     response = getattr(client, method)(url, data)
                     if response.status_code >= 500:
                         failures.append(f"{method.upper()} {url} {label} in {group}")

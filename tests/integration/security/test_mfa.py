@@ -136,3 +136,10 @@ def test_turning_on_an_authenticator_app_gives_recovery_codes(client, db):
     assert response.status_code == 302
     types = set(Authenticator.objects.filter(user=member).values_list("type", flat=True))
     assert types == {"totp", "recovery_codes"}
+
+
+def test_the_coach_inbox_waits_for_two_factor_too(client, required):
+    client.force_login(CoachFactory())
+    response = client.get("/coach/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/")

@@ -56,6 +56,8 @@ KIND_OF = {
     "coach:alert_clearance": "coach_alert",
     "coach:member": "person",
     "programs:message_photo": "coach_message",
+    "mfa_remove_webauthn": "authenticator",
+    "mfa_edit_webauthn": "authenticator",
 }
 
 # Old addresses that only redirect to a route listed above (which does the checking).
@@ -209,6 +211,13 @@ def world(db, settings):
         ("someone else's photo", message_send_member(member=other, body=SECRET, photo=_photo()).pk)
     ]
     w.own["coach_message"] = message_send_member(member=viewer, body="mine", photo=_photo()).pk
+    from allauth.mfa.models import Authenticator
+
+    others_key = Authenticator.objects.create(
+        user=other, type="webauthn", data={"name": "key", "credential": {}}
+    )
+    w.forbidden["authenticator"] = [("someone else's passkey", others_key.pk)]
+    w.own["authenticator"] = None  # its pages want a fresh password first: no control here
     return w
 
 
@@ -257,6 +266,10 @@ def test_forbidden_objects_are_404_through_every_route(client, world):
                 allowed = {404, 405} | ({403} if route.name in COACH_ONLY else set())
                 if kind == "subscription":
                     allowed.add(403)  # payments refuses another member's subscription outright
+                if kind == "authenticator" and response.get("Location", "").startswith(
+                    "/accounts/reauthenticate/"
+                ):
+                    allowed.add(302)  # allauth asks for the password again before any key page
                 if response.status_code not in allowed:
                     failures.append(
                         f"{method.upper()} {url} ({kind} {label}): {response.status_code}"

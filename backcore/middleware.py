@@ -36,7 +36,15 @@ class RejectNulBytesMiddleware:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            sources.append(request.POST)
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            # Large uploads stream to disk unread here (their forms validate every field);
+            # anything smaller is read once and kept, so a view can still read request.body.
+            if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                request.body  # noqa: B018 - caches the raw body before the form parser runs
+                sources.append(request.POST)
         for data in sources:
             for key, values in data.lists():
                 if "\x00" in key or any("\x00" in value for value in values):

@@ -15,8 +15,13 @@ def load_json(name: str):
     return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
 
 
-def seed_phases(*, Phase, PoolEntry, Exercise) -> tuple[int, int, list[str]]:
-    """Returns (phases created, pool entries created, skipped exercise slugs)."""
+def seed_phases(
+    *, Phase, PoolEntry, Exercise, only_exercises: set[str] | None = None
+) -> tuple[int, int, list[str]]:
+    """Returns (phases created, pool entries created, skipped exercise slugs).
+
+    `only_exercises` limits the run to the pool entries of those exercises: a later migration
+    adding one exercise must not bring back entries a coach removed on purpose."""
     phases_created = entries_created = 0
     skipped: list[str] = []
     exercises = {exercise.slug: exercise for exercise in Exercise.objects.all()}
@@ -38,6 +43,8 @@ def seed_phases(*, Phase, PoolEntry, Exercise) -> tuple[int, int, list[str]]:
         phases_created += created
         for track, entries in row.get("pool", {}).items():
             for order, entry in enumerate(entries, start=1):
+                if only_exercises is not None and entry["exercise"] not in only_exercises:
+                    continue
                 exercise = exercises.get(entry["exercise"])
                 if exercise is None:
                     skipped.append(entry["exercise"])

@@ -86,7 +86,8 @@ def test_reverse_removes_the_seeded_slugs_only():
     for relation in Exercise._meta.related_objects:
         if relation.related_model._meta.app_label != "exercises":
             relation.related_model.objects.all().delete()
-    content.remove_seeded(slugs=content.seed_slugs("exercises_v1.json"), exercise_model=Exercise)
+    seeded = [*content.seed_slugs("exercises_v1.json"), *content.seed_slugs("exercises_v2.json")]
+    content.remove_seeded(slugs=seeded, exercise_model=Exercise)
     assert list(Exercise.objects.values_list("slug", flat=True)) == [coach_made.slug]
     content.fill_blanks(items=SEED, **content.historical_models(django_apps))
     assert Exercise.objects.count() == len(SEED) + 1

@@ -30,7 +30,7 @@ class ExerciseImageInline(admin.TabularInline):
         if not obj.pk or not obj.image:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:160px;max-height:120px">',
+            '<img src="{}" alt="{}" class="admin-thumb">',
             obj.small_url,
             obj.alt_text,
         )
@@ -144,7 +144,7 @@ class ExerciseAdmin(admin.ModelAdmin):
             return "—"
         note = "" if obj.main_image else " (placeholder for its movement type)"
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:240px;max-height:180px">{}',
+            '<img src="{}" alt="{}" class="admin-thumb-large">{}',
             obj.card_image_url,
             obj.hero_image_alt,
             note,

@@ -128,7 +128,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
     @admin.display(description="Payload")
     def payload_pretty(self, obj: WebhookEvent) -> str:
         return format_html(
-            "<pre style='white-space:pre-wrap'>{}</pre>",
+            "<pre class='admin-pre-wrap'>{}</pre>",
             json.dumps(obj.payload, indent=2, sort_keys=True),
         )
 

@@ -161,3 +161,13 @@ def test_gunicorn_sends_no_server_banner(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_admin_pages_get_their_css_from_a_file(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert b"css/admin.css" in response.content
+    assert "unsafe" not in response["Content-Security-Policy"]

@@ -218,3 +218,98 @@ class PainBeforeForm(forms.Form):
         coerce=int,
         error_messages={"required": "Choose how much your back hurts right now, from 0 to 10."},
     )
+
+
+def function_choice_fields(*, required: bool) -> dict[str, forms.ChoiceField]:
+    """The intake's everyday-tasks questions, as form fields named function_<key>."""
+    fields = {}
+    for item in function_questionnaire()["items"]:
+        choices = [(str(option["score"]), option["label"]) for option in item["options"]]
+        if not required:
+            choices = [("", "Skip"), *choices]
+        fields[f"function_{item['key']}"] = forms.ChoiceField(
+            label=item["text"], choices=choices, required=required
+        )
+    return fields
+
+
+ZERO_TO_TEN_CHOICES = [(n, str(n)) for n in range(11)]
+
+
+class GoalAddForm(forms.Form):
+    activity = forms.CharField(
+        label="An everyday activity your back makes hard",
+        max_length=80,
+        help_text="In your own words, for example “tying my shoes” or “sitting through a film”.",
+    )
+    rating = forms.TypedChoiceField(
+        label="How well can you do it now? (0 = not at all, 10 = as well as before)",
+        choices=ZERO_TO_TEN_CHOICES,
+        coerce=int,
+    )
+
+
+class GoalRateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How well can you do it now? (0 = not at all, 10 = as well as before)",
+        choices=ZERO_TO_TEN_CHOICES,
+        coerce=int,
+    )
+
+
+class RecheckForm(forms.Form):
+    """The four-weekly re-check: two pain questions, the everyday tasks, each goal's rating."""
+
+    pain_usual = forms.TypedChoiceField(
+        label="Over the last week, how much did your back usually hurt? (0 = no pain)",
+        choices=ZERO_TO_TEN_CHOICES,
+        coerce=int,
+    )
+    pain_worst = forms.TypedChoiceField(
+        label="And at its worst over the last week?",
+        choices=ZERO_TO_TEN_CHOICES,
+        coerce=int,
+    )
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(function_choice_fields(required=False))
+        self.goal_ids = []
+        for goal in goals:
+            self.fields[f"goal_{goal.pk}"] = forms.TypedChoiceField(
+                label=f"{goal.activity}: how well can you do it now? (0–10)",
+                choices=ZERO_TO_TEN_CHOICES,
+                coerce=int,
+            )
+            self.goal_ids.append(goal.pk)
+
+    def clean(self):
+        data = super().clean()
+        for name in ("pain_usual", "pain_worst"):
+            if name not in data:
+                return data
+        if data["pain_worst"] < data["pain_usual"]:
+            self.add_error("pain_worst", "Worst pain cannot be lower than usual pain.")
+        return data
+
+    def pain_fields(self):
+        return [self["pain_usual"], self["pain_worst"]]
+
+    def function_fields(self):
+        return [self[name] for name in self.fields if name.startswith("function_")]
+
+    def goal_fields(self):
+        return [self[f"goal_{pk}"] for pk in self.goal_ids]
+
+    def to_service(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "pain_usual": data["pain_usual"],
+            "pain_worst": data["pain_worst"],
+            "function_answers": {
+                name.removeprefix("function_"): int(value)
+                for name, value in data.items()
+                if name.startswith("function_") and value != ""
+            },
+            "goal_ratings": {pk: data[f"goal_{pk}"] for pk in self.goal_ids},
+        }

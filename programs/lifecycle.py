@@ -8,23 +8,31 @@ from programs.models import (
     Conversation,
     EmergencyLift,
     Enrolment,
+    Goal,
     Intake,
     MemberDose,
     Message,
+    OutcomeCheck,
     PainEscalation,
     PlannedSession,
     ProgressionDecision,
+    RecheckSkip,
     ReminderSent,
     ReminderSettings,
     SafetyScreen,
 )
 from programs.selectors.coach import coach_loop_export
+from programs.selectors.outcomes import outcomes_export
 from programs.services.coach_lifecycle import coach_loop_forget
 from programs.services.data import member_data_delete, member_data_export
 
 
 def _export(*, user):
-    return {**member_data_export(member=user), **coach_loop_export(member=user)}
+    return {
+        **member_data_export(member=user),
+        **coach_loop_export(member=user),
+        **outcomes_export(member=user),
+    }
 
 
 def _forget(*, user):
@@ -46,6 +54,10 @@ PERSONAL_DATA = PersonalData(
         ReminderSettings: Handling(OnDelete.DELETE, section="reminder_settings"),
         ReminderSent: Handling(OnDelete.DELETE, section="reminders_sent"),
         CalendarFeed: Handling(OnDelete.DELETE, section="calendar_feeds"),
+        # Goals (with their ratings), re-checks and skips go with the account (cascade).
+        Goal: Handling(OnDelete.DELETE, section="goals"),
+        OutcomeCheck: Handling(OnDelete.DELETE, section="outcome_checks"),
+        RecheckSkip: Handling(OnDelete.DELETE, section="recheck_skips"),
         # Alerts stay without the person (member emptied, detail and notes cleared) as a record
         # of what coaches did; a coach's own actions and replies stay under a neutral name.
         CoachAlert: Handling(OnDelete.ANONYMISE, section="coach_alerts"),

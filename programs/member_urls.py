@@ -5,7 +5,7 @@ Included from programs/urls.py without a prefix, so the names live in the `progr
 
 from django.urls import path
 
-from programs.views import calendar, data, progress, reminders, sessions
+from programs.views import calendar, data, outcomes, progress, reminders, sessions
 
 urlpatterns = [
     path("today/session/", sessions.session_player, name="session_player"),
@@ -19,6 +19,11 @@ urlpatterns = [
     path("today/morning/", sessions.morning_checkin, name="morning_checkin"),
     path("sessions/log-late/", sessions.log_late, name="log_late"),
     path("progress/", progress.progress, name="progress"),
+    path("progress/goals/", outcomes.goals, name="goals"),
+    path("progress/goals/<int:goal_id>/rate/", outcomes.goal_rate, name="goal_rate"),
+    path("progress/goals/<int:goal_id>/remove/", outcomes.goal_end, name="goal_end"),
+    path("today/recheck/", outcomes.recheck, name="recheck"),
+    path("today/recheck/skip/", outcomes.recheck_skip, name="recheck_skip"),
     path("account/data/log.csv", data.data_csv, name="data_csv"),
     path("account/reminders/", reminders.reminders, name="reminders"),
     path(

@@ -668,3 +668,12 @@ class PainEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.kind} {self.day}"
+
+
+from programs.outcome_models import (  # noqa: E402,F401  (goals and re-checks live there)
+    CheckKind,
+    Goal,
+    GoalRating,
+    OutcomeCheck,
+    RecheckSkip,
+)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from programs.choices import CLINICIAN_FLAGS, EMERGENCY_FLAGS, AgeBand, EnrolmentStatus, Track
 from programs.models import EmergencyLift, Enrolment, Intake, PlannedSession, SafetyScreen
+from programs.services.outcomes import outcome_baseline_record
 from programs.services.safety_gate import clearance_date_error, enrolment_status_for
 
 LIFT_NOTE_MIN = 10
@@ -154,6 +155,7 @@ def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
         member=member, date=today, status="planned", started_at__isnull=True
     ).delete()
     enrolment_start_or_update(member=member, intake=intake, today=today)
+    outcome_baseline_record(member=member, intake=intake, today=today)  # once; never moved
     return intake
 
 

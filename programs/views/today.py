@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from backcore.accounts.selectors import user_is_member
 from programs import engine, services
 from programs.selectors.coach import coach_loop_for
+from programs.selectors.outcomes import active_goals, recheck_state
 from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.selectors.sessions import member_today
 from programs.services.safety_gate import safety_verdict
@@ -40,6 +41,8 @@ def _today(request):
         return redirect("programs:intake")
     context = today_page(member=request.user, today=day, session=session, verdict=verdict)
     context["coach_loop"] = coach_loop_for(member=request.user)
+    context["goals"] = active_goals(member=request.user)
+    context["recheck"] = recheck_state(member=request.user, intake=verdict.intake, today=day)
     return render(request, "programs/today.html", context)
 
 

@@ -34,7 +34,9 @@ def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     # screen in one query and hands them to the page (separate reads cost 2 more before).
     # +1: "a coach has been told" and the latest coach reply, read in one query.
     # +1: the latest pain escalation of the week, whose clinician advice Today shows.
-    with django_assert_num_queries(14):
+    # +2 (outcomes): the member's goals with first/latest rating; the re-check schedule (latest
+    # check and today's skip in one query).
+    with django_assert_num_queries(16):
         response = client.get("/today/")
     assert response.status_code == 200
     session = PlannedSession.objects.get(member=member, date=timezone.localdate())

@@ -102,6 +102,9 @@ def setup(db, settings):
     intake_screen_submit(member=other, answers={"flag_saddle_numbness": True})  # lift form shows
     alert = CoachAlert.objects.get(member=other)
     message = message_send_member(member=member, body="hello coaches")
+    from programs.models import Goal
+
+    goal = Goal.objects.create(member=member, activity="Tying my shoes")
     values = {
         "post_id": post.pk,
         "thread_id": thread.pk,
@@ -112,6 +115,7 @@ def setup(db, settings):
         "alert_id": alert.pk,
         "message_id": message.pk,
         "member_id": other.pk,
+        "goal_id": goal.pk,
         "pk": 1,
         "token": "not-a-token",
         "key": "not-a-key",

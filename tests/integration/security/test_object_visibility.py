@@ -58,6 +58,8 @@ KIND_OF = {
     "programs:message_photo": "coach_message",
     "mfa_remove_webauthn": "authenticator",
     "mfa_edit_webauthn": "authenticator",
+    "programs:goal_rate": "goal",
+    "programs:goal_end": "goal",
 }
 
 # Old addresses that only redirect to a route listed above (which does the checking).
@@ -218,6 +220,13 @@ def world(db, settings):
     )
     w.forbidden["authenticator"] = [("someone else's passkey", others_key.pk)]
     w.own["authenticator"] = None  # its pages want a fresh password first: no control here
+
+    from programs.models import Goal
+
+    others_goal = Goal.objects.create(member=other, activity=f"{SECRET} goal")
+    removed = Goal.objects.create(member=viewer, activity=f"{SECRET} old", ended_at=timezone.now())
+    w.forbidden["goal"] = [("someone else's", others_goal.pk), ("removed", removed.pk)]
+    w.own["goal"] = Goal.objects.create(member=viewer, activity="mine").pk
     return w
 
 

@@ -1,0 +1,152 @@
+"""Writes for goals and the four-weekly re-checks. Answers are added, never overwritten."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from programs.content import function_questionnaire
+from programs.models import (
+    CheckKind,
+    Goal,
+    GoalRating,
+    Intake,
+    OutcomeCheck,
+    RecheckSkip,
+)
+from programs.outcome_models import MAX_ACTIVE_GOALS
+
+
+def _lock_member(member) -> None:
+    """Serialise a member's goal writes so two tabs cannot both add a fourth goal."""
+    get_user_model().objects.select_for_update().filter(pk=member.pk).first()
+
+
+def _own_active_goal(*, member, goal: Goal) -> Goal:
+    if goal.member_id != member.id:
+        raise PermissionDenied
+    if goal.ended_at is not None:
+        raise ValidationError("That goal was removed.")
+    return goal
+
+
+def _clean_function_answers(answers: dict) -> tuple[dict[str, int], int | None]:
+    items = function_questionnaire()["items"]
+    allowed = {item["key"]: {o["score"] for o in item["options"]} for item in items}
+    clean = {}
+    for key, value in (answers or {}).items():
+        if key not in allowed or value not in allowed[key]:
+            raise ValidationError(f"Unknown answer for {key!r}.")
+        clean[key] = int(value)
+    score = sum(clean.values()) if len(clean) == len(items) else None
+    return clean, score
+
+
+@transaction.atomic
+def goal_add(*, member, activity: str, rating: int, today: date) -> Goal:
+    activity = " ".join((activity or "").split())
+    if not activity:
+        raise ValidationError({"activity": "Name the activity, in a few words."})
+    _lock_member(member)
+    if Goal.objects.filter(member=member, ended_at__isnull=True).count() >= MAX_ACTIVE_GOALS:
+        raise ValidationError(
+            f"You have {MAX_ACTIVE_GOALS} goals already: remove one to add another."
+        )
+    goal = Goal(member=member, activity=activity)
+    goal.full_clean(exclude=["member"])
+    goal.save()
+    rating_row = GoalRating(goal=goal, rating=rating, rated_on=today)
+    rating_row.full_clean(exclude=["goal"])
+    rating_row.save()
+    return goal
+
+
+@transaction.atomic
+def goal_rate(*, member, goal: Goal, rating: int, today: date) -> GoalRating:
+    goal = _own_active_goal(member=member, goal=goal)
+    row = GoalRating(goal=goal, rating=rating, rated_on=today)
+    row.full_clean(exclude=["goal"])
+    row.save()
+    return row
+
+
+@transaction.atomic
+def goal_end(*, member, goal: Goal) -> Goal:
+    goal = _own_active_goal(member=member, goal=goal)
+    goal.ended_at = timezone.now()
+    goal.save(update_fields=["ended_at"])
+    return goal
+
+
+@transaction.atomic
+def outcome_baseline_record(*, member, intake: Intake, today: date) -> OutcomeCheck:
+    """The intake's answers as the first point of the series. Recorded once: editing the
+    intake later never moves the starting point."""
+    existing = OutcomeCheck.objects.filter(member=member, kind=CheckKind.INTAKE).first()
+    if existing is not None:
+        return existing
+    answers, score = _clean_function_answers(intake.function_answers or {})
+    check = OutcomeCheck(
+        member=member,
+        kind=CheckKind.INTAKE,
+        taken_on=today,
+        pain_usual=intake.pain_now,
+        function_answers=answers,
+        function_score=score,
+    )
+    check.full_clean(exclude=["member"])
+    check.save()
+    return check
+
+
+@transaction.atomic
+def recheck_submit(
+    *,
+    member,
+    today: date,
+    pain_usual: int,
+    pain_worst: int,
+    function_answers: dict[str, int],
+    goal_ratings: dict[int, int],
+) -> OutcomeCheck:
+    """A four-weekly re-check: a new row every time, with a rating for each goal named."""
+    intake = Intake.objects.filter(member=member, completed_at__isnull=False).first()
+    if intake is None:
+        raise ValidationError("Finish the intake first.")
+    if not OutcomeCheck.objects.filter(member=member, kind=CheckKind.INTAKE).exists():
+        from programs.selectors.sessions import member_zone
+
+        started = timezone.localtime(intake.completed_at, member_zone(member)).date()
+        outcome_baseline_record(member=member, intake=intake, today=min(started, today))
+    answers, score = _clean_function_answers(function_answers)
+    check = OutcomeCheck(
+        member=member,
+        kind=CheckKind.RECHECK,
+        taken_on=today,
+        pain_usual=pain_usual,
+        pain_worst=pain_worst,
+        function_answers=answers,
+        function_score=score,
+    )
+    check.full_clean(exclude=["member"])
+    check.save()
+    goals = {g.pk: g for g in Goal.objects.filter(member=member, ended_at__isnull=True)}
+    rows = []
+    for goal_id, rating in goal_ratings.items():
+        if goal_id not in goals:
+            raise ValidationError("That goal is not one of yours.")
+        row = GoalRating(goal=goals[goal_id], outcome_check=check, rating=rating, rated_on=today)
+        row.full_clean(exclude=["goal", "outcome_check"])
+        rows.append(row)
+    GoalRating.objects.bulk_create(rows)
+    return check
+
+
+@transaction.atomic
+def recheck_skip(*, member, today: date) -> RecheckSkip:
+    skip, _created = RecheckSkip.objects.get_or_create(member=member, skipped_on=today)
+    return skip

@@ -47,6 +47,9 @@ POSTED = {
     "programs:session_pain_before",
     "programs:morning_checkin",
     "programs:calendar_manage",
+    "programs:goal_rate",
+    "programs:goal_end",
+    "programs:recheck_skip",
     "payments:subscription_amount",
     "payments:subscription_cancel",
     "payments:billing_portal",
@@ -130,6 +133,11 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "programs:morning_checkin": (LOGIN, JOIN, "400", "400", "→/programme/intake/", "→/programme/intake/"),
     "programs:log_late": (LOGIN, JOIN, "200", "200", "→/programme/intake/", "→/programme/intake/"),
     "programs:progress": (LOGIN, JOIN, "200", "200", "200", "200"),
+    "programs:goals": (LOGIN, JOIN, "200", "200", "200", "200"),
+    "programs:goal_rate": (LOGIN, JOIN, "→/progress/goals/", "404", "404", "404"),
+    "programs:goal_end": (LOGIN, JOIN, "→/progress/goals/", "404", "404", "404"),
+    "programs:recheck": (LOGIN, JOIN, "200", "200", "→/programme/intake/", "→/programme/intake/"),
+    "programs:recheck_skip": (LOGIN, JOIN, "→/today/", "→/today/", "→/today/", "→/today/"),
     "programs:data_csv": (LOGIN, "200", "200", "200", "200", "200"),
     "programs:reminders": (LOGIN, JOIN, "200", "200", "200", "200"),
     "programs:reminder_unsubscribe": ("200", "200", "200", "200", "200", "200"),
@@ -229,7 +237,10 @@ def world(db, settings):
         title=thread.title,
         url=f"/community/p/{post.pk}/",
     )
+    from programs.models import Goal
+
     values = {
+        "goal_id": Goal.objects.create(member=member, activity="Tying my shoes").pk,
         "post_id": post.pk,
         "thread_id": thread.pk,
         "item_id": PlannedItemFactory(session=session).pk,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0012_pain_reports_escalations"),
+        ("programs", "0013_pool_lying_nerve_glide"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

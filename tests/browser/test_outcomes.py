@@ -1,0 +1,50 @@
+"""Journey: a member names a goal, the four-weekly check comes due on Today, they answer it in
+the browser, and Progress says what changed (issue 16). Phone and desktop widths, axe clean."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from programs.models import OutcomeCheck
+from programs.selectors.sessions import member_today
+from tests.browser.conftest import PHONE
+from tests.factories import MemberFactory
+from tests.factories.programs import enrol
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["390", "1280"])
+def test_goal_then_recheck_then_progress(new_page, login_as, axe_check, viewport):
+    member = MemberFactory()
+    enrol(member, pain_now=6)
+    OutcomeCheck.objects.filter(member=member).update(
+        taken_on=member_today(member) - timedelta(days=28)
+    )
+    page = new_page(viewport=viewport)
+    login_as(page, member)
+
+    page.goto("/progress/goals/")
+    page.get_by_label("An everyday activity your back makes hard").fill("Tying my shoes")
+    page.get_by_label("How well can you do it now?").select_option("3")
+    page.get_by_role("button", name="Save goal").click()
+    expect(page.get_by_role("heading", name="Tying my shoes")).to_be_visible()
+    axe_check(page)
+
+    page.goto("/today/")
+    expect(page.get_by_role("heading", name="Time for your four-weekly check")).to_be_visible()
+    page.get_by_role("link", name="Answer now").click()
+    axe_check(page)
+    page.get_by_label("Over the last week, how much did your back usually hurt?").select_option("3")
+    page.get_by_label("And at its worst over the last week?").select_option("5")
+    page.get_by_label("Tying my shoes: how well can you do it now?").select_option("6")
+    page.get_by_role("button", name="Save my answers").click()
+
+    expect(page).to_have_url(f"{page.url.split('/progress/')[0]}/progress/")
+    expect(page.get_by_text("Tying my shoes: 3 → 6 since")).to_be_visible()
+    expect(page.get_by_text("Usual pain: 6 → 3 since")).to_be_visible()
+    axe_check(page)

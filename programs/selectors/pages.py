@@ -17,6 +17,7 @@ from programs.models import (
     PlannedSession,
 )
 from programs.selectors.member import HISTORY_DAYS, week_start_of
+from programs.selectors.outcome import session_outcome
 from programs.selectors.phase import phase_story
 from programs.selectors.programme import programme_build
 
@@ -69,6 +70,7 @@ def today_page(
         "enrolment": enrolment,
         "session": todays,
         "items": list(todays.items.all()) if todays is not None else [],
+        "outcome": session_outcome(session=todays) if todays is not None else None,
         "phase_status": status,
         "rescreen_due": verdict.rescreen_asked(today),
         "rescreen_blocks_on": verdict.rescreen_blocks_on,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, IntegerField, Max, Sum, Value
+from django.db.models import Avg, Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from programs.models import (
     ProgressionDecision,
 )
 from programs.selectors.member import week_start_of as week_start
+from programs.selectors.outcome import counts_for_streak
 from programs.selectors.phase import PhaseStory, phase_story_for
 from programs.selectors.sessions import member_zone
 
@@ -64,12 +65,15 @@ class StreakDay:
     is_future: bool
     is_today: bool
     before_start: bool = False  # in the first week, a day before the member joined
+    short: bool = False  # finished with fewer than half its exercises: neither adds nor breaks
 
     @property
     def label(self) -> str:
         what = "session done" if self.done else ("rest day" if self.is_rest else "no session")
         if self.is_future:
             what = "to come"
+        if self.short:
+            what = "shorter session (doesn't count toward the streak, doesn't break it)"
         if self.before_start:
             what = "before you joined"
         return f"{self.day:%A %-d %B}: {what}"
@@ -186,11 +190,22 @@ def streak_calendar(
     if since is not None:
         start = min(max(start, week_start(since)), week_start(today))
     end = week_start(today) + timedelta(weeks=1)
-    rows = PlannedSession.objects.filter(member=member, date__gte=start, date__lt=end).values_list(
-        "date", "status", "is_rest_day"
+    rows = (
+        PlannedSession.objects.filter(member=member, date__gte=start, date__lt=end)
+        .annotate(
+            item_count=Count("items"),
+            done_count=Count("items", filter=Q(items__completed_at__isnull=False)),
+        )
+        .values_list("date", "status", "is_rest_day", "item_count", "done_count")
     )
-    done = {d for d, status, _rest in rows if status == SessionStatus.COMPLETED}
-    rest = {d for d, _status, is_rest in rows if is_rest}
+    finished = {
+        d: counts_for_streak(done=done_count, total=items)
+        for d, status, _rest, items, done_count in rows
+        if status == SessionStatus.COMPLETED
+    }
+    done = {d for d, counts in finished.items() if counts}
+    short = {d for d, counts in finished.items() if not counts}
+    rest = {d for d, _status, is_rest, _items, _done in rows if is_rest}
     days = []
     for offset in range((end - start).days):
         day = start + timedelta(days=offset)
@@ -204,6 +219,7 @@ def streak_calendar(
                 is_rest=is_rest,
                 is_future=day > today,
                 is_today=day == today,
+                short=day in short,
                 before_start=since is not None and day < since and day not in done,
             )
         )
@@ -215,7 +231,7 @@ def streak_calendar(
             streak += 1
         elif item.before_start:
             break
-        elif item.is_rest or item.is_today:
+        elif item.is_rest or item.short or item.is_today:
             continue
         else:
             break

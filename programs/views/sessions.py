@@ -18,6 +18,7 @@ from backcore.params import parse_id
 from programs.choices import SessionStatus
 from programs.forms import PainBeforeForm
 from programs.models import PlannedItem, PlannedSession
+from programs.selectors.outcome import session_outcome
 from programs.selectors.sessions import (
     asks_leg_spread,
     late_log_days,
@@ -221,18 +222,13 @@ def session_finish_view(request):
             errors = _error_dict(exc)
             status = 422
         else:
-            if (
-                values["sharp_pain"] == "yes"
-                or int(values["pain_during"]) > 5
-                or (ask_spread and values["pain_spread"] == "yes")
-            ):
-                messages.warning(
-                    request,
-                    "Saved. That sounded sore: tomorrow's plan will ease off, and a coach "
-                    "can help if it keeps happening.",
-                )
+            outcome = session_outcome(session=session_with_items(member=request.user, day=day))
+            text = " ".join([outcome.headline + ".", *outcome.what_happened, *outcome.what_next])
+            text += " " + outcome.streak_line
+            if outcome.light == "green":
+                messages.success(request, text)
             else:
-                messages.success(request, "Session saved. Well done — that's today's deposit.")
+                messages.warning(request, text)
             return redirect("programs:progress")
     state = player_state(session=session)
     return render(

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from community.models import Category
 from community.services import thread_create
@@ -14,6 +15,13 @@ from tests.factories.sessions import session_with_items
 pytestmark = pytest.mark.django_db
 
 
+def done_session(member, day):
+    """A finished session with its exercises done (a session with fewer than half done
+    neither adds to the streak nor breaks it)."""
+    session = session_with_items(member=member, day=day, status="completed")
+    session.items.update(completed_at=timezone.now())
+
+
 def test_no_badge_before_enrolment(member):
     assert checkin_badge(user=member) is None
 
@@ -22,9 +30,9 @@ def test_streak_counts_completed_days_back_from_today(member):
     enrol(member)
     today = member_today(member)
     for days_ago in (1, 2, 3):
-        session_with_items(member=member, day=today - timedelta(days=days_ago), status="completed")
+        done_session(member, today - timedelta(days=days_ago))
     # A gap four days ago ends the streak; an older session does not count.
-    session_with_items(member=member, day=today - timedelta(days=6), status="completed")
+    done_session(member, today - timedelta(days=6))
     assert checkin_badge(user=member) == {"streak_days": 3, "phase_name": "Reconnect"}
 
 
@@ -32,7 +40,7 @@ def test_post_with_badge_snapshots_the_real_streak(member):
     enrol(member)
     today = member_today(member)
     for days_ago in (0, 1):
-        session_with_items(member=member, day=today - timedelta(days=days_ago), status="completed")
+        done_session(member, today - timedelta(days=days_ago))
     category = Category.objects.get(slug="progress-and-wins")
     thread = thread_create(
         author=member, category=category, title="Two days in", body="Feeling ok", attach_badge=True

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch
 
 from programs import engine
-from programs.choices import WEEKDAY_NAMES
+from programs.choices import WEEKDAY_NAMES, SessionStatus
 from programs.models import (
     MemberDose,
     PainEscalation,
@@ -20,6 +20,7 @@ from programs.selectors.member import HISTORY_DAYS, week_start_of
 from programs.selectors.outcome import session_outcome
 from programs.selectors.phase import phase_story
 from programs.selectors.programme import programme_build
+from programs.selectors.wording import plan_wording
 
 if TYPE_CHECKING:
     from programs.services.safety_gate import SafetyVerdict
@@ -65,11 +66,18 @@ def today_page(
         sessions=sessions,
         today=today,
     )
+    items = list(todays.items.all()) if todays is not None else []
+    first_plan = not any(s.status == SessionStatus.COMPLETED for s in sessions if s.date < today)
+    wording = plan_wording(items, first_plan=first_plan)
+    for item in items:
+        item.shown_reason = wording.reasons[item.pk]
+        item.shown_why = wording.whys[item.pk]
     return {
         "intake": intake,
         "enrolment": enrolment,
         "session": todays,
-        "items": list(todays.items.all()) if todays is not None else [],
+        "items": items,
+        "plan_notes": wording.session_notes,
         "outcome": session_outcome(session=todays) if todays is not None else None,
         "phase_status": status,
         "rescreen_due": verdict.rescreen_asked(today),

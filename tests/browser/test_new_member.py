@@ -116,7 +116,8 @@ def test_signup_to_first_session_and_progress(page, axe_check, screenshot):
 
     # The progress page shows the finished session.
     expect(page).to_have_url(re.compile(r"/progress/$"))
-    expect(page.get_by_role("status")).to_contain_text("Session saved")
+    expect(page.get_by_role("status")).to_contain_text("Saved: session done")
+    expect(page.get_by_role("status")).to_contain_text("This session counts toward your streak")
     tension = page.get_by_role("region", name="Minutes under tension")
     expect(tension).to_contain_text("1 finished session")
     expect(page.get_by_role("region", name="Current streak")).to_contain_text("1")

@@ -1,0 +1,60 @@
+"""Reasons worth reading (issue 14): a first plan says its welcome once for the session, and
+each exercise keeps only what is its own."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from programs.models import PlannedSession
+from programs.selectors.wording import plan_wording
+from tests.factories import MemberFactory
+from tests.factories.programs import enrol
+
+pytestmark = pytest.mark.django_db
+
+
+def item(pk, reason, why="", role="main"):
+    return SimpleNamespace(pk=pk, reason=reason, why_today=why, role=role)
+
+
+def test_shared_sentences_are_said_once():
+    items = [
+        item(1, "Welcome to A. Cat-cow starts at 8 reps.", "Warm-up: eases you in.", "warm_up"),
+        item(2, "Welcome to A. Knee hug starts at 20 s.", "Warm-up: eases you in.", "warm_up"),
+        item(3, "Up a little: 10 s × 3 sets.", "Its turn: last done on Monday."),
+    ]
+    wording = plan_wording(items, first_plan=False)
+    assert wording.session_notes == ["Welcome to A.", "Warm-up: eases you in."]
+    assert wording.reasons == {
+        1: "Cat-cow starts at 8 reps.",
+        2: "Knee hug starts at 20 s.",
+        3: "Up a little: 10 s × 3 sets.",
+    }
+    assert wording.whys == {1: "", 2: "", 3: "Its turn: last done on Monday."}
+
+
+def test_a_lone_sentence_stays_with_its_exercise():
+    wording = plan_wording(
+        [item(1, "Welcome to A. Plank starts at 10 s.", "Why.")], first_plan=False
+    )
+    assert wording.session_notes == []
+    assert wording.reasons == {1: "Welcome to A. Plank starts at 10 s."}
+    assert wording.whys == {1: "Why."}
+
+
+def test_first_plan_on_today_reads_once(client):
+    member = MemberFactory()
+    enrol(member)
+    client.force_login(member)
+    html = client.get("/today/").content.decode().replace("&#x27;", "'")
+    session = PlannedSession.objects.get(member=member, date=timezone.localdate())
+    items = list(session.items.select_related("exercise"))
+    assert len(items) > 1
+    welcome = items[0].reason.split(". ")[0] + "."
+    assert welcome.startswith("Welcome to")
+    assert html.count(welcome) == 1
+    assert "Not done before" not in html
+    assert "Your first session: every exercise is new" in html
+    for planned in items:
+        assert planned.reason.split(". ", 1)[1] in html  # each exercise's own start dose

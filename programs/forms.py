@@ -313,3 +313,44 @@ class RecheckForm(forms.Form):
             },
             "goal_ratings": {pk: data[f"goal_{pk}"] for pk in self.goal_ids},
         }
+
+
+class IntakeGoalsForm(forms.Form):
+    """The intake's optional goals section: up to three activities, each rated 0–10."""
+
+    ROWS = 3
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.ROWS + 1):
+            self.fields[f"goal_activity_{n}"] = forms.CharField(
+                label=f"Activity {n}", max_length=80, required=False
+            )
+            self.fields[f"goal_rating_{n}"] = forms.TypedChoiceField(
+                label=f"How well can you do activity {n} now? (0 = not at all, 10 = as before)",
+                choices=[("", "Choose 0 to 10"), *ZERO_TO_TEN_CHOICES],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        for n in range(1, self.ROWS + 1):
+            activity = (data.get(f"goal_activity_{n}") or "").strip()
+            if activity and data.get(f"goal_rating_{n}") is None:
+                self.add_error(f"goal_rating_{n}", "Rate it from 0 to 10, or leave the row empty.")
+        return data
+
+    def rows(self):
+        return [
+            (self[f"goal_activity_{n}"], self[f"goal_rating_{n}"]) for n in range(1, self.ROWS + 1)
+        ]
+
+    def goals(self) -> list[tuple[str, int]]:
+        data = self.cleaned_data
+        return [
+            (data[f"goal_activity_{n}"].strip(), data[f"goal_rating_{n}"])
+            for n in range(1, self.ROWS + 1)
+            if (data.get(f"goal_activity_{n}") or "").strip()
+        ]

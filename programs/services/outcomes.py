@@ -150,3 +150,12 @@ def recheck_submit(
 def recheck_skip(*, member, today: date) -> RecheckSkip:
     skip, _created = RecheckSkip.objects.get_or_create(member=member, skipped_on=today)
     return skip
+
+
+@transaction.atomic
+def goals_add_many(*, member, goals: list[tuple[str, int]], today: date) -> list[Goal]:
+    """The intake's goals section: all of them or none (the limit of three still holds)."""
+    return [
+        goal_add(member=member, activity=activity, rating=rating, today=today)
+        for activity, rating in goals
+    ]

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from programs import services
-from programs.forms import ClearanceForm, DetailsForm, ScreenForm
+from programs.forms import ClearanceForm, DetailsForm, IntakeGoalsForm, ScreenForm
 from programs.selectors.sessions import member_today
+from programs.services.outcomes import goals_add_many
 from programs.services.safety_gate import GateState, safety_verdict
 
 
@@ -63,21 +64,32 @@ def intake(request):
         context = {"form": form, "intake": current, "verdict": verdict}
         return _render(request, "programs/intake_clearance.html", context)
 
+    first_time = current.completed_at is None  # goals are offered once here, later on their page
     if request.method == "POST" and step == "details":
         form = DetailsForm(request.POST)
-        if form.is_valid():
+        goals_form = IntakeGoalsForm(request.POST) if first_time else None
+        goals_ok = goals_form is None or goals_form.is_valid()
+        if form.is_valid() and goals_ok:
             try:
                 services.intake_complete(member=member, data=form.to_intake_data())
+                if goals_form is not None and goals_form.goals():
+                    goals_add_many(
+                        member=member, goals=goals_form.goals(), today=member_today(member)
+                    )
             except ValidationError as error:
                 form.add_error(None, " ".join(error.messages))
             else:
                 messages.success(request, "Your programme is ready.")
                 return redirect("programs:today")
-        return _render(
-            request, "programs/intake_details.html", {"form": form, "intake": current}, 422
-        )
+        context = {"form": form, "intake": current, "goals_form": goals_form}
+        return _render(request, "programs/intake_details.html", context, 422)
     form = DetailsForm(initial=DetailsForm.initial_from(current))
-    return _render(request, "programs/intake_details.html", {"form": form, "intake": current})
+    context = {
+        "form": form,
+        "intake": current,
+        "goals_form": IntakeGoalsForm() if first_time else None,
+    }
+    return _render(request, "programs/intake_details.html", context)
 
 
 @login_required

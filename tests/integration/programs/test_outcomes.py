@@ -297,3 +297,42 @@ def test_progress_with_goals_and_checks_has_a_pinned_query_count(
     # with the goals' ratings prefetched in one query; the same for 1 or 20 ratings and checks.
     with django_assert_num_queries(18):
         assert client.get("/progress/").status_code == 200
+
+
+# --- the intake's optional goals section ---------------------------------------------------
+
+
+def _screened(client):
+    from programs.services.intake import intake_screen_submit
+
+    member = MemberFactory()
+    intake_screen_submit(member=member, answers={})
+    client.force_login(member)
+    return member
+
+
+def test_first_intake_offers_goals_and_saves_them_with_the_baseline(client):
+    from tests.integration.programs.test_intake import INTAKE_URL, details_post
+
+    member = _screened(client)
+    assert b"Your goals (optional)" in client.get(INTAKE_URL).content
+    data = details_post(
+        goal_activity_1="Tying my shoes", goal_rating_1="3", goal_activity_2="", goal_rating_2="5"
+    )
+    response = client.post(INTAKE_URL, data)
+    assert response.status_code == 302 and response["Location"] == "/today/"
+    (goal,) = active_goals(member=member)
+    assert (goal.goal.activity, goal.latest) == ("Tying my shoes", 3)
+    assert OutcomeCheck.objects.get(member=member).pain_usual == 3
+    assert b"Your goals (optional)" not in client.get(INTAKE_URL).content, "offered once"
+
+
+def test_an_intake_goal_without_a_rating_is_refused_and_nothing_is_saved(client):
+    from tests.integration.programs.test_intake import INTAKE_URL, details_post
+
+    member = _screened(client)
+    response = client.post(INTAKE_URL, details_post(goal_activity_1="Gardening"))
+    assert response.status_code == 422
+    assert b"Rate it from 0 to 10" in response.content
+    assert Intake.objects.get(member=member).completed_at is None
+    assert not Goal.objects.filter(member=member).exists()

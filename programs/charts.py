@@ -148,13 +148,17 @@ def _axes(
         f'<line class="chart-axis" x1="{area.left}" x2="{_fmt(area.width - area.right)}" '
         f'y1="{_fmt(area.baseline)}" y2="{_fmt(area.baseline)}" stroke="#334155" stroke-width="1"/>'
     )
-    # Thin the x labels so they never overlap: at most about ten along the axis.
+    # Thin the x labels so they never overlap: at most about ten along the axis. On a phone the
+    # labels are drawn twice as large (player.css), and the "minor" half is hidden.
     every = max(1, math.ceil(len(x_labels) / 10))
+    last = len(x_labels) - 1
     for index, label in enumerate(x_labels):
-        if index % every and index != len(x_labels) - 1:
+        if index % every and index != last:
             continue
+        major = index == last or (index % (2 * every) == 0 and last - index >= 2 * every)
         parts.append(
-            f'<text class="chart-xlabel" x="{_fmt(area.x(index, len(x_labels)))}" '
+            f'<text class="chart-xlabel{"" if major else " chart-xlabel-minor"}" '
+            f'x="{_fmt(area.x(index, len(x_labels)))}" '
             f'y="{_fmt(area.baseline + 16)}" text-anchor="middle" font-size="11" '
             f'fill="#475569">{escape(label)}</text>'
         )

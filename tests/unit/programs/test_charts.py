@@ -159,3 +159,18 @@ def test_any_data_gives_valid_svg_with_points_inside_the_plot(values):
     for point in points:
         assert area.left <= float(point.get("cx")) <= area.width - area.right
         assert area.top <= float(point.get("cy")) <= area.baseline
+
+
+def test_phone_widths_keep_the_first_and_last_week_labels():
+    """On a phone every other shown week label is 'minor' (hidden by player.css), but the first
+    and the last week always stay."""
+    from programs import charts
+
+    weeks = [f"{n} Nov" for n in range(1, 13)]
+    html = charts.pain_chart(weeks=weeks, values=[2] * 12).html
+    import re
+
+    shown = re.findall(r'class="chart-xlabel( chart-xlabel-minor)?"[^>]*>([^<]+)<', html)
+    majors = [label for minor, label in shown if not minor]
+    assert majors[0] == "1 Nov" and majors[-1] == "12 Nov"
+    assert any(minor for minor, _label in shown)

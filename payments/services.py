@@ -19,6 +19,7 @@ from django.utils import timezone
 from backcore.accounts.models import User
 from backcore.accounts.services import membership_grant
 from backcore.dispatch import send_now, send_on_commit
+from backcore.params import parse_id
 from payments.models import Contribution, Subscription, WebhookEvent
 from payments.money import amount_error
 from payments.stripe_client import as_dict, object_id, stripe_client, stripe_enabled
@@ -241,11 +242,11 @@ def _contribution_for_session(session: dict) -> Contribution:
     # find the pending contribution the session points at, and only when both references agree.
     ref = str(session.get("client_reference_id") or "")
     meta_ref = str((session.get("metadata") or {}).get("contribution_id") or "")
-    if ref.isdigit() and ref == meta_ref:
+    if parse_id(ref) is not None and ref == meta_ref:
         contribution = (
             Contribution.objects.select_for_update(of=("self",))
             .select_related("member")
-            .filter(pk=int(ref), checkout_session_id__isnull=True)
+            .filter(pk=parse_id(ref), checkout_session_id__isnull=True)
             .first()
         )
         if contribution is not None:
@@ -263,8 +264,12 @@ def contribution_for_session_owner_check(*, session: dict, member: User) -> None
         .values_list("member_id", flat=True)
         .first()
     )
-    if owner is None and ref.isdigit():
-        owner = Contribution.objects.filter(pk=int(ref)).values_list("member_id", flat=True).first()
+    if owner is None and parse_id(ref) is not None:
+        owner = (
+            Contribution.objects.filter(pk=parse_id(ref))
+            .values_list("member_id", flat=True)
+            .first()
+        )
     meta_member = str((session.get("metadata") or {}).get("member_id") or "")
     if owner != member.pk or meta_member != str(member.pk):
         raise PermissionDenied
@@ -346,16 +351,14 @@ def _invoice_payment_intent(invoice: dict) -> str:
 
 def _anchor_for_subscription(*, subscription_id: str, metadata: dict) -> Contribution:
     """The contribution the subscription was started with; locking it serialises its events."""
-    if not str(metadata.get("contribution_id") or "").isdigit() and subscription_id:
+    if parse_id(str(metadata.get("contribution_id") or "")) is None and subscription_id:
         metadata = dict(
             as_dict(stripe_client().v1.subscriptions.retrieve(subscription_id)).get("metadata")
             or {}
         )
-    ref = str(metadata.get("contribution_id") or "")
+    ref = parse_id(str(metadata.get("contribution_id") or ""))
     qs = Contribution.objects.select_for_update(of=("self",)).select_related("member")
-    anchor = (
-        qs.filter(pk=int(ref), kind=Contribution.Kind.MONTHLY).first() if ref.isdigit() else None
-    )
+    anchor = qs.filter(pk=ref, kind=Contribution.Kind.MONTHLY).first() if ref else None
     if anchor is None and subscription_id:
         anchor = (
             qs.filter(subscription_id=subscription_id, checkout_session_id__isnull=False)

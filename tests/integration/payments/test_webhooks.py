@@ -420,3 +420,24 @@ def test_beat_requeues_pending_events_older_than_a_few_minutes(
     for event in (fresh, stale, ancient):
         event.refresh_from_db()
     assert (fresh.status, stale.status, ancient.status) == ("pending", "ignored", "pending")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ref", ["²", "١٢", "0", "99999999999999999999999"])
+def test_odd_references_in_a_signed_event_never_give_a_500(send, fake_stripe, ref):
+    session = {
+        "id": "cs_odd",
+        "object": "checkout.session",
+        "mode": "payment",
+        "payment_status": "paid",
+        "client_reference_id": ref,
+        "metadata": {"contribution_id": ref, "member_id": ref},
+        "subscription": None,
+    }
+    fake_stripe.sessions["cs_odd"] = session
+    response, event = send("checkout.session.completed", session)
+    assert response.status_code == 200
+    assert not Contribution.objects.filter(status="paid").exists()
+    # Refused as "no contribution of ours", never a crash on parsing the reference.
+    stored = WebhookEvent.objects.get(stripe_event_id=event["id"])
+    assert stored.error.startswith("ContributionNotFound"), stored.error

@@ -70,3 +70,53 @@ def goal_change(*, start: int, now: int) -> Change:
         return Change(start, now, Direction.SAME, False)
     direction = Direction.BETTER if rise > 0 else Direction.WORSE
     return Change(start, now, direction, abs(rise) >= GOAL_POINTS)
+
+
+# Pain is asked again every four weeks; a month without a meaningful fall is one of the signs
+# that a clinician should take a look (DOMAIN: pain not improving after a month).
+NO_IMPROVEMENT_AFTER = timedelta(days=28)
+# Below this there is little pain left to improve: not a concern on its own.
+LOW_PAIN = 2
+# The everyday-tasks total (0 = no difficulty) rising by this much is a real worsening.
+FUNCTION_POINTS = 2
+
+
+class Concern(StrEnum):
+    """What a re-check tells a coach about. Values are the coach-alert causes of the same name."""
+
+    NO_IMPROVEMENT = "no_improvement"
+    FUNCTION_WORSE = "function_worse"
+
+
+def recheck_concerns(
+    *,
+    started_on: date,
+    taken_on: date,
+    start_pain: int | None,
+    now_pain: int | None,
+    start_function: int | None,
+    now_function: int | None,
+    goal_changes: tuple[Change, ...] = (),
+) -> tuple[Concern, ...]:
+    """The concerns a re-check raises against the member's start: pain not meaningfully better
+    after four weeks (or worse), everyday tasks or a goal meaningfully harder."""
+    concerns: list[Concern] = []
+    if start_pain is not None and now_pain is not None:
+        change = pain_change(start=start_pain, now=now_pain)
+        worse = change.meaningful and change.direction is Direction.WORSE
+        stuck = (
+            taken_on - started_on >= NO_IMPROVEMENT_AFTER
+            and not change.is_meaningful_gain
+            and now_pain > LOW_PAIN
+        )
+        if worse or stuck:
+            concerns.append(Concern.NO_IMPROVEMENT)
+    function_worse = (
+        start_function is not None
+        and now_function is not None
+        and now_function - start_function >= FUNCTION_POINTS
+    )
+    goal_worse = any(c.meaningful and c.direction is Direction.WORSE for c in goal_changes)
+    if function_worse or goal_worse:
+        concerns.append(Concern.FUNCTION_WORSE)
+    return tuple(concerns)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.content import function_questionnaire
+from programs.engine import outcomes
 from programs.models import (
     CheckKind,
     Goal,
@@ -103,6 +105,12 @@ def outcome_baseline_record(*, member, intake: Intake, today: date) -> OutcomeCh
     return check
 
 
+@dataclass(frozen=True)
+class RecheckResult:
+    check: OutcomeCheck
+    concerns: tuple[outcomes.Concern, ...]  # each one told the coaches
+
+
 @transaction.atomic
 def recheck_submit(
     *,
@@ -112,8 +120,9 @@ def recheck_submit(
     pain_worst: int,
     function_answers: dict[str, int],
     goal_ratings: dict[int, int],
-) -> OutcomeCheck:
-    """A four-weekly re-check: a new row every time, with a rating for each goal named."""
+) -> RecheckResult:
+    """A four-weekly re-check: a new row every time, with a rating for each goal named. No
+    improvement or a worsening against the start raises a coach alert."""
     intake = Intake.objects.filter(member=member, completed_at__isnull=False).first()
     if intake is None:
         raise ValidationError("Finish the intake first.")
@@ -143,7 +152,48 @@ def recheck_submit(
         row.full_clean(exclude=["goal", "outcome_check"])
         rows.append(row)
     GoalRating.objects.bulk_create(rows)
-    return check
+    concerns = _recheck_tell_coaches(member=member, check=check, goal_ratings=goal_ratings)
+    return RecheckResult(check=check, concerns=concerns)
+
+
+def _recheck_tell_coaches(
+    *, member, check: OutcomeCheck, goal_ratings: dict[int, int]
+) -> tuple[outcomes.Concern, ...]:
+    """A re-check that shows no improvement, or a worsening, reaches the coaches (the rule is
+    the engine's `recheck_concerns`)."""
+    from programs.services.coach_alerts import coach_alert_raise
+
+    start = OutcomeCheck.objects.filter(member=member, kind=CheckKind.INTAKE).first()
+    if start is None:
+        return ()
+    first_ratings = {}
+    for rating in GoalRating.objects.filter(goal_id__in=goal_ratings).order_by("rated_on", "id"):
+        first_ratings.setdefault(rating.goal_id, rating.rating)
+    goal_changes = tuple(
+        outcomes.goal_change(start=first_ratings[goal_id], now=now)
+        for goal_id, now in goal_ratings.items()
+        if goal_id in first_ratings
+    )
+    concerns = outcomes.recheck_concerns(
+        started_on=start.taken_on,
+        taken_on=check.taken_on,
+        start_pain=start.pain_usual,
+        now_pain=check.pain_usual,
+        start_function=start.function_score,
+        now_function=check.function_score,
+        goal_changes=goal_changes,
+    )
+    for concern in concerns:
+        coach_alert_raise(
+            member=member,
+            cause=concern.value,
+            detail=(
+                f"Re-check on {check.taken_on:%-d %B}: usual pain {check.pain_usual}/10 "
+                f"(start {start.pain_usual}/10), everyday tasks {check.function_score} "
+                f"(start {start.function_score})."
+            ),
+        )
+    return concerns
 
 
 @transaction.atomic

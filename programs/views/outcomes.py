@@ -83,11 +83,22 @@ def recheck(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.recheck_submit(member=request.user, today=today, **form.to_service())
+                result = services.recheck_submit(
+                    member=request.user, today=today, **form.to_service()
+                )
             except ValidationError as error:
                 form.add_error(None, _error_text(error))
             else:
                 messages.success(request, "Thank you: your answers are on your Progress page.")
+                if result.concerns:
+                    # Say what happens next, in the same words whatever the cause.
+                    messages.warning(
+                        request,
+                        "Your answers suggest your back is not easing the way we hoped, so a "
+                        "coach has been told and will look at your programme with you. If you "
+                        "have not seen a doctor or physiotherapist about it yet, now is a good "
+                        "time. You can write to the coaches from your Messages page.",
+                    )
                 return redirect("programs:progress")
         return render(request, "programs/recheck.html", {"form": form}, status=422)
     state = recheck_state(member=request.user, intake=intake, today=today)

@@ -336,3 +336,67 @@ def test_an_intake_goal_without_a_rating_is_refused_and_nothing_is_saved(client)
     assert b"Rate it from 0 to 10" in response.content
     assert Intake.objects.get(member=member).completed_at is None
     assert not Goal.objects.filter(member=member).exists()
+
+
+# --- re-checks that reach a coach ----------------------------------------------------------
+
+
+def _alert_causes(member):
+    from programs.models import CoachAlert
+
+    return set(CoachAlert.objects.filter(member=member).values_list("cause", flat=True))
+
+
+def test_pain_not_easing_after_four_weeks_tells_a_coach_and_the_member():
+    member = MemberFactory()
+    enrol(member, today=DAY, pain_now=6)
+    result = _answer(member, DAY + timedelta(days=28), usual=6)
+    assert [c.value for c in result.concerns] == ["no_improvement"]
+    assert _alert_causes(member) == {"no_improvement"}
+
+
+def test_pain_that_eases_or_is_already_low_tells_nobody():
+    eased, low = MemberFactory(), MemberFactory()
+    enrol(eased, today=DAY, pain_now=6)
+    enrol(low, today=DAY, pain_now=2)
+    assert _answer(eased, DAY + timedelta(days=28), usual=4).concerns == ()
+    assert _answer(low, DAY + timedelta(days=28), usual=2).concerns == ()
+    assert _alert_causes(eased) == _alert_causes(low) == set()
+
+
+def test_harder_everyday_tasks_or_a_goal_slipping_is_a_worsening():
+    tasks, goal_member = MemberFactory(), MemberFactory()
+    enrol(tasks, today=DAY, pain_now=5)
+    enrol(goal_member, today=DAY, pain_now=5)
+    # The start: the intake's everyday-tasks total (ALL_EASY adds up to 2).
+    OutcomeCheck.objects.filter(member=tasks, kind="intake").update(function_score=2)
+    harder = {**ALL_EASY, "socks": 2, "sitting": 2}  # total 5: three points harder
+    recheck_submit(
+        member=tasks,
+        today=DAY + timedelta(days=28),
+        pain_usual=2,
+        pain_worst=4,
+        function_answers=harder,
+        goal_ratings={},
+    )
+    goal = goal_add(member=goal_member, activity="Carrying shopping", rating=6, today=DAY)
+    _answer(goal_member, DAY + timedelta(days=28), usual=2, goals={goal.pk: 3})
+    assert _alert_causes(goal_member) == {"function_worse"}
+    assert _alert_causes(tasks) == {"function_worse"}
+
+
+def test_the_member_reads_what_happens_next(client):
+    member = MemberFactory()
+    enrol(member, pain_now=7, today=member_today(member) - timedelta(days=30))
+    client.force_login(member)
+    form = {"pain_usual": "7", "pain_worst": "8", **{k: str(v) for k, v in ALL_EASY.items()}}
+    response = client.post("/today/recheck/", form, follow=True)
+    assert b"a coach has been told" in response.content.lower()
+    assert _alert_causes(member) == {"no_improvement"}
+
+
+def test_recheck_concerns_are_coach_alert_causes():
+    from programs.coach_models import AlertCause
+    from programs.engine.outcomes import Concern
+
+    assert {c.value for c in Concern} <= set(AlertCause.values)

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from programs import engine
 from programs.choices import WEEKDAY_NAMES, SessionStatus
+from programs.content import lessons_for
 from programs.models import (
     MemberDose,
     PainEscalation,
@@ -83,6 +84,7 @@ def today_page(
         "rescreen_due": verdict.rescreen_asked(today),
         "rescreen_blocks_on": verdict.rescreen_blocks_on,
         "pain_advice": pain_advice(member=member, today=today),
+        "lessons_for_you": lessons_for(intake),
     }
 
 
@@ -128,6 +130,7 @@ def programme_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
         "week": week,
         "phase_status": status,
         "phases": list(bundle.phases_by_slug.values()),
+        "lessons_for_you": lessons_for(intake),
     }
 
 

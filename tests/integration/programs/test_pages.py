@@ -219,3 +219,23 @@ def test_today_plans_the_members_own_calendar_date(client, time_machine):
     assert list(PlannedSession.objects.filter(member=member).values_list("date", flat=True)) == [
         date(2026, 11, 25)
     ]
+
+
+def test_today_and_programme_offer_the_lessons_that_answer_the_members_worries(client, member):
+    from tests.factories.programs import enrol
+
+    enrol(member, fear_bending_harms=True, pain_leg=True)
+    client.force_login(member)
+    for url in ("/today/", "/programme/"):
+        html = client.get(url).content.decode()
+        assert "/learn/fear-of-movement/" in html  # the worry they agreed with
+        assert "/learn/living-with-sciatica/" in html  # their track
+        assert "/learn/tissue-tolerance/" not in html  # a worry they did not have
+
+
+def test_no_worries_and_the_general_track_show_no_reading_list(client, member):
+    from tests.factories.programs import enrol
+
+    enrol(member)
+    client.force_login(member)
+    assert b"Worth reading" not in client.get("/today/").content

@@ -11,6 +11,7 @@ from programs.choices import (
     Equipment,
     Minutes,
     PainDuration,
+    Track,
 )
 from programs.content import fear_statements, function_questionnaire
 from programs.services.safety_gate import clearance_date_error, clearance_earliest_date
@@ -111,6 +112,16 @@ class DetailsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Pick at least one day."},
     )
+    track_choice = forms.ChoiceField(
+        label="Your track",
+        choices=[("", "Suggest one from my answers (recommended)"), *Track.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Pain down a leg always means the sciatica track: its nerve glides and leg checks "
+            "are part of keeping you safe."
+        ),
+    )
     goals = forms.CharField(
         label="What would you like to be able to do again? (optional)",
         max_length=500,
@@ -170,6 +181,7 @@ class DetailsForm(forms.Form):
                 "1" if day in data["training_days"] else "0" for day in range(7)
             ),
             "goals": data["goals"],
+            "track_choice": data.get("track_choice") or "",
             "fear_bending_harms": data.get("fear_bending_harms") == "agree",
             "fear_pain_means_harm": data.get("fear_pain_means_harm") == "agree",
             "fear_rest_until_better": data.get("fear_rest_until_better") == "agree",
@@ -199,6 +211,7 @@ class DetailsForm(forms.Form):
             "minutes_per_day": intake.minutes_per_day,
             "training_days": sorted(intake.training_weekdays),
             "goals": intake.goals,
+            "track_choice": intake.track_choice,
         }
         for key in ("bending_harms", "pain_means_harm", "rest_until_better"):
             value = getattr(intake, f"fear_{key}")

@@ -111,6 +111,9 @@ class Intake(RedFlagAnswers):
     function_answers = models.JSONField(default=dict, blank=True)
     function_score = models.PositiveSmallIntegerField(null=True, blank=True)
     track = models.CharField(max_length=20, choices=Track.choices, default=Track.GENERAL)
+    # The member's own choice of track ("" = the one their answers suggest). Leg pain always
+    # means the sciatica track: its glides and leg checks are part of keeping them safe.
+    track_choice = models.CharField(max_length=20, choices=Track.choices, blank=True, default="")
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -118,6 +121,10 @@ class Intake(RedFlagAnswers):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=_zero_to_ten("pain_now"), name="intake_pain_now_0_10"),
+            models.CheckConstraint(
+                condition=Q(track_choice="") | _in_choices("track_choice", Track),
+                name="intake_track_choice_valid",
+            ),
             models.CheckConstraint(
                 condition=_in_choices("minutes_per_day", Minutes), name="intake_minutes_5_10_20"
             ),

@@ -22,6 +22,7 @@ from programs.selectors.outcome import session_outcome
 from programs.selectors.phase import phase_story
 from programs.selectors.programme import programme_build
 from programs.selectors.wording import plan_wording
+from programs.services.intake import track_reason
 
 if TYPE_CHECKING:
     from programs.services.safety_gate import SafetyVerdict
@@ -131,6 +132,7 @@ def programme_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
         "phase_status": status,
         "phases": list(bundle.phases_by_slug.values()),
         "lessons_for_you": lessons_for(intake),
+        "track_reason": track_reason(intake),
     }
 
 

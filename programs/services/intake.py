@@ -32,12 +32,19 @@ DETAIL_FIELDS = (
     "fear_rest_until_better",
     "function_answers",
     "function_score",
+    "track_choice",
 )
 OLDER_AGE_BANDS = {AgeBand.AGE_65_74, AgeBand.AGE_75_PLUS}
 
 
-def track_for(*, pain_leg: bool, age_band: str) -> str:
-    """Leg pain suggests the sciatica track; 65 and over, active ageing; otherwise general."""
+def track_for(*, pain_leg: bool, age_band: str, choice: str = "") -> str:
+    """Leg pain means the sciatica track (its nerve glides and leg checks keep the member safe,
+    so no choice overrides it); otherwise the member's own choice, else 65 and over active
+    ageing, else general."""
+    if pain_leg:
+        return Track.SCIATICA
+    if choice:
+        return choice
     if pain_leg:
         return Track.SCIATICA
     if age_band in OLDER_AGE_BANDS:
@@ -142,7 +149,9 @@ def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
     for field in DETAIL_FIELDS:
         if field in data:
             setattr(intake, field, data[field])
-    intake.track = track_for(pain_leg=intake.pain_leg, age_band=intake.age_band)
+    intake.track = track_for(
+        pain_leg=intake.pain_leg, age_band=intake.age_band, choice=intake.track_choice
+    )
     intake.completed_at = intake.completed_at or timezone.now()
     intake.full_clean(exclude=["member"])
     intake.save(update_fields=[*DETAIL_FIELDS, "track", "completed_at", "updated_at"])
@@ -157,6 +166,20 @@ def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
     enrolment_start_or_update(member=member, intake=intake, today=today)
     outcome_baseline_record(member=member, intake=intake, today=today)  # once; never moved
     return intake
+
+
+def track_reason(intake: Intake) -> str:
+    """Why the member is on their track, in plain words (shown beside it)."""
+    if intake.pain_leg:
+        return (
+            "You told us pain travels down a leg, so your sessions include gentle nerve glides "
+            "and we ask after each one whether the leg pain spread."
+        )
+    if intake.track_choice:
+        return "You chose this track yourself; you can change it with your answers."
+    if intake.track == Track.ACTIVE_AGEING:
+        return "You are 65 or over, so balance and everyday strength get extra room."
+    return "Your answers point to the general programme for the lower back."
 
 
 @transaction.atomic

@@ -195,3 +195,29 @@ def test_age_65_plus_without_leg_pain_is_active_ageing(member):
 def test_intake_requires_sign_in(client):
     response = client.get(INTAKE_URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_members_see_their_track_with_why_and_may_choose_another(client, member):
+    client.force_login(member)
+    client.post(INTAKE_URL, {"step": "screen"})
+    client.post(INTAKE_URL, details_post(track_choice="active-ageing"))
+    intake = Intake.objects.get(member=member)
+    assert intake.track == "active-ageing" and intake.track_choice == "active-ageing"
+    assert Enrolment.objects.get(member=member).track == "active-ageing"
+    page = client.get("/programme/").content.decode()
+    assert "Your track: Active ageing." in page and "You chose this track yourself" in page
+
+
+def test_leg_pain_keeps_the_sciatica_track_whatever_is_chosen(client, member):
+    client.force_login(member)
+    client.post(INTAKE_URL, {"step": "screen"})
+    client.post(INTAKE_URL, details_post(pain_areas=["leg"], track_choice="general"))
+    assert Intake.objects.get(member=member).track == "sciatica"
+    page = client.get("/programme/").content.decode()
+    assert "Your track: Sciatica." in page and "pain travels down a leg" in page
+
+
+def test_an_unknown_track_is_a_422(client, member):
+    client.force_login(member)
+    client.post(INTAKE_URL, {"step": "screen"})
+    assert client.post(INTAKE_URL, details_post(track_choice="yoga")).status_code == 422

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.db.models import Prefetch
@@ -105,21 +106,27 @@ def _item_done(item: PlannedItem, slugs_by_id: dict[int, str]) -> engine.Exercis
     return engine.ExerciseDone(exercise=slug, dose=dose, target_met=item.target_met is not False)
 
 
-def session_record(session: PlannedSession, slugs_by_id: dict[int, str]) -> engine.SessionRecord:
-    completed = session.status == "completed"
-    done = [_item_done(item, slugs_by_id) for item in session.items.all()]
+def pain_record(session: PlannedSession) -> engine.SessionRecord:
+    """The session's answers as the engine reads them for its pain light (no exercises)."""
     return engine.SessionRecord(
         day=session.date,
         planned=True,
-        completed=completed,
+        completed=session.status == "completed",
         pain_during=session.pain_during or 0,
         effort=session.effort or 0,
         sharp_pain=session.sharp_pain,
         morning_pain=session.morning_pain,
         baseline_pain=session.pain_before,
         pain_spread=bool(session.pain_spread),
-        exercises=tuple(item for item in done if item is not None) if completed else (),
     )
+
+
+def session_record(session: PlannedSession, slugs_by_id: dict[int, str]) -> engine.SessionRecord:
+    record = pain_record(session)
+    if not record.completed:
+        return record
+    done = [_item_done(item, slugs_by_id) for item in session.items.all()]
+    return replace(record, exercises=tuple(item for item in done if item is not None))
 
 
 def history_records(

@@ -12,6 +12,7 @@ from programs import engine
 from programs.choices import SessionStatus
 from programs.engine.wording import out_of_ten
 from programs.models import PlannedSession
+from programs.selectors.member import pain_record
 
 
 def counts_for_streak(*, done: int, total: int) -> bool:
@@ -102,17 +103,7 @@ def session_outcome(*, session: PlannedSession) -> SessionOutcome | None:
         return None
     items = list(session.items.all())
     done = sum(1 for item in items if item.completed_at is not None)
-    record = engine.SessionRecord(
-        day=session.date,
-        planned=True,
-        completed=True,
-        pain_during=session.pain_during or 0,
-        effort=session.effort or 0,
-        sharp_pain=session.sharp_pain,
-        morning_pain=session.morning_pain,
-        baseline_pain=session.pain_before,
-        pain_spread=bool(session.pain_spread),
-    )
+    record = pain_record(session)  # completed: checked above
     return SessionOutcome(
         done=done,
         total=len(items),

@@ -244,19 +244,9 @@ def session_record_pain_before(
 def pain_light(session: PlannedSession):
     """The session's traffic light from its stored answers (green when nothing is logged)."""
     from programs import engine
+    from programs.selectors.member import pain_record
 
-    completed = session.status == SessionStatus.COMPLETED
-    record = engine.SessionRecord(
-        day=session.date,
-        planned=True,
-        completed=completed,
-        pain_during=session.pain_during or 0,
-        effort=session.effort or 0,
-        sharp_pain=session.sharp_pain,
-        morning_pain=session.morning_pain,
-        baseline_pain=session.pain_before,
-        pain_spread=bool(session.pain_spread),
-    )
+    record = pain_record(session)
     if not engine.pain.counts_for_pain(record):
         return engine.PainLight.GREEN
     return engine.classify_session(record, check_in_pending=session.morning_pain is None).light

@@ -116,8 +116,7 @@ def late_log_days(*, member, today: date, days: int = 7) -> list[LateLogDay]:
     first = today - timedelta(days=days)
     enrolled_on = first
     if enrolment is not None:
-        tz = ZoneInfo(getattr(getattr(member, "profile", None), "timezone", "") or "UTC")
-        enrolled_on = timezone.localtime(enrolment.created_at, tz).date()
+        enrolled_on = member_today(member, now=enrolment.created_at)
     training = intake.training_weekdays if intake is not None else frozenset(range(7))
     sessions = {
         s.date: s

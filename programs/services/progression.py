@@ -172,16 +172,27 @@ def progression_run_week(*, week_start: date, batch_size: int = BATCH_SIZE) -> W
     ids = _active_enrolment_ids()
     if not ids:
         return result
-    bundle = programme_build()
-    for index in range(0, len(ids), batch_size):
+    _run_in_batches(
+        enrolment_ids=ids,
+        week_start=week_start,
+        bundle=programme_build(),
+        result=result,
+        batch_size=batch_size,
+    )
+    logger.info("Weekly progression for %s: %s", week_start, result)
+    return result
+
+
+def _run_in_batches(
+    *, enrolment_ids: list[int], week_start: date, bundle, result: WeeklyRunResult, batch_size: int
+) -> None:
+    for index in range(0, len(enrolment_ids), batch_size):
         _run_batch(
-            enrolment_ids=ids[index : index + batch_size],
+            enrolment_ids=enrolment_ids[index : index + batch_size],
             week_start=week_start,
             bundle=bundle,
             result=result,
         )
-    logger.info("Weekly progression for %s: %s", week_start, result)
-    return result
 
 
 def last_local_week(*, member, now) -> date:
@@ -222,13 +233,13 @@ def progression_run_due(*, now=None, batch_size: int = BATCH_SIZE) -> WeeklyRunR
         return result
     bundle = programme_build()
     for week_start, ids in sorted(due.items()):
-        for index in range(0, len(ids), batch_size):
-            _run_batch(
-                enrolment_ids=ids[index : index + batch_size],
-                week_start=week_start,
-                bundle=bundle,
-                result=result,
-            )
+        _run_in_batches(
+            enrolment_ids=ids,
+            week_start=week_start,
+            bundle=bundle,
+            result=result,
+            batch_size=batch_size,
+        )
     logger.info("Progression due at %s: %s", now, result)
     return result
 

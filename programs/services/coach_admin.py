@@ -50,10 +50,9 @@ def coach_alert_lift_emergency(
         or "Your coach has lifted the pause on your programme. Before your next session, "
         "please answer the safety questions again.",
     )
-    for open_alert in CoachAlert.objects.filter(
-        member_id=alert.member_id, cause=AlertCause.EMERGENCY, resolved_at__isnull=True
-    ):
-        coach_alerts.coach_alert_resolve(alert=open_alert, coach=coach, note="Block lifted.")
+    coach_alerts.coach_alerts_resolve_open(
+        member_id=alert.member_id, causes=[AlertCause.EMERGENCY], coach=coach, note="Block lifted."
+    )
     return CoachAlert.objects.get(pk=alert.pk)
 
 
@@ -74,10 +73,10 @@ def coach_alert_record_clearance(
         or "Your coach has recorded your clinician's clearance. Please check the safety "
         "questions once more, then your plan continues.",
     )
-    for open_alert in CoachAlert.objects.filter(
+    coach_alerts.coach_alerts_resolve_open(
         member_id=alert.member_id,
-        cause__in=[AlertCause.CLEARANCE_WAITING, AlertCause.PAUSED_FOR_PAIN],
-        resolved_at__isnull=True,
-    ):
-        coach_alerts.coach_alert_resolve(alert=open_alert, coach=coach, note="Clearance recorded.")
+        causes=[AlertCause.CLEARANCE_WAITING, AlertCause.PAUSED_FOR_PAIN],
+        coach=coach,
+        note="Clearance recorded.",
+    )
     return CoachAlert.objects.get(pk=alert.pk)

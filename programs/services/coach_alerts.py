@@ -222,6 +222,15 @@ def coach_alert_resolve(*, alert: CoachAlert, coach, note: str = "") -> CoachAle
     return alert
 
 
+@transaction.atomic
+def coach_alerts_resolve_open(*, member_id: int, causes: list[str], coach, note: str) -> None:
+    """Resolve the member's open alerts for these causes (the step that settled them)."""
+    for alert in CoachAlert.objects.filter(
+        member_id=member_id, cause__in=causes, resolved_at__isnull=True
+    ):
+        coach_alert_resolve(alert=alert, coach=coach, note=note)
+
+
 def coach_alert_record(*, alert: CoachAlert, coach, action: str, note: str = "") -> None:
     """Record an action taken elsewhere (a reply, a lifted block, a clearance) on the alert."""
     _event(alert=alert, action=action, actor=coach, note=note)

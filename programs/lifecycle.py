@@ -12,6 +12,7 @@ from programs.models import (
     Intake,
     MemberDose,
     Message,
+    Milestone,
     OutcomeCheck,
     PainEscalation,
     PlannedSession,
@@ -22,6 +23,7 @@ from programs.models import (
     SafetyScreen,
 )
 from programs.selectors.coach import coach_loop_export
+from programs.selectors.milestones import milestones_export
 from programs.selectors.outcomes import outcomes_export
 from programs.services.coach_lifecycle import coach_loop_forget
 from programs.services.data import member_data_delete, member_data_export
@@ -32,6 +34,7 @@ def _export(*, user):
         **member_data_export(member=user),
         **coach_loop_export(member=user),
         **outcomes_export(member=user),
+        **milestones_export(member=user),
     }
 
 
@@ -58,6 +61,7 @@ PERSONAL_DATA = PersonalData(
         Goal: Handling(OnDelete.DELETE, section="goals"),
         OutcomeCheck: Handling(OnDelete.DELETE, section="outcome_checks"),
         RecheckSkip: Handling(OnDelete.DELETE, section="recheck_skips"),
+        Milestone: Handling(OnDelete.DELETE, section="milestones"),
         # Alerts stay without the person (member emptied, detail and notes cleared) as a record
         # of what coaches did; a coach's own actions and replies stay under a neutral name.
         CoachAlert: Handling(OnDelete.ANONYMISE, section="coach_alerts"),

@@ -677,6 +677,10 @@ class PainEscalation(models.Model):
         return f"{self.member} {self.kind} {self.day}"
 
 
+from programs.milestone_models import (  # noqa: E402,F401  (milestones live there)
+    Milestone,
+    MilestoneKind,
+)
 from programs.outcome_models import (  # noqa: E402,F401  (goals and re-checks live there)
     CheckKind,
     Goal,

@@ -11,6 +11,7 @@ from programs.selectors.member import (
     sessions_for_members,
     week_start_of,
 )
+from programs.selectors.milestones import milestone_for_share
 from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "history_records",
     "intake_for",
     "member_state",
+    "milestone_for_share",
     "programme_build",
     "session_record",
     "sessions_for_members",

@@ -21,6 +21,7 @@ from programs.models import (
     RecheckSkip,
 )
 from programs.outcome_models import MAX_ACTIVE_GOALS
+from programs.services.milestones import milestones_after_goal_ratings
 
 
 def _lock_member(member) -> None:
@@ -73,6 +74,7 @@ def goal_rate(*, member, goal: Goal, rating: int, today: date) -> GoalRating:
     row = GoalRating(goal=goal, rating=rating, rated_on=today)
     row.full_clean(exclude=["goal"])
     row.save()
+    milestones_after_goal_ratings(member=member, ratings=[row], today=today)
     return row
 
 
@@ -152,6 +154,7 @@ def recheck_submit(
         row.full_clean(exclude=["goal", "outcome_check"])
         rows.append(row)
     GoalRating.objects.bulk_create(rows)
+    milestones_after_goal_ratings(member=member, ratings=rows, today=today)
     concerns = _recheck_tell_coaches(member=member, check=check, goal_ratings=goal_ratings)
     return RecheckResult(check=check, concerns=concerns)
 

@@ -27,6 +27,7 @@ from programs.selectors.member import (
 from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
 from programs.selectors.sessions import member_today
 from programs.services.escalation import escalations_record
+from programs.services.milestones import WeekReviewed, milestones_after_weekly_review
 from programs.services.planning import DOSE_FIELDS, decision_rows, dose_rows, doses_store
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def _run_batch(
     dose_update: list[MemberDose] = []
     enrolment_update: list[Enrolment] = []
     escalated: list[tuple] = []
+    reviewed: list[WeekReviewed] = []
     now = timezone.now()
     for enrolment in enrolments:
         intake = intakes.get(enrolment.member_id)
@@ -112,12 +114,15 @@ def _run_batch(
         dose_create += created
         dose_update += updated
         new_phase = week.state.phase
+        reached = None  # the phase moved on to: a milestone
         if new_phase != enrolment.phase.slug:
             moved_on = bundle.phases_by_slug[new_phase].order > enrolment.phase.order
             result.advanced += moved_on
             result.stepped_back += not moved_on
             enrolment.phase = bundle.phases_by_slug[new_phase]
             enrolment.phase_started_on = week_end
+            reached = enrolment.phase if moved_on else None
+        reviewed.append(WeekReviewed(enrolment.member_id, history, reached_phase=reached))
         enrolment.weeks_in_phase = week.state.weeks_in_phase
         enrolment.weeks_away = week.state.weeks_away
         enrolment.red_weeks = week.state.red_weeks
@@ -156,6 +161,7 @@ def _run_batch(
                 "updated_at",
             ],
         )
+    milestones_after_weekly_review(week_start=week_start, reviewed=reviewed)
     for member, escalations in escalated:
         # A session at 8/10 already told a coach when it was logged; record it, don't repeat.
         escalations_record(

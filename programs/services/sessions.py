@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from programs.choices import SessionStatus
 from programs.models import PlannedItem, PlannedSession
+from programs.selectors.sessions import member_today
+from programs.services.milestones import milestones_after_session
 from programs.services.safety_gate import safety_gate_ensure_open
 
 MAX_HOLD_SECONDS = 600
@@ -215,6 +217,7 @@ def session_finish(
             detail=f"Session on {session.date:%-d %b %Y}: pain spread further down the leg.",
         )
     progression_after_report(session=session, was=was)
+    milestones_after_session(member=member, today=member_today(member))
     return session
 
 

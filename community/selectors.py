@@ -19,7 +19,7 @@ from community.models import (
     ThreadRead,
     ThreadWatch,
 )
-from community.services import is_moderator
+from community.permissions import is_moderator
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20

@@ -15,7 +15,7 @@ from backcore.accounts.decorators import member_required
 from backcore.accounts.models import User
 from backcore.markdown import quote
 from backcore.params import parse_id
-from community import selectors, services
+from community import permissions, selectors, services
 from community.forms import (
     EditPostForm,
     MoveForm,
@@ -27,7 +27,8 @@ from community.forms import (
     SearchForm,
     ThreadForm,
 )
-from community.models import Category, Post, Reaction, Report, Thread
+from community.models import Post, Reaction, Report, Thread
+from community.services import posting
 
 
 def noindex(view):
@@ -46,8 +47,7 @@ def community_view(view):
 
 
 def _moderator_or_403(request) -> None:
-    if not services.is_moderator(request.user):
-        raise PermissionDenied("Only coaches can do that.")
+    permissions.require_moderator(request.user)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -95,7 +95,6 @@ def index(request):
         {
             "categories": selectors.category_list(),
             "search_form": SearchForm(),
-            "is_moderator": services.is_moderator(request.user),
         },
     )
 
@@ -107,16 +106,14 @@ def category(request, slug):
     if cat is None:
         raise Http404
     page = selectors.thread_list(category=cat, user=request.user, page=request.GET.get("page"))
-    moderator = services.is_moderator(request.user)
     return render(
         request,
         "community/category.html",
         {
             "category": cat,
             "page_obj": page,
-            "can_start": moderator or cat.who_can_start == Category.Starters.MEMBERS,
+            "can_start": permissions.can_start_thread(request.user, cat),
             "watching": selectors.category_is_watched(category=cat, user=request.user),
-            "is_moderator": moderator,
         },
     )
 
@@ -137,7 +134,7 @@ def thread(request, thread_id):
     caught_up = previous_read is not None and previous_read >= item.last_post_at
     if page.number == page.paginator.num_pages and not caught_up:
         services.thread_mark_read(member=request.user, thread=item)
-    moderator = services.is_moderator(request.user)
+    moderator = permissions.is_moderator(request.user)
     return render(
         request,
         "community/thread.html",
@@ -145,8 +142,8 @@ def thread(request, thread_id):
             "thread": item,
             "page_obj": page,
             "first_new": first_new,
-            "is_moderator": moderator,
-            "can_reply": item.is_approved and (moderator or not item.is_locked),
+            # The page offers replies once a thread is approved, to coaches too.
+            "can_reply": item.is_approved and permissions.can_reply(request.user, item),
             "reply_form": PostForm(badge_available=_badge_available()),
             "move_form": MoveForm(initial={"category": item.category.slug}) if moderator else None,
             "reaction_kinds": Reaction.Kind.choices,
@@ -179,7 +176,7 @@ def member(request, user_id):
 
 
 def _badge_available() -> bool:
-    return services.checkin_badge_provider() is not None
+    return posting.checkin_badge_provider() is not None
 
 
 def _preview_html(body: str) -> str:
@@ -198,7 +195,7 @@ def _submit_post_form(request, form, template: str, context: dict, create):
             return render(request, template, context)
         try:
             created, next_url = create(form.cleaned_data)
-        except services.FloodControlError as exc:
+        except posting.FloodControlError as exc:
             return _flood_response(request, template, context, exc)
         except ValidationError as exc:
             for message in _errors(exc):
@@ -213,7 +210,7 @@ def _submit_post_form(request, form, template: str, context: dict, create):
     return render(request, template, context, status=status)
 
 
-def _flood_response(request, template, context, exc: services.FloodControlError):
+def _flood_response(request, template, context, exc: posting.FloodControlError):
     context["form"].add_error(None, exc.messages[0])
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(exc.retry_after)
@@ -226,7 +223,7 @@ def thread_new(request, slug):
     cat = selectors.category_get(slug=slug)
     if cat is None:
         raise Http404
-    if cat.who_can_start == Category.Starters.COACHES and not services.is_moderator(request.user):
+    if not permissions.can_start_thread(request.user, cat):
         messages.info(request, "Only coaches start threads in this category; reply to one instead.")
         return redirect(cat.get_absolute_url())
     badge = _badge_available()
@@ -283,7 +280,7 @@ def preview(request):
 @community_view
 def post_edit(request, post_id):
     post = _post_or_404(request, post_id)
-    if post.author_id != request.user.pk and not services.is_moderator(request.user):
+    if not permissions.can_change_post(request.user, post):
         raise PermissionDenied("You can only edit your own posts.")
     form = EditPostForm(request.POST or None, initial={"body": post.body})
     context = {"post": post, "form": form, "preview": None}

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from backcore import demo as backcore_demo
-from community import demo, services
+from community import demo
 from community.models import Post, Thread
+from community.services import posting
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +36,13 @@ def test_badge_option_appears_only_when_programs_provides_it(
 ):
     url = reverse("community:thread_new", args=[category.slug])
     client.force_login(seasoned)
-    monkeypatch.setattr(services, "checkin_badge_provider", lambda: None)
+    monkeypatch.setattr(posting, "checkin_badge_provider", lambda: None)
     assert b"attach_badge" not in client.get(url).content
 
     def badge(*, user):
         return {"streak_days": 12, "phase_name": "Build"}
 
-    monkeypatch.setattr(services, "checkin_badge_provider", lambda: badge)
+    monkeypatch.setattr(posting, "checkin_badge_provider", lambda: badge)
     assert b"attach_badge" in client.get(url).content
     client.post(url, {"title": "Twelve days", "body": "Feeling good", "attach_badge": "on"})
     thread = Thread.objects.get(title="Twelve days")
@@ -50,7 +51,7 @@ def test_badge_option_appears_only_when_programs_provides_it(
 
 
 def test_typed_badge_values_are_ignored(client, seasoned, category, monkeypatch):
-    monkeypatch.setattr(services, "checkin_badge_provider", lambda: lambda *, user: None)
+    monkeypatch.setattr(posting, "checkin_badge_provider", lambda: lambda *, user: None)
     client.force_login(seasoned)
     client.post(
         reverse("community:thread_new", args=[category.slug]),

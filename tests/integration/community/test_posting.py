@@ -14,6 +14,7 @@ from community.models import (
     Thread,
     ThreadWatch,
 )
+from community.services import posting
 from tests.factories import MemberFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +247,7 @@ def test_checkin_badge_is_computed_not_typed(category, seasoned, monkeypatch):
         calls.append(user.pk)
         return {"streak_days": 6, "phase_name": "Foundation"}
 
-    monkeypatch.setattr(services, "checkin_badge_provider", lambda: fake_badge)
+    monkeypatch.setattr(posting, "checkin_badge_provider", lambda: fake_badge)
     thread = services.thread_create(
         author=seasoned, category=category, title="Week one", body="done", attach_badge=True
     )
@@ -256,7 +257,7 @@ def test_checkin_badge_is_computed_not_typed(category, seasoned, monkeypatch):
 
 
 def test_no_badge_without_opt_in_or_provider(category, seasoned, monkeypatch):
-    monkeypatch.setattr(services, "checkin_badge_provider", lambda: None)
+    monkeypatch.setattr(posting, "checkin_badge_provider", lambda: None)
     thread = services.thread_create(
         author=seasoned, category=category, title="Week one", body="done", attach_badge=True
     )

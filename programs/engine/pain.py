@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
+from itertools import pairwise
 
 from programs.engine.types import SessionRecord
 from programs.engine.wording import out_of_ten, weekday_name
@@ -107,9 +109,18 @@ def classify_session(record: SessionRecord, *, check_in_pending: bool = False) -
     return verdict(PainLight.GREEN, f"was {out_of_ten(during)} and settled by the next morning")
 
 
+def _day(record: SessionRecord) -> date:
+    return record.day
+
+
 def ordered(history: Iterable[SessionRecord]) -> tuple[SessionRecord, ...]:
-    # Sorting on the full record makes every result independent of the order rows arrive in.
-    return tuple(sorted(history, key=lambda record: (record.day, repr(record))))
+    """By day; two records on one day (never from the database, possible in a hand-made
+    history) are then ordered by their full contents, so every result is independent of the
+    order rows arrive in. repr() is costly, so it is only paid when days repeat."""
+    records = sorted(history, key=_day)
+    if any(a.day == b.day for a, b in pairwise(records)):
+        records.sort(key=lambda record: (record.day, repr(record)))
+    return tuple(records)
 
 
 def sessions_between(
@@ -126,7 +137,9 @@ def average_pain(records: Sequence[SessionRecord]) -> float | None:
 
 @dataclass(frozen=True)
 class WeekReview:
-    """The seven days from `start`, seen through the traffic light."""
+    """The seven days from `start`, seen through the traffic light.
+
+    Its summaries are computed once (cached): the review asks them again for every exercise."""
 
     start: date
     sessions: tuple[SessionRecord, ...]
@@ -134,27 +147,27 @@ class WeekReview:
     average_pain: float | None
     previous_average_pain: float | None
 
-    @property
+    @cached_property
     def planned(self) -> int:
         return sum(1 for record in self.sessions if record.planned)
 
-    @property
+    @cached_property
     def planned_done(self) -> int:
         return sum(1 for record in self.sessions if record.planned and record.completed)
 
-    @property
+    @cached_property
     def reds(self) -> tuple[SessionVerdict, ...]:
         return tuple(v for v in self.verdicts if v.light is PainLight.RED)
 
-    @property
+    @cached_property
     def ambers(self) -> tuple[SessionVerdict, ...]:
         return tuple(v for v in self.verdicts if v.light is PainLight.AMBER)
 
-    @property
+    @cached_property
     def all_green(self) -> bool:
         return all(v.light is PainLight.GREEN for v in self.verdicts)
 
-    @property
+    @cached_property
     def pain_rising(self) -> bool:
         if self.average_pain is None or self.previous_average_pain is None:
             return False

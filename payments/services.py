@@ -10,6 +10,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
+import stripe
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -534,7 +535,17 @@ def subscription_cancel(*, member: User, subscription_pk: int) -> Subscription:
     local = _own_subscription(member=member, subscription_pk=subscription_pk)
     if local.status == "canceled":
         return local
-    cancelled = stripe_client().v1.subscriptions.cancel(local.stripe_subscription_id)
+    try:
+        cancelled = stripe_client().v1.subscriptions.cancel(local.stripe_subscription_id)
+    except stripe.InvalidRequestError as exc:
+        if exc.code != "resource_missing":
+            raise
+        # Stripe has no such subscription (removed there, or a test-mode leftover): nothing can
+        # charge the member, so record it as stopped rather than block their deletion forever.
+        logger.warning("Subscription %s is unknown to Stripe", local.stripe_subscription_id)
+        local.status = "canceled"
+        local.save(update_fields=["status", "updated_at"])
+        return local
     return _subscription_upsert(subscription=as_dict(cancelled), member_id=member.pk)
 
 

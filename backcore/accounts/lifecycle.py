@@ -25,14 +25,26 @@ new model cannot be forgotten by the export or the deletion.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from django.db import models
 
-Section = list[dict[str, Any]] | dict[str, Any] | None
+
+class StreamedRows:
+    """A section too long to hold in memory at once (years of sessions): its rows are read from
+    the database while the export is written, a chunk at a time. `rows` is called once per pass."""
+
+    def __init__(self, rows: Callable[[], Iterable[dict[str, Any]]]) -> None:
+        self._rows = rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self._rows())
+
+
+Section = list[dict[str, Any]] | dict[str, Any] | StreamedRows | None
 
 
 class OnDelete(StrEnum):

@@ -1,13 +1,5 @@
-import csv
-import io
-import json
-import zipfile
-from collections.abc import Iterator
-
 from django.contrib.auth.models import Group
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
 
 from backcore.accounts.lifecycle import personal_data
 from backcore.accounts.models import COACHES_GROUP, Membership, Profile, User
@@ -126,73 +118,3 @@ def user_delete(*, user: User) -> None:
         if provider.before_delete is not None:
             provider.before_delete(user=user)
     _user_delete_rows(user=user)
-
-
-EXPORT_FORMAT = "backcore-export-2"
-
-
-def account_export(*, user: User) -> dict:
-    """Everything every app keeps about the person, one section per kind of record."""
-    data: dict = {"format": EXPORT_FORMAT, "exported_at": timezone.now().isoformat()}
-    for provider in personal_data:
-        sections = dict(provider.export(user=user))
-        missing = set(provider.sections) - set(sections)
-        clash = set(sections) & set(data)
-        if missing or clash:
-            raise ValueError(f"{provider.app} export: missing {missing}, clashing {clash}")
-        data.update(sections)
-    return data
-
-
-def account_export_json_chunks(*, user: User, size: int = 64 * 1024) -> Iterator[str]:
-    """The JSON export encoded piece by piece (about `size` characters a piece), so the page can
-    stream it without ever holding the whole text."""
-    pending, length = [], 0
-    for piece in DjangoJSONEncoder(indent=2).iterencode(account_export(user=user)):
-        pending.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield "".join(pending)
-            pending, length = [], 0
-    if pending:
-        yield "".join(pending)
-
-
-def _csv_tables(name: str, value, *, parent: tuple[str, object] | None = None) -> dict:
-    """A section as CSV tables: a list of rows is one table, a record one row; nested lists
-    become their own table with the parent's id."""
-    rows = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
-    tables: dict[str, list[dict]] = {name: []}
-    for row in rows:
-        flat = {parent[0]: parent[1]} if parent else {}
-        for key, cell in row.items():
-            if isinstance(cell, list) and all(isinstance(c, dict) for c in cell):
-                for child, child_rows in _csv_tables(
-                    f"{name}-{key}", cell, parent=(f"{name}_id", row.get("id"))
-                ).items():
-                    tables.setdefault(child, []).extend(child_rows)
-            elif isinstance(cell, dict | list):
-                flat[key] = json.dumps(cell, cls=DjangoJSONEncoder)
-            else:
-                flat[key] = cell
-        tables[name].append(flat)
-    return tables
-
-
-def account_export_zip(*, user: User) -> bytes:
-    """The export as a zip: data.json plus one CSV per table, for a spreadsheet."""
-    data = account_export(user=user)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
-        for section, value in data.items():
-            if not isinstance(value, dict | list):
-                continue
-            for table, rows in _csv_tables(section, value).items():
-                columns = list(dict.fromkeys(k for row in rows for k in row))
-                text = io.StringIO()
-                writer = csv.DictWriter(text, fieldnames=columns)
-                writer.writeheader()
-                writer.writerows(rows)
-                bundle.writestr(f"{table}.csv", text.getvalue())
-    return buffer.getvalue()

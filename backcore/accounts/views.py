@@ -7,11 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from backcore.accounts.export import account_export_json_chunks, account_export_zip_file
 from backcore.accounts.forms import AccountDeleteForm, ProfileForm
 from backcore.accounts.lifecycle import AccountDeletionBlocked, personal_data
 from backcore.accounts.services import (
-    account_export_json_chunks,
-    account_export_zip,
     profile_ensure,
     profile_update,
     user_delete,
@@ -68,6 +67,14 @@ def _download(body, *, content_type: str, name: str) -> HttpResponse:
     return response
 
 
+def _file_chunks(handle, size: int = 64 * 1024):
+    try:
+        while chunk := handle.read(size):
+            yield chunk
+    finally:
+        handle.close()
+
+
 @login_required
 @require_GET
 def data_json(request):
@@ -78,8 +85,8 @@ def data_json(request):
 @login_required
 @require_GET
 def data_zip(request):
-    body = account_export_zip(user=request.user)
-    return _download(body, content_type="application/zip", name="data.zip")
+    archive = account_export_zip_file(user=request.user)
+    return _download(_file_chunks(archive), content_type="application/zip", name="data.zip")
 
 
 @login_required

@@ -11,8 +11,9 @@ import csv
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Q
 
+from backcore.accounts.lifecycle import StreamedRows
 from backcore.accounts.lifecycle import export_row as _row
 from programs.models import (
     CalendarFeed,
@@ -104,21 +105,37 @@ def export_csv_lines(*, member) -> Iterator[str]:
         yield writer.writerow(_csv_row(item))
 
 
+SESSION_CHUNK = 500
+
+
+def _session_rows(*, member) -> Iterator[dict]:
+    """A member's sessions with their items, SESSION_CHUNK sessions at a time (keyset pages of
+    sessions, then their items in one query), so years of history never sit in memory at once.
+    (A prefetching .iterator() kept every chunk's rows alive; explicit pages do not.)"""
+    sessions = PlannedSession.objects.filter(member=member).select_related("phase")
+    after = Q()
+    while True:
+        page = list(sessions.filter(after).order_by("date", "id")[:SESSION_CHUNK])
+        if not page:
+            return
+        items: dict[int, list[dict]] = {s.pk: [] for s in page}
+        for item in (
+            PlannedItem.objects.filter(session__in=page)
+            .select_related("exercise")
+            .order_by("session_id", "order")
+        ):
+            items[item.session_id].append(_row(item) | {"exercise": item.exercise.name})
+        for s in page:
+            yield _row(s) | {"phase": s.phase.name, "items": items[s.pk]}
+        last = page[-1]
+        after = Q(date__gt=last.date) | Q(date=last.date, id__gt=last.pk)
+
+
 def member_data_export(*, member) -> dict:
     """The programme's sections of the account export: intake, screens, plans, logs, reminders."""
     intake = Intake.objects.filter(member=member).first()
     enrolment = Enrolment.objects.filter(member=member).select_related("phase").first()
     reminder = ReminderSettings.objects.filter(member=member).first()
-    sessions = (
-        PlannedSession.objects.filter(member=member)
-        .select_related("phase")
-        .prefetch_related(
-            Prefetch(
-                "items", queryset=PlannedItem.objects.select_related("exercise").order_by("order")
-            )
-        )
-        .order_by("date")
-    )
     return {
         "intake": _row(intake) if intake else None,
         "safety_screens": [_row(s) for s in SafetyScreen.objects.filter(member=member)],
@@ -130,22 +147,24 @@ def member_data_export(*, member) -> dict:
         "pain_escalations": [
             _row(e) for e in PainEscalation.objects.filter(member=member).order_by("day", "id")
         ],
-        "sessions": [
-            _row(s)
-            | {
-                "phase": s.phase.name,
-                "items": [_row(i) | {"exercise": i.exercise.name} for i in s.items.all()],
-            }
-            for s in sessions
-        ],
-        "decisions": [
-            _row(d)
-            for d in ProgressionDecision.objects.filter(member=member).order_by("week_start", "id")
-        ],
+        "sessions": StreamedRows(lambda: _session_rows(member=member)),
+        "decisions": StreamedRows(
+            lambda: (
+                _row(d)
+                for d in ProgressionDecision.objects.filter(member=member)
+                .order_by("week_start", "id")
+                .iterator(chunk_size=EXPORT_CHUNK)
+            )
+        ),
         "reminder_settings": _row(reminder) if reminder else None,
-        "reminders_sent": [
-            _row(r) for r in ReminderSent.objects.filter(member=member).order_by("local_date")
-        ],
+        "reminders_sent": StreamedRows(
+            lambda: (
+                _row(r)
+                for r in ReminderSent.objects.filter(member=member)
+                .order_by("local_date")
+                .iterator(chunk_size=EXPORT_CHUNK)
+            )
+        ),
         "calendar_feeds": [
             _row(f) for f in CalendarFeed.objects.filter(member=member).order_by("created_at")
         ],

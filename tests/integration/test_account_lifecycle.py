@@ -4,15 +4,16 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from backcore.accounts.export import account_export
 from backcore.accounts.lifecycle import OnDelete, personal_data
-from backcore.accounts.services import account_export, user_delete
+from backcore.accounts.services import user_delete
 from community import services as community_services
 from community.models import FORMER_MEMBER, Post, Reaction
 from payments.models import Contribution, Subscription
@@ -101,7 +102,8 @@ def test_zip_bundle_has_the_json_and_one_csv_per_table(client, busy_member):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Cache-Control"] == "no-store"
-    bundle = zipfile.ZipFile(io.BytesIO(response.content))
+    assert response.streaming  # built in a spooled file and sent in pieces
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(bundle.namelist())
     assert {"data.json", "sessions.csv", "sessions-items.csv", "forum_posts.csv"} <= names
     assert {"contributions.csv", "forum_reactions.csv", "profile.csv"} <= names
@@ -294,3 +296,74 @@ def test_admin_deletion_blocked_by_stripe_says_so(client, fake_stripe, monkeypat
     assert response.status_code == 200
     assert "nothing was deleted" in response.content.decode()
     assert User.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_subscription_stripe_no_longer_knows_does_not_block_deletion(fake_stripe):  # noqa: F811
+    """Stripe answers 404 for a subscription it has not got: nothing there can charge the
+    member, so the deletion goes ahead and the bookkeeping row says it is stopped."""
+    member = MemberFactory()
+    Subscription.objects.create(
+        stripe_subscription_id="sub_gone_at_stripe",
+        member=member,
+        amount_minor=900,
+        currency="usd",
+        status="active",
+    )
+    user_delete(user=member)
+    assert not User.objects.filter(pk=member.pk).exists()
+    local = Subscription.objects.get(stripe_subscription_id="sub_gone_at_stripe")
+    assert (local.status, local.member_id) == ("canceled", None)
+
+
+def _long_history(*, member, sessions: int) -> None:
+    """`sessions` days of logged work, copied in bulk from one real session (fast to build)."""
+    from copy import copy
+
+    from programs.models import PlannedItem
+
+    first = session_with_items(member=member, day=date(2020, 1, 1), holds=(20, 30), reps=(10, 12))
+    items = list(first.items.all())
+    copies = []
+    for n in range(1, sessions):
+        session = copy(first)
+        session.pk, session.date = None, first.date + timedelta(days=n)
+        copies.append(session)
+    PlannedSession.objects.bulk_create(copies)
+    clones = []
+    for session in copies:
+        for item in items:
+            clone = copy(item)
+            clone.pk, clone.session_id = None, session.pk
+            clones.append(clone)
+    PlannedItem.objects.bulk_create(clones)
+
+
+@pytest.mark.django_db
+def test_the_export_streams_a_long_history_in_flat_memory(client, monkeypatch):
+    """The JSON and the zip are written while the rows are read: twenty times the sessions do
+    not take twenty times the memory. Memory follows the chunk (here 20 sessions), the piece
+    size and the spool size (4 KB each), never the length of the history."""
+    import tracemalloc
+
+    from backcore.accounts import export
+    from programs.services import data
+
+    monkeypatch.setattr(data, "SESSION_CHUNK", 20)
+    monkeypatch.setattr(export, "SPOOL_BYTES", 4096)
+    monkeypatch.setattr(export, "CHUNK_CHARS", 4096)
+    peaks = {}
+    for sessions in (40, 800):
+        member = MemberFactory()
+        _long_history(member=member, sessions=sessions)
+        client.force_login(member)
+        for url in ("/account/data/data.json", "/account/data/data.zip"):
+            b"".join(client.get(url).streaming_content)  # warm: imports, caches, templates
+            tracemalloc.start()
+            size = sum(len(piece) for piece in client.get(url).streaming_content)
+            peaks[url, sessions] = (size, tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+    for url in ("/account/data/data.json", "/account/data/data.zip"):
+        (small_size, small_peak), (big_size, big_peak) = peaks[url, 40], peaks[url, 800]
+        assert big_size > 5 * small_size, peaks  # the long history really is in the export
+        assert big_peak < 2 * small_peak, peaks

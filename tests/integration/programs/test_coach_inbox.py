@@ -205,7 +205,8 @@ def test_today_and_progress_say_a_coach_was_told_and_who_replied(client, member)
 def test_export_and_deletion_cover_conversations_and_alerts(
     client, member, django_capture_on_commit_callbacks
 ):
-    from backcore.accounts.services import account_export, user_delete
+    from backcore.accounts.export import account_export
+    from backcore.accounts.services import user_delete
     from programs.models import Conversation
     from programs.services.coach_alerts import coach_alert_note
 

@@ -81,6 +81,8 @@ class PlotArea:
 class Series:
     label: str
     values: Sequence[float | None]  # one per x label; None leaves a gap
+    marked: Sequence[int] = ()  # indexes drawn with a ring: a meaningful change
+    mark_note: str = "a meaningful change"
 
 
 @dataclass(frozen=True)
@@ -191,16 +193,20 @@ def _legend(area: PlotArea, labels: Sequence[str]) -> list[str]:
     return parts
 
 
+def _cell(item: Series, index: int, unit: str) -> str:
+    value = item.values[index] if index < len(item.values) else None
+    if index in item.marked:
+        return f"<td>{_number(value, unit)} <small>({escape(item.mark_note)})</small></td>"
+    return f"<td>{_number(value, unit)}</td>"
+
+
 def _table(
     caption: str, x_heading: str, x_labels: Sequence[str], series: Sequence[Series], unit: str
 ) -> str:
     head = "".join(f'<th scope="col">{escape(s.label)}</th>' for s in series)
     rows = []
     for index, label in enumerate(x_labels):
-        cells = "".join(
-            f"<td>{_number(s.values[index] if index < len(s.values) else None, unit)}</td>"
-            for s in series
-        )
+        cells = "".join(_cell(s, index, unit) for s in series)
         rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
     return (
         f'<table class="chart-table"><caption>{escape(caption)}</caption>'
@@ -232,9 +238,11 @@ def line_chart(
     y_max: float | None = None,
     reference: float | None = None,
     reference_label: str = "",
+    reference_kind: str = "limit",
     empty_message: str = "Nothing logged yet.",
 ) -> Chart:
-    """One polyline per series with a dot at each value; gaps where a value is missing."""
+    """One polyline per series with a dot at each value; gaps where a value is missing. A
+    reference line is a limit (red) or a target (green); marked points get a ring."""
     if not x_labels or not _has_data(series):
         return _empty(chart_id, title, empty_message)
     area = PlotArea()
@@ -247,15 +255,20 @@ def line_chart(
     count = len(x_labels)
     if reference is not None:
         y = area.y(reference, top)
+        target = reference_kind == "target"
+        colour = "#15803d" if target else "#b91c1c"
         parts.append(
-            f'<line class="chart-reference" x1="{area.left}" x2="{_fmt(area.width - area.right)}" '
-            f'y1="{_fmt(y)}" y2="{_fmt(y)}" stroke="#b91c1c" stroke-width="1.5" '
+            f'<line class="chart-reference{" chart-target" if target else ""}" '
+            f'x1="{area.left}" x2="{_fmt(area.width - area.right)}" '
+            f'y1="{_fmt(y)}" y2="{_fmt(y)}" stroke="{colour}" stroke-width="1.5" '
             f'stroke-dasharray="6 4" data-value="{_fmt(reference)}"/>'
         )
         if reference_label:
+            # Above the line, or below it when the line is near the top of the plot.
+            label_y = y - 5 if y - 5 > area.top + 10 else y + 14
             parts.append(
                 f'<text class="chart-reference-label" x="{_fmt(area.width - area.right - 4)}" '
-                f'y="{_fmt(y - 5)}" text-anchor="end" font-size="11" fill="#b91c1c">'
+                f'y="{_fmt(label_y)}" text-anchor="end" font-size="11" fill="{colour}">'
                 f"{escape(reference_label)}</text>"
             )
     for s_index, item in enumerate(series):
@@ -276,11 +289,19 @@ def line_chart(
         for index, value in enumerate(item.values[:count]):
             if value is None:
                 continue
+            cx, cy = _fmt(area.x(index, count)), _fmt(area.y(value, top))
+            note = ""
+            if index in item.marked:
+                note = f" ({item.mark_note})"
+                parts.append(
+                    f'<circle class="chart-mark" cx="{cx}" cy="{cy}" r="9" fill="none" '
+                    f'stroke="#15803d" stroke-width="2.5" data-index="{index}"/>'
+                )
             parts.append(
-                f'<circle class="chart-point" cx="{_fmt(area.x(index, count))}" '
-                f'cy="{_fmt(area.y(value, top))}" r="4" fill="{colour}" '
+                f'<circle class="chart-point" cx="{cx}" cy="{cy}" r="4" fill="{colour}" '
                 f'data-value="{_fmt(value)}" data-index="{index}">'
-                f"<title>{escape(x_labels[index])}: {_number(value, unit)}</title></circle>"
+                f"<title>{escape(x_labels[index])}: {_number(value, unit)}{escape(note)}"
+                "</title></circle>"
             )
         parts.append("</g>")
     parts += _legend(area, [s.label for s in series])

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from programs.engine.outcomes import Response
+
 MEMBER = settings.AUTH_USER_MODEL
 ZERO_TO_TEN = [MinValueValidator(0), MaxValueValidator(10)]
 MAX_ACTIVE_GOALS = 3
@@ -20,6 +22,15 @@ def _zero_to_ten(field: str, *, nullable: bool = False) -> Q:
 class CheckKind(models.TextChoices):
     INTAKE = "intake", "Intake"
     RECHECK = "recheck", "Re-check"
+
+
+class OutcomeResponse(models.TextChoices):
+    """The engine's verdict on a re-check (programs.engine.outcomes.Response), stored so the
+    coach inbox and admin can filter for non-responders. Blank on the intake's first point."""
+
+    RESPONDING = Response.RESPONDING.value, "Responding"
+    NOT_YET = Response.NOT_YET.value, "No meaningful change yet"
+    NOT_RESPONDING = Response.NOT_RESPONDING.value, "Not responding"
 
 
 class Goal(models.Model):
@@ -54,6 +65,13 @@ class OutcomeCheck(models.Model):
     function_score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(FUNCTION_MAX_SCORE)]
     )
+    response = models.CharField(
+        max_length=16,
+        choices=OutcomeResponse.choices,
+        blank=True,
+        default="",
+        help_text="The engine's verdict against the start, set when a re-check is saved.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,6 +93,11 @@ class OutcomeCheck(models.Model):
                 condition=Q(function_score__isnull=True)
                 | Q(function_score__lte=FUNCTION_MAX_SCORE),
                 name="outcome_check_function_0_24",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="intake", response="")
+                | Q(kind="recheck", response__in=OutcomeResponse.values),
+                name="outcome_check_response_valid",
             ),
             models.UniqueConstraint(
                 fields=["member"],

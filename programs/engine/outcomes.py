@@ -14,6 +14,8 @@ RECHECK_EVERY = timedelta(days=28)
 PAIN_POINTS = 2
 PAIN_FRACTION = 0.30
 GOAL_POINTS = 2
+# The everyday-tasks total (0 = no difficulty) moving by this much is a real change.
+FUNCTION_POINTS = 2
 
 
 def recheck_due_on(*, last_check_on: date) -> date:
@@ -72,13 +74,42 @@ def goal_change(*, start: int, now: int) -> Change:
     return Change(start, now, direction, abs(rise) >= GOAL_POINTS)
 
 
+def function_change(*, start: int, now: int) -> Change:
+    """The everyday-tasks total (0 = no difficulty, lower is better): meaningful when it moves
+    FUNCTION_POINTS or more, the same size that counts as a worsening below."""
+    fall = start - now
+    if fall == 0:
+        return Change(start, now, Direction.SAME, False)
+    direction = Direction.BETTER if fall > 0 else Direction.WORSE
+    return Change(start, now, direction, abs(fall) >= FUNCTION_POINTS)
+
+
+def pain_meaningful_level(*, start: int) -> int | None:
+    """The highest pain that would be a meaningful fall from `start` (drawn on the chart as
+    the line to get under); None when there is no room left to fall that far."""
+    for now in range(start - 1, -1, -1):
+        if pain_change(start=start, now=now).is_meaningful_gain:
+            return now
+    return None
+
+
+def function_meaningful_level(*, start: int) -> int | None:
+    """The highest everyday-tasks total that would be a meaningful improvement on `start`."""
+    level = start - FUNCTION_POINTS
+    return level if level >= 0 else None
+
+
+def goal_meaningful_level(*, start: int, top: int = 10) -> int | None:
+    """The lowest goal rating that would be a meaningful rise from `start` (None: above 10)."""
+    level = start + GOAL_POINTS
+    return level if level <= top else None
+
+
 # Pain is asked again every four weeks; a month without a meaningful fall is one of the signs
 # that a clinician should take a look (DOMAIN: pain not improving after a month).
 NO_IMPROVEMENT_AFTER = timedelta(days=28)
 # Below this there is little pain left to improve: not a concern on its own.
 LOW_PAIN = 2
-# The everyday-tasks total (0 = no difficulty) rising by this much is a real worsening.
-FUNCTION_POINTS = 2
 
 
 class Concern(StrEnum):
@@ -120,3 +151,21 @@ def recheck_concerns(
     if function_worse or goal_worse:
         concerns.append(Concern.FUNCTION_WORSE)
     return tuple(concerns)
+
+
+class Response(StrEnum):
+    """How a member is responding, as of a re-check. Stored on the re-check so coaches can
+    filter for non-responders without the rule being repeated in a query."""
+
+    RESPONDING = "responding"  # a meaningful gain (pain, everyday tasks or a goal), no concern
+    NOT_YET = "not_yet"  # no meaningful gain yet, and nothing to worry about
+    NOT_RESPONDING = "not_responding"  # a concern: no improvement after four weeks, or worse
+
+
+def recheck_response(*, concerns: tuple[Concern, ...], changes: tuple[Change, ...]) -> Response:
+    """A concern always wins: a better goal does not hide pain that is not easing."""
+    if concerns:
+        return Response.NOT_RESPONDING
+    if any(c.is_meaningful_gain for c in changes):
+        return Response.RESPONDING
+    return Response.NOT_YET

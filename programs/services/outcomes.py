@@ -113,6 +113,51 @@ class RecheckResult:
     concerns: tuple[outcomes.Concern, ...]  # each one told the coaches
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    start: OutcomeCheck
+    concerns: tuple[outcomes.Concern, ...]
+    response: outcomes.Response
+
+
+def _recheck_verdict(
+    *,
+    start: OutcomeCheck,
+    taken_on: date,
+    pain_usual: int,
+    function_score: int | None,
+    goal_ratings: dict[int, int],
+) -> _Verdict:
+    """The engine's reading of a re-check against the start: its concerns (each one a coach
+    alert) and how the member is responding (stored for the coaches' non-responder filter)."""
+    first_ratings: dict[int, int] = {}
+    for rating in GoalRating.objects.filter(goal_id__in=goal_ratings).order_by(
+        "rated_on", "created_at", "id"
+    ):
+        first_ratings.setdefault(rating.goal_id, rating.rating)
+    goal_changes = tuple(
+        outcomes.goal_change(start=first_ratings[goal_id], now=now)
+        for goal_id, now in goal_ratings.items()
+        if goal_id in first_ratings
+    )
+    concerns = outcomes.recheck_concerns(
+        started_on=start.taken_on,
+        taken_on=taken_on,
+        start_pain=start.pain_usual,
+        now_pain=pain_usual,
+        start_function=start.function_score,
+        now_function=function_score,
+        goal_changes=goal_changes,
+    )
+    changes = list(goal_changes)
+    if start.pain_usual is not None:
+        changes.append(outcomes.pain_change(start=start.pain_usual, now=pain_usual))
+    if start.function_score is not None and function_score is not None:
+        changes.append(outcomes.function_change(start=start.function_score, now=function_score))
+    response = outcomes.recheck_response(concerns=concerns, changes=tuple(changes))
+    return _Verdict(start=start, concerns=concerns, response=response)
+
+
 @transaction.atomic
 def recheck_submit(
     *,
@@ -128,12 +173,23 @@ def recheck_submit(
     intake = Intake.objects.filter(member=member, completed_at__isnull=False).first()
     if intake is None:
         raise ValidationError("Finish the intake first.")
-    if not OutcomeCheck.objects.filter(member=member, kind=CheckKind.INTAKE).exists():
+    start = OutcomeCheck.objects.filter(member=member, kind=CheckKind.INTAKE).first()
+    if start is None:
         from programs.selectors.sessions import member_zone
 
         started = timezone.localtime(intake.completed_at, member_zone(member)).date()
-        outcome_baseline_record(member=member, intake=intake, today=min(started, today))
+        start = outcome_baseline_record(member=member, intake=intake, today=min(started, today))
     answers, score = _clean_function_answers(function_answers)
+    goals = {g.pk: g for g in Goal.objects.filter(member=member, ended_at__isnull=True)}
+    if any(goal_id not in goals for goal_id in goal_ratings):
+        raise ValidationError("That goal is not one of yours.")
+    verdict = _recheck_verdict(
+        start=start,
+        taken_on=today,
+        pain_usual=pain_usual,
+        function_score=score,
+        goal_ratings=goal_ratings,
+    )
     check = OutcomeCheck(
         member=member,
         kind=CheckKind.RECHECK,
@@ -142,61 +198,38 @@ def recheck_submit(
         pain_worst=pain_worst,
         function_answers=answers,
         function_score=score,
+        response=verdict.response.value,
     )
     check.full_clean(exclude=["member"])
     check.save()
-    goals = {g.pk: g for g in Goal.objects.filter(member=member, ended_at__isnull=True)}
     rows = []
     for goal_id, rating in goal_ratings.items():
-        if goal_id not in goals:
-            raise ValidationError("That goal is not one of yours.")
         row = GoalRating(goal=goals[goal_id], outcome_check=check, rating=rating, rated_on=today)
         row.full_clean(exclude=["goal", "outcome_check"])
         rows.append(row)
     GoalRating.objects.bulk_create(rows)
     milestones_after_goal_ratings(member=member, ratings=rows, today=today)
-    concerns = _recheck_tell_coaches(member=member, check=check, goal_ratings=goal_ratings)
-    return RecheckResult(check=check, concerns=concerns)
+    _recheck_tell_coaches(member=member, check=check, verdict=verdict)
+    return RecheckResult(check=check, concerns=verdict.concerns)
 
 
-def _recheck_tell_coaches(
-    *, member, check: OutcomeCheck, goal_ratings: dict[int, int]
-) -> tuple[outcomes.Concern, ...]:
+def _recheck_tell_coaches(*, member, check: OutcomeCheck, verdict: _Verdict) -> None:
     """A re-check that shows no improvement, or a worsening, reaches the coaches (the rule is
     the engine's `recheck_concerns`)."""
     from programs.services.coach_alerts import coach_alert_raise
 
-    start = OutcomeCheck.objects.filter(member=member, kind=CheckKind.INTAKE).first()
-    if start is None:
-        return ()
-    first_ratings = {}
-    for rating in GoalRating.objects.filter(goal_id__in=goal_ratings).order_by("rated_on", "id"):
-        first_ratings.setdefault(rating.goal_id, rating.rating)
-    goal_changes = tuple(
-        outcomes.goal_change(start=first_ratings[goal_id], now=now)
-        for goal_id, now in goal_ratings.items()
-        if goal_id in first_ratings
-    )
-    concerns = outcomes.recheck_concerns(
-        started_on=start.taken_on,
-        taken_on=check.taken_on,
-        start_pain=start.pain_usual,
-        now_pain=check.pain_usual,
-        start_function=start.function_score,
-        now_function=check.function_score,
-        goal_changes=goal_changes,
-    )
-    for concern in concerns:
+    start = verdict.start
+    weeks = (check.taken_on - start.taken_on).days // 7
+    for concern in verdict.concerns:
         coach_alert_raise(
             member=member,
             cause=concern.value,
             detail=(
-                f"Re-check on {check.taken_on:%-d %B}: usual pain {check.pain_usual}/10 "
-                f"(start {start.pain_usual}/10), everyday tasks {check.function_score} "
-                f"(start {start.function_score})."
+                f"Re-check on {check.taken_on:%-d %B}, {weeks} weeks in: usual pain "
+                f"{check.pain_usual}/10 (start {start.pain_usual}/10), everyday tasks "
+                f"{check.function_score} (start {start.function_score})."
             ),
         )
-    return concerns
 
 
 @transaction.atomic

@@ -91,13 +91,12 @@ def recheck(request):
             else:
                 messages.success(request, "Thank you: your answers are on your Progress page.")
                 if result.concerns:
-                    # Say what happens next, in the same words whatever the cause.
+                    # Progress, where this leads, says what happens next (and keeps saying it
+                    # until a later re-check shows otherwise): point there, once.
                     messages.warning(
                         request,
                         "Your answers suggest your back is not easing the way we hoped, so a "
-                        "coach has been told and will look at your programme with you. If you "
-                        "have not seen a doctor or physiotherapist about it yet, now is a good "
-                        "time. You can write to the coaches from your Messages page.",
+                        "coach has been told. What happens next is below.",
                     )
                 return redirect("programs:progress")
         return render(request, "programs/recheck.html", {"form": form}, status=422)

@@ -40,6 +40,6 @@ def progress(request):
         "exercise_charts": [c for c in exercise_charts if not c.is_empty],
         "weekday_initials": ["M", "T", "W", "T", "F", "S", "S"],
         "coach_loop": coach_loop_for(member=request.user),
-        "outcomes": outcomes_for(member=request.user),
+        "outcomes": outcomes_for(member=request.user, today=today),
     }
     return render(request, "programs/progress.html", context)

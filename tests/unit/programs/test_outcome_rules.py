@@ -91,3 +91,10 @@ def test_pain_gain_matches_the_domain_rule(start, now):
 @given(scores, scores)
 def test_goal_gain_matches_the_domain_rule(start, now):
     assert goal_change(start=start, now=now).is_meaningful_gain == (now - start >= 2)
+
+
+def test_stored_responses_are_the_engines():
+    from programs.engine.outcomes import Response
+    from programs.outcome_models import OutcomeResponse
+
+    assert set(OutcomeResponse.values) == {r.value for r in Response}

@@ -222,17 +222,6 @@ class DetailsForm(forms.Form):
         return initial
 
 
-class PainBeforeForm(forms.Form):
-    """One tap before the first exercise: how the back feels now (0–10)."""
-
-    pain_before = forms.TypedChoiceField(
-        label="How much does your back hurt right now?",
-        choices=[(n, str(n)) for n in range(11)],
-        coerce=int,
-        error_messages={"required": "Choose how much your back hurts right now, from 0 to 10."},
-    )
-
-
 def function_choice_fields(*, required: bool) -> dict[str, forms.ChoiceField]:
     """The intake's everyday-tasks questions, as form fields named function_<key>."""
     fields = {}

@@ -9,9 +9,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.utils import timezone
 
+from programs import engine
 from programs.choices import EnrolmentStatus, SessionStatus
 from programs.coach_models import AlertCause, CoachAlert, CoachAlertEvent, Conversation, Message
 from programs.models import Enrolment, Intake, PlannedSession
+from programs.selectors.member import pain_record
 
 INBOX_PER_PAGE = 30
 RECENT_DAYS = 14
@@ -21,7 +23,7 @@ LOOP_DAYS = 14  # how long "a coach has been told" stays on Today and Progress
 
 @dataclass
 class RecentActivity:
-    sessions: list = field(default_factory=list)  # newest first: (date, pain, sharp)
+    sessions: list = field(default_factory=list)  # newest first, each with its pain `light`
     done_in_window: int = 0
 
     @property
@@ -40,13 +42,27 @@ def _recent_by_member(member_ids: list[int], *, now: datetime) -> dict[int, Rece
             status=SessionStatus.COMPLETED,
             date__gte=(now - timedelta(days=RECENT_DAYS)).date(),
         )
-        .only("member_id", "date", "pain_during", "sharp_pain", "morning_pain")
+        .only(
+            "member_id",
+            "date",
+            "status",
+            "pain_during",
+            "effort",
+            "sharp_pain",
+            "morning_pain",
+            "pain_before",
+            "pain_spread",
+        )
         .order_by("-date")
     )
     for row in rows:
         activity = found[row.member_id]
         activity.done_in_window += 1
         if len(activity.sessions) < RECENT_SESSIONS:
+            # The engine's traffic light, so the strip marks what the engine calls red.
+            row.light = engine.classify_session(
+                pain_record(row), check_in_pending=row.morning_pain is None
+            ).light.value
             activity.sessions.append(row)
     return found
 

@@ -65,7 +65,7 @@ def reminder_settings_update(
     timezone: str,
     morning_checkins: bool,
 ) -> ReminderSettings:
-    days = {int(d) for d in weekdays}
+    days = set(weekdays)
     errors: dict[str, str] = {}
     if timezone not in timezone_names():
         errors["timezone"] = "Choose a timezone from the list, for example Europe/London."

@@ -30,24 +30,10 @@ def _own(obj_member_id: int, member) -> None:
     safety_gate_ensure_open(member=member)
 
 
-def _whole(value, *, label: str, low: int, high: int, errors: dict, field: str, unit: str = ""):
-    """Accept ints (or digit strings) in [low, high]; collect a clear message otherwise."""
-    if value is None or value == "":
-        return None
-    try:
-        number = int(value)
-        if isinstance(value, float) and not value.is_integer():
-            raise ValueError
-    except (TypeError, ValueError):
-        errors[field] = f"{label} must be a whole number."
-        return None
-    if number < 0:
-        errors[field] = f"{label} cannot be negative."
-    elif number < low:
-        errors[field] = f"{label} must be at least {low}{unit}."
-    elif number > high:
-        errors[field] = f"{label} can be at most {high}{unit}."
-    return number
+def _check_range(errors: dict, field: str, value: int | None, low: int, high: int) -> None:
+    """The last guard on typed values (forms give the member-facing messages)."""
+    if value is not None and not low <= value <= high:
+        errors[field] = f"Expected a whole number from {low} to {high}."
 
 
 def _lock_session(session_id: int) -> PlannedSession:
@@ -84,42 +70,29 @@ def session_log_item(
     *,
     member,
     item: PlannedItem,
-    actual_seconds: int | str | None = None,
-    actual_reps: int | str | None = None,
-    actual_sets: int | str | None = None,
-    sides_done: int | str | None = None,
+    actual_seconds: int | None = None,
+    actual_reps: int | None = None,
+    actual_sets: int,
+    sides_done: int | None = None,
 ) -> PlannedItem:
     """Save one exercise as done, right away, so closing the tab loses nothing completed.
 
-    Bad values raise ValidationError with a message per field; nothing is written then, and
-    exercises saved earlier stay saved.
+    A hold needs its seconds, anything else its reps. Bad values raise ValidationError with a
+    message per field; nothing is written then, and exercises saved earlier stay saved.
     """
     item = PlannedItem.objects.select_for_update().select_related("session").get(pk=item.pk)
     _own(item.session.member_id, member)
     errors: dict[str, str] = {}
     is_hold = item.hold_seconds is not None
-    seconds = _whole(
-        actual_seconds,
-        label="Hold time",
-        low=1,
-        high=MAX_HOLD_SECONDS,
-        errors=errors,
-        field="actual_seconds",
-        unit=" seconds",
-    )
-    reps = _whole(
-        actual_reps, label="Reps", low=1, high=MAX_REPS, errors=errors, field="actual_reps"
-    )
-    sets = _whole(
-        actual_sets, label="Sets", low=1, high=MAX_SETS, errors=errors, field="actual_sets"
-    )
-    sides = _whole(sides_done, label="Sides", low=1, high=2, errors=errors, field="sides_done")
-    if is_hold and seconds is None and "actual_seconds" not in errors:
+    seconds, reps, sets, sides = actual_seconds, actual_reps, actual_sets, sides_done
+    _check_range(errors, "actual_seconds", seconds, 1, MAX_HOLD_SECONDS)
+    _check_range(errors, "actual_reps", reps, 1, MAX_REPS)
+    _check_range(errors, "actual_sets", sets, 1, MAX_SETS)
+    _check_range(errors, "sides_done", sides, 1, 2)
+    if is_hold and seconds is None:
         errors["actual_seconds"] = "Enter how many seconds you held."
-    if not is_hold and reps is None and "actual_reps" not in errors:
+    if not is_hold and reps is None:
         errors["actual_reps"] = "Enter how many reps you did."
-    if sets is None and "actual_sets" not in errors:
-        errors["actual_sets"] = "Enter how many sets you did."
     if errors:
         raise ValidationError(errors)
     if item.session.is_rest_day:
@@ -155,36 +128,28 @@ def session_finish(
     *,
     member,
     session: PlannedSession,
-    pain_during: int | str | None,
+    pain_during: int,
     sharp_pain: bool,
-    effort: int | str | None,
+    effort: int,
     notes: str = "",
     pain_spread: bool | None = None,
 ) -> PlannedSession:
-    """Finish a session with its pain and effort. `pain_spread` (sciatica members are asked)
-    says whether pain spread further down the leg: that counts as red."""
+    """Finish a session with its pain and effort (0–10 each; the model checks the range).
+    `pain_spread` (sciatica members are asked) says whether pain spread further down the leg:
+    that counts as red."""
     session = _lock_session(session.pk)
     _own(session.member_id, member)
     was = pain_light(session)
-    errors: dict[str, str] = {}
-    pain = _whole(pain_during, label="Pain", low=0, high=10, errors=errors, field="pain_during")
-    effort_value = _whole(effort, label="Effort", low=0, high=10, errors=errors, field="effort")
-    if pain is None and "pain_during" not in errors:
-        errors["pain_during"] = "Choose how much it hurt during the session, from 0 to 10."
-    if effort_value is None and "effort" not in errors:
-        errors["effort"] = "Choose how hard it felt, from 0 to 10."
-    notes = (notes or "").strip()
-    if len(notes) > NOTES_MAX:
-        errors["notes"] = f"Notes can be at most {NOTES_MAX} characters."
-    if errors:
-        raise ValidationError(errors)
+    notes = notes.strip()
+    if len(notes) > NOTES_MAX:  # a TextField's max_length is not checked by full_clean
+        raise ValidationError({"notes": f"Notes can be at most {NOTES_MAX} characters."})
     if session.is_rest_day:
         raise ValidationError("Rest days have nothing to log.")
     if not session.items.filter(completed_at__isnull=False).exists():
         raise ValidationError("Save at least one exercise before finishing the session.")
-    session.pain_during = pain
-    session.sharp_pain = bool(sharp_pain)
-    session.effort = effort_value
+    session.pain_during = pain_during
+    session.sharp_pain = sharp_pain
+    session.effort = effort
     session.notes = notes
     session.pain_spread = pain_spread
     session.status = SessionStatus.COMPLETED
@@ -223,22 +188,16 @@ def session_finish(
 
 @transaction.atomic
 def session_record_pain_before(
-    *, member, session: PlannedSession, pain_before: int | str | None
+    *, member, session: PlannedSession, pain_before: int
 ) -> PlannedSession:
     """Pain just before the session (one tap, 0–10), so next morning can be compared with it."""
     session = _lock_session(session.pk)
     _own(session.member_id, member)
-    errors: dict[str, str] = {}
-    value = _whole(pain_before, label="Pain", low=0, high=10, errors=errors, field="pain_before")
-    if value is None and not errors:
-        errors["pain_before"] = "Choose how much your back hurts right now, from 0 to 10."
-    if errors:
-        raise ValidationError(errors)
     if session.is_rest_day:
         raise ValidationError("Rest days have nothing to log.")
     if session.status == SessionStatus.COMPLETED:
         raise ValidationError("This session is already finished.")
-    session.pain_before = value
+    session.pain_before = pain_before
     session.full_clean()
     session.save(update_fields=["pain_before"])
     return session
@@ -256,24 +215,15 @@ def pain_light(session: PlannedSession):
 
 
 @transaction.atomic
-def session_answer_morning(
-    *, member, session: PlannedSession, morning_pain: int | str | None
-) -> PlannedSession:
-    """The next-morning check-in: how the back feels now. The engine's pain rule reads it."""
+def session_answer_morning(*, member, session: PlannedSession, morning_pain: int) -> PlannedSession:
+    """The next-morning check-in: how the back feels now (0–10). The engine's pain rule reads
+    it."""
     session = _lock_session(session.pk)
     _own(session.member_id, member)
-    errors: dict[str, str] = {}
-    value = _whole(
-        morning_pain, label="Morning pain", low=0, high=10, errors=errors, field="morning_pain"
-    )
-    if value is None and not errors:
-        errors["morning_pain"] = "Choose how your back feels this morning, from 0 to 10."
-    if errors:
-        raise ValidationError(errors)
     if session.status != SessionStatus.COMPLETED:
         raise ValidationError("Only a finished session has a next-morning check-in.")
     was = pain_light(session)
-    session.morning_pain = value
+    session.morning_pain = morning_pain
     session.morning_answered_at = timezone.now()
     session.full_clean()
     session.save(update_fields=["morning_pain", "morning_answered_at"])

@@ -4,54 +4,31 @@ from __future__ import annotations
 
 from datetime import time
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from backcore.accounts.decorators import member_required
 from programs.models import CalendarFeed, ReminderSettings
-from programs.reminder_times import WEEKDAY_NAMES, next_due
+from programs.reminder_forms import ReminderForm
+from programs.reminder_times import next_due
 from programs.selectors.sessions import member_zone
 from programs.services.reminders import (
     member_id_from_token,
     reminder_settings_update,
     reminder_unsubscribe,
-    timezone_names,
 )
-
-WEEKDAY_CHOICES = [(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]
-
-
-class ReminderForm(forms.Form):
-    enabled = forms.BooleanField(label="Send me a daily reminder email", required=False)
-    local_time = forms.TimeField(
-        label="Time of day",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time such as 07:30."},
-    )
-    weekdays = forms.MultipleChoiceField(
-        label="Days", choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
-    )
-    timezone = forms.ChoiceField(label="Timezone", choices=(), required=False)
-    browser_timezone = forms.CharField(required=False, widget=forms.HiddenInput)
-    morning_checkins = forms.BooleanField(
-        label="Ask me the next morning whether the session settled", required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(name, name) for name in sorted(timezone_names())]
 
 
 def _feed_url(request, feed: CalendarFeed | None) -> str:
     if feed is None:
         return ""
-    return request.build_absolute_uri(f"/calendar/{feed.token}.ics")
+    return request.build_absolute_uri(reverse("programs:calendar_feed", args=[feed.token]))
 
 
 @member_required
@@ -60,32 +37,17 @@ def reminders(request):
     current = ReminderSettings.objects.filter(member=request.user).first()
     status = 200
     if request.method == "POST":
-        form = ReminderForm(request.POST)
+        form = ReminderForm(request.POST, fallback_zone=str(member_zone(request.user)))
         if form.is_valid():
-            data = form.cleaned_data
-            # The chosen zone, else the browser's (filled in by JS), else the profile's.
-            browser = data["browser_timezone"]
-            zone = (
-                data["timezone"]
-                or (browser if browser in timezone_names() else "")
-                or str(member_zone(request.user))
-            )
             try:
-                reminder_settings_update(
-                    member=request.user,
-                    enabled=data["enabled"],
-                    local_time=data["local_time"],
-                    weekdays=[int(d) for d in data["weekdays"]],
-                    timezone=zone,
-                    morning_checkins=data["morning_checkins"],
-                )
+                reminder_settings_update(member=request.user, **form.to_service())
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(
                     request,
-                    "Reminders are on." if data["enabled"] else "Reminders are off.",
+                    "Reminders are on." if form.cleaned_data["enabled"] else "Reminders are off.",
                 )
                 return redirect("programs:reminders")
         status = 400
@@ -95,9 +57,7 @@ def reminders(request):
             initial={
                 "enabled": current.enabled if current else False,
                 "local_time": current.local_time if current else time(7, 30),
-                "weekdays": [str(d) for d in sorted(current.weekday_numbers)]
-                if current
-                else [str(d) for d in range(7)],
+                "weekdays": sorted(current.weekday_numbers) if current else list(range(7)),
                 "timezone": zone,
                 "morning_checkins": current.morning_checkins if current else True,
             }

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backcore.accounts.decorators import member_required
 from backcore.params import parse_id
+from programs import engine
 from programs.choices import SessionStatus
-from programs.forms import PainBeforeForm
 from programs.models import PlannedItem, PlannedSession
 from programs.selectors.outcome import session_outcome
 from programs.selectors.sessions import (
@@ -29,24 +29,25 @@ from programs.selectors.sessions import (
 )
 from programs.services import plan_day
 from programs.services.sessions import (
-    LATE_LOG_DAYS,
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
-    late_log_window,
     session_answer_morning,
     session_finish,
     session_log_item,
     session_mark_late,
     session_record_pain_before,
 )
+from programs.session_forms import (
+    FinishForm,
+    ItemDoneForm,
+    MorningCheckinForm,
+    PainBeforeForm,
+    SessionDayForm,
+)
 from programs.views.gate import programme_open
 
 SCALE = range(11)
-
-
-class BadDay(Exception):
-    pass
 
 
 def _error_dict(exc: ValidationError) -> dict[str, str]:
@@ -55,19 +56,9 @@ def _error_dict(exc: ValidationError) -> dict[str, str]:
     return {"__all__": " ".join(exc.messages)}
 
 
-def _day_from(request, today: date) -> date:
+def _day_form(request, today: date) -> SessionDayForm:
     """The session day: today, or (for late logging) one of the previous seven days."""
-    raw = request.GET.get("day") or request.POST.get("day")
-    if not raw:
-        return today
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError as exc:
-        raise BadDay("That date is not valid.") from exc
-    first, last = late_log_window(today=today)
-    if day != today and not first <= day <= last:
-        raise BadDay(f"Sessions can be logged for today or up to {LATE_LOG_DAYS} days back.")
-    return day
+    return SessionDayForm({"day": request.GET.get("day") or request.POST.get("day")}, today=today)
 
 
 def _player_url(day: date, today: date, **extra) -> str:
@@ -101,10 +92,10 @@ def _render_player(request, session, today, *, errors=None, values=None, redo=No
 @programme_open
 def session_player(request):
     today = member_today(request.user)
-    try:
-        day = _day_from(request, today)
-    except BadDay as exc:
-        return HttpResponseBadRequest(str(exc))
+    day_form = _day_form(request, today)
+    if not day_form.is_valid():
+        return HttpResponseBadRequest(day_form.error_text())
+    day = day_form.cleaned_data["day"]
     if day == today:
         plan_day(member=request.user, day=day)  # makes today's plan once, if not yet made
     session = session_with_items(member=request.user, day=day)
@@ -128,24 +119,20 @@ def session_item_done(request, item_id: int):
         PlannedItem.objects.select_related("session"), pk=item_id, session__member=request.user
     )
     today = member_today(request.user)
-    values = {
-        key: request.POST.get(key, "").strip()
-        for key in ("actual_seconds", "actual_reps", "actual_sets", "sides_done")
-    }
-    try:
-        session_log_item(member=request.user, item=item, **values)
-    except ValidationError as exc:
-        session = session_with_items(member=request.user, day=item.session.date)
-        return _render_player(
-            request,
-            session,
-            today,
-            errors=_error_dict(exc),
-            values=values,
-            redo=item.pk,
-            status=422,
-        )
-    return redirect(_player_url(item.session.date, today))
+    form = ItemDoneForm(request.POST, item=item)
+    if form.is_valid():
+        try:
+            session_log_item(member=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = _error_dict(exc)
+        else:
+            return redirect(_player_url(item.session.date, today))
+    else:
+        errors = form.error_texts()
+    session = session_with_items(member=request.user, day=item.session.date)
+    return _render_player(
+        request, session, today, errors=errors, values=form.echo(), redo=item.pk, status=422
+    )
 
 
 @member_required
@@ -154,18 +141,16 @@ def session_item_done(request, item_id: int):
 def session_pain_before(request):
     """The one-tap pain question before the first exercise."""
     today = member_today(request.user)
-    try:
-        day = _day_from(request, today)
-    except BadDay as exc:
-        return HttpResponseBadRequest(str(exc))
-    session = session_with_items(member=request.user, day=day)
+    day_form = _day_form(request, today)
+    if not day_form.is_valid():
+        return HttpResponseBadRequest(day_form.error_text())
+    session = session_with_items(member=request.user, day=day_form.cleaned_data["day"])
     if session is None or session.is_rest_day:
         messages.info(request, "There is no session for that day.")
         return redirect("programs:today")
     form = PainBeforeForm(request.POST)
     if not form.is_valid():
-        errors = {field: " ".join(messages_) for field, messages_ in form.errors.items()}
-        return _render_player(request, session, today, errors=errors, status=422)
+        return _render_player(request, session, today, errors=form.error_texts(), status=422)
     try:
         session_record_pain_before(
             member=request.user, session=session, pain_before=form.cleaned_data["pain_before"]
@@ -175,61 +160,48 @@ def session_pain_before(request):
     return redirect(_player_url(session.date, today))
 
 
+def _flash_outcome(request, session: PlannedSession) -> None:
+    """Say what the session amounted to, in the engine's words; its pain light sets the tone."""
+    outcome = session_outcome(session=session)
+    text = " ".join([outcome.headline + ".", *outcome.what_happened, *outcome.what_next])
+    text += " " + outcome.streak_line
+    if outcome.verdict.light is engine.PainLight.GREEN:
+        messages.success(request, text)
+    else:
+        messages.warning(request, text)
+
+
 @member_required
 @require_http_methods(["GET", "POST"])
 @programme_open
 def session_finish_view(request):
     today = member_today(request.user)
-    try:
-        day = _day_from(request, today)
-    except BadDay as exc:
-        return HttpResponseBadRequest(str(exc))
+    day_form = _day_form(request, today)
+    if not day_form.is_valid():
+        return HttpResponseBadRequest(day_form.error_text())
+    day = day_form.cleaned_data["day"]
     session = session_with_items(member=request.user, day=day)
     if session is None or session.is_rest_day:
         messages.info(request, "There is no session to finish for that day.")
         return redirect("programs:today")
-    errors: dict[str, str] = {}
-    values = {
-        "pain_during": "" if session.pain_during is None else str(session.pain_during),
-        "effort": "" if session.effort is None else str(session.effort),
-        "sharp_pain": "yes" if session.sharp_pain else "no",
-        "pain_spread": {True: "yes", False: "no"}.get(session.pain_spread, ""),
-        "notes": session.notes,
-    }
     ask_spread = asks_leg_spread(member=request.user)
+    errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        values = {
-            "pain_during": request.POST.get("pain_during", "").strip(),
-            "effort": request.POST.get("effort", "").strip(),
-            "sharp_pain": request.POST.get("sharp_pain", "no"),
-            "pain_spread": request.POST.get("pain_spread", ""),
-            "notes": request.POST.get("notes", ""),
-        }
-        try:
-            session_finish(
-                member=request.user,
-                session=session,
-                pain_during=values["pain_during"],
-                sharp_pain=values["sharp_pain"] == "yes",
-                effort=values["effort"],
-                notes=values["notes"],
-                pain_spread={"yes": True, "no": False}.get(values["pain_spread"])
-                if ask_spread
-                else None,
-            )
-        except ValidationError as exc:
-            errors = _error_dict(exc)
-            status = 422
-        else:
-            outcome = session_outcome(session=session_with_items(member=request.user, day=day))
-            text = " ".join([outcome.headline + ".", *outcome.what_happened, *outcome.what_next])
-            text += " " + outcome.streak_line
-            if outcome.light == "green":
-                messages.success(request, text)
+        form = FinishForm(request.POST, ask_spread=ask_spread)
+        if form.is_valid():
+            try:
+                session_finish(member=request.user, session=session, **form.to_service())
+            except ValidationError as exc:
+                errors = _error_dict(exc)
             else:
-                messages.warning(request, text)
-            return redirect("programs:progress")
+                _flash_outcome(request, session_with_items(member=request.user, day=day))
+                return redirect("programs:progress")
+        else:
+            errors = form.error_texts()
+        status = 422
+    else:
+        form = FinishForm(initial=FinishForm.initial_from(session), ask_spread=ask_spread)
     state = player_state(session=session)
     return render(
         request,
@@ -238,13 +210,31 @@ def session_finish_view(request):
             "session": session,
             "state": state,
             "errors": errors,
-            "values": values,
+            "values": form.echo(),
             "scale": SCALE,
             "ask_spread": ask_spread,
             "day_param": "" if day == today else day.isoformat(),
         },
         status=status,
     )
+
+
+# What the next-morning answer means, in the engine's own verdict: no thresholds here.
+MORNING_REPLIES = {
+    engine.PainLight.GREEN: "It settled, so that session counts toward raising your doses at "
+    "the weekly review.",
+    engine.PainLight.AMBER: "{description}: nothing goes up at the weekly review until it settles.",
+    engine.PainLight.RED: "{description}: the exercises from that session are eased, and "
+    "nothing goes up that week.",
+}
+
+
+def _morning_reply(session: PlannedSession) -> tuple[engine.PainLight, str]:
+    outcome = session_outcome(session=session)
+    verdict = outcome.verdict
+    lines = [MORNING_REPLIES[verdict.light].format(description=verdict.description)]
+    lines += [escalation.advice for escalation in outcome.escalations]
+    return verdict.light, " ".join(lines)
 
 
 @member_required
@@ -259,33 +249,46 @@ def morning_checkin(request):
         return render(
             request, "programs/session_morning.html", {"checkin": checkin, "scale": SCALE}
         )
-    session_id = parse_id(request.POST.get("session"))
-    if session_id is None:
+    form = MorningCheckinForm(request.POST)
+    if "session" in form.errors:
         return HttpResponseBadRequest("Which session is this answer for?")
-    session = get_object_or_404(PlannedSession, pk=session_id, member=request.user)
-    try:
-        session_answer_morning(
-            member=request.user,
-            session=session,
-            morning_pain=request.POST.get("morning_pain", "").strip(),
-        )
-    except ValidationError as exc:
+    session = get_object_or_404(
+        PlannedSession, pk=form.cleaned_data["session"], member=request.user
+    )
+    errors = form.error_texts()
+    if not errors:
+        try:
+            session_answer_morning(
+                member=request.user,
+                session=session,
+                morning_pain=form.cleaned_data["morning_pain"],
+            )
+        except ValidationError as exc:
+            errors = _error_dict(exc)
+    if errors:
         today = member_today(request.user)
         return render(
             request,
             "programs/_morning_checkin.html" if request.htmx else "programs/session_morning.html",
             {
                 "checkin": morning_checkin_due(member=request.user, today=today) or session,
-                "errors": _error_dict(exc),
+                "errors": errors,
                 "scale": SCALE,
             },
             status=422,
         )
+    answered = session_with_items(member=request.user, day=session.date)
+    light, reply = _morning_reply(answered)
     if request.htmx:
         return render(
-            request, "programs/_morning_checkin.html", {"answered": session, "scale": SCALE}
+            request,
+            "programs/_morning_checkin.html",
+            {"answered": answered, "reply": reply, "scale": SCALE},
         )
-    messages.success(request, "Thanks — your answer helps set the next sessions.")
+    if light is engine.PainLight.GREEN:
+        messages.success(request, f"Thanks for checking in. {reply}")
+    else:
+        messages.warning(request, f"Thanks for checking in. {reply}")
     return redirect("programs:today")
 
 
@@ -297,13 +300,13 @@ def log_late(request):
     error = ""
     status = 200
     if request.method == "POST":
-        try:
-            day = _day_from(request, today)
-            if day == today:
-                raise BadDay("Today's session is on the Today page.")
-        except BadDay as exc:
-            error, status = str(exc), 400
+        day_form = _day_form(request, today)
+        if not day_form.is_valid():
+            error, status = day_form.error_text(), 400
+        elif day_form.cleaned_data["day"] == today:
+            error, status = "Today's session is on the Today page.", 400
         else:
+            day = day_form.cleaned_data["day"]
             session = plan_day(member=request.user, day=day)
             if session is None:
                 error, status = "There is no programme to log yet: finish your intake first.", 400

@@ -1,5 +1,5 @@
 """Journey: a member logs a 9/10 session, a coach sees the alert in the inbox and replies,
-and the member reads the reply (the coach loop, issue 12)."""
+and the member reads the reply (the coach loop)."""
 
 import re
 

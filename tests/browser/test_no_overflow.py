@@ -1,4 +1,4 @@
-"""Every member page fits the screen (issue 14): no horizontal overflow at 390 px (a phone)
+"""Every member page fits the screen: no horizontal overflow at 390 px (a phone)
 or 1280 px (a laptop), and chart labels on Progress are readable on a phone."""
 
 from datetime import UTC, datetime, timedelta

@@ -1,5 +1,5 @@
 """Journey: a member names a goal, the four-weekly check comes due on Today, they answer it in
-the browser, and Progress says what changed (issue 16). Phone and desktop widths, axe clean."""
+the browser, and Progress says what changed. Phone and desktop widths, axe clean."""
 
 from datetime import timedelta
 

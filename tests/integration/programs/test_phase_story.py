@@ -1,4 +1,4 @@
-"""Today, Programme and Progress tell one story about the member's phase (issue 14).
+"""Today, Programme and Progress tell one story about the member's phase.
 
 Each page renders the phase story from programs.selectors.phase; for the same member, in a few
 states, the three pages must state the same numbers."""

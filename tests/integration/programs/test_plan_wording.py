@@ -1,4 +1,4 @@
-"""Reasons worth reading (issue 14): a first plan says its welcome once for the session, and
+"""Reasons worth reading: a first plan says its welcome once for the session, and
 each exercise keeps only what is its own."""
 
 from types import SimpleNamespace

@@ -185,8 +185,8 @@ def _bulk_history(member, sessions: int) -> None:
 # session, user, membership, profile, 3 weekly aggregates, intake, streak days, enrolment,
 # decisions, the coach loop (latest alert and coach reply, one query), and the notifications
 # bell in the header.
-# The pin now covers an enrolled member (the next phase: 14 before issue 14).
-# +2 (issue 14): the phase story Today and Programme show reads doses, and the last four
+# The pin covers an enrolled member (the next phase; 14 before the phase story).
+# +2 (the phase story): the phase story Today and Programme show reads doses, and the last four
 # weeks' sessions with their items (+3), but the next phase now comes from the cached
 # programme bundle (-1). The bundle is warm, as on Today's pin.
 # +2 (outcomes): every answered check, and the active goals (+1 for their ratings' prefetch

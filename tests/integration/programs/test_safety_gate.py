@@ -1,4 +1,4 @@
-"""One safety gate for every channel that shows, sends or records a session (issue 11 item 6).
+"""One safety gate for every channel that shows, sends or records a session.
 
 For each way the gate closes, every channel refuses: Today, the programme page, the player,
 the logging services (not only their views), the reminder email, the calendar feed and the

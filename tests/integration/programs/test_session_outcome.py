@@ -1,4 +1,4 @@
-"""Honest endings (issue 14): after saving a session the member reads what happened, what the
+"""Honest endings: after saving a session the member reads what happened, what the
 programme does next (from the engine's pain verdict), and whether the day counts toward the
 streak."""
 

@@ -1,4 +1,4 @@
-"""Issue 17 item 7: behind a proxy, one person's failed logins must not lock out everyone.
+"""Behind a proxy, one person's failed logins must not lock out everyone.
 
 allauth's per-address login limit keys on the client's address. Without configuration that is
 REMOTE_ADDR, which behind a proxy is the proxy; ALLAUTH_TRUSTED_PROXY_COUNT (or

@@ -1,4 +1,4 @@
-"""Issue 17 item 8: security headers on every page.
+"""Security headers on every page.
 
 - Content-Security-Policy without 'unsafe-inline' (or 'unsafe-eval'), own origin only;
 - Permissions-Policy switching off what no page uses, passkeys on our own origin;

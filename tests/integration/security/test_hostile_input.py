@@ -1,4 +1,4 @@
-"""Issue 17 item 5: hostile values in any form field or query parameter never give a 5xx.
+"""Hostile values in any form field or query parameter never give a 5xx.
 
 For every route the resolver knows (admin aside), the parameters it reads are discovered, not
 listed by hand: the names its view's source reads from `request.GET` / `request.POST`, and the

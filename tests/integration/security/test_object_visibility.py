@@ -1,4 +1,4 @@
-"""Issue 17 item 1: a hidden, deleted or someone else's object is invisible through EVERY view.
+"""A hidden, deleted or someone else's object is invisible through EVERY view.
 
 The test walks the URL resolver. Every route that takes an object id (a URL kwarg, or one of
 the id parameters listed in ID_PARAMETERS) must appear in KIND_OF; a route added later without

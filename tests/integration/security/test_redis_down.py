@@ -1,4 +1,4 @@
-"""Issue 17 item 2: with Redis unreachable, signing in, signing up and password reset still work.
+"""With Redis unreachable, signing in, signing up and password reset still work.
 
 The cache is pointed at a closed port. The plain Django Redis cache raises there (the control:
 this is what gave 500s); BackCore's cache answers from process memory, logs one warning, and

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from backcore.accounts.decorators import member_required
 from programs import charts
 from programs.selectors.coach import coach_loop_for
+from programs.selectors.milestones import milestones_for
 from programs.selectors.outcomes import outcomes_for
 from programs.selectors.progress import MAX_EXERCISE_CHARTS, progress_for
 from programs.selectors.sessions import member_today
@@ -41,5 +42,6 @@ def progress(request):
         "weekday_initials": ["M", "T", "W", "T", "F", "S", "S"],
         "coach_loop": coach_loop_for(member=request.user),
         "outcomes": outcomes_for(member=request.user, today=today),
+        "milestones": milestones_for(member=request.user),
     }
     return render(request, "programs/progress.html", context)

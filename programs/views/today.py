@@ -6,9 +6,11 @@ from django.shortcuts import redirect, render
 from backcore.accounts.selectors import user_is_member
 from programs import engine, services
 from programs.selectors.coach import coach_loop_for
+from programs.selectors.milestones import milestones_unseen
 from programs.selectors.outcomes import active_goals, recheck_state
 from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.selectors.sessions import member_today
+from programs.services.milestones import milestones_mark_seen
 from programs.services.safety_gate import safety_verdict
 from programs.views.gate import gate_response
 
@@ -43,6 +45,9 @@ def _today(request):
     context["coach_loop"] = coach_loop_for(member=request.user)
     context["goals"] = active_goals(member=request.user)
     context["recheck"] = recheck_state(member=request.user, intake=verdict.intake, today=day)
+    context["milestones_new"] = milestones_unseen(member=request.user)
+    # Shown once, here: from now on they are kept on Progress (an update only when any are new).
+    milestones_mark_seen(member=request.user, ids=[m.id for m in context["milestones_new"]])
     return render(request, "programs/today.html", context)
 
 

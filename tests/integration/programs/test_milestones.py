@@ -283,3 +283,44 @@ def test_every_kind_has_words():
         "green_week": "A week with every session green",
         "goal": "Sitting through a film: 2 → 5",
     }
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_today_shows_a_new_milestone_once_and_progress_keeps_it(client, time_machine):
+    time_machine.move_to(datetime(2026, 9, 20, 12, tzinfo=UTC))
+    member = MemberFactory()
+    enrol(member, today=DAY)
+    today = date(2026, 9, 20)
+    _finished(member, 9, until=today)
+    _finish_today(member, today)
+    client.force_login(member)
+    first = client.get("/today/").content.decode()
+    assert "10 sessions done" in first and "A milestone" in first
+    assert Milestone.objects.get(member=member).seen_at is not None
+    assert "10 sessions done" not in client.get("/today/").content.decode()
+    progress = client.get("/progress/").content.decode()
+    assert "10 sessions done" in progress and 'datetime="2026-09-20"' in progress
+
+
+def test_today_shows_only_the_members_own_milestones(client):
+    member, other = MemberFactory(), MemberFactory()
+    enrol(member)
+    Milestone.objects.create(member=other, kind="sessions", sessions=30, reached_on=DAY)
+    client.force_login(member)
+    assert "30 sessions done" not in client.get("/today/").content.decode()
+    assert "30 sessions done" not in client.get("/progress/").content.decode()
+    assert Milestone.objects.get(member=other).seen_at is None
+
+
+def test_a_new_milestone_costs_today_one_update(client, django_assert_num_queries):
+    member = MemberFactory()
+    enrol(member)
+    client.force_login(member)
+    client.get("/today/")  # plans the day
+    Milestone.objects.create(member=member, kind="sessions", sessions=10, reached_on=DAY)
+    Milestone.objects.create(member=member, kind="sessions", sessions=30, reached_on=DAY)
+    with django_assert_num_queries(18):  # the page's pinned 17, and marking both seen
+        response = client.get("/today/")
+    assert "2 milestones" in response.content.decode()

@@ -191,7 +191,8 @@ def _bulk_history(member, sessions: int) -> None:
 # programme bundle (-1). The bundle is warm, as on Today's pin.
 # +2 (outcomes): every answered check, and the active goals (+1 for their ratings' prefetch
 # only when there are goals; none here).
-PROGRESS_QUERIES = 18
+# +1 (milestones): the member's milestones with their phase and goal.
+PROGRESS_QUERIES = 19
 
 
 @pytest.mark.parametrize("sessions", [1, 1000])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.views import coach
+from programs.views import coach, report
 
 app_name = "coach"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("alerts/<int:alert_id>/lift/", coach.alert_lift, name="alert_lift"),
     path("alerts/<int:alert_id>/clearance/", coach.alert_clearance, name="alert_clearance"),
     path("members/<int:member_id>/", coach.member_conversation, name="member"),
+    path("members/<int:member_id>/report/", report.coach_report, name="member_report"),
+    path("members/<int:member_id>/report.pdf", report.coach_report_pdf, name="member_report_pdf"),
 ]

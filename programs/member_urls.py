@@ -5,7 +5,7 @@ Included from programs/urls.py without a prefix, so the names live in the `progr
 
 from django.urls import path
 
-from programs.views import calendar, data, outcomes, progress, reminders, sessions
+from programs.views import calendar, data, outcomes, progress, reminders, report, sessions
 
 urlpatterns = [
     path("today/session/", sessions.session_player, name="session_player"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("today/morning/", sessions.morning_checkin, name="morning_checkin"),
     path("sessions/log-late/", sessions.log_late, name="log_late"),
     path("progress/", progress.progress, name="progress"),
+    path("progress/report/", report.report, name="report"),
+    path("progress/report.pdf", report.report_pdf, name="report_pdf"),
     path("progress/goals/", outcomes.goals, name="goals"),
     path("progress/goals/<int:goal_id>/rate/", outcomes.goal_rate, name="goal_rate"),
     path("progress/goals/<int:goal_id>/remove/", outcomes.goal_end, name="goal_end"),

@@ -55,6 +55,8 @@ KIND_OF = {
     "coach:alert_lift": "coach_alert",
     "coach:alert_clearance": "coach_alert",
     "coach:member": "person",
+    "coach:member_report": "person",
+    "coach:member_report_pdf": "person",
     "programs:message_photo": "coach_message",
     "mfa_remove_webauthn": "authenticator",
     "mfa_edit_webauthn": "authenticator",
@@ -83,6 +85,8 @@ COACH_ONLY = {
     "coach:alert_lift",
     "coach:alert_clearance",
     "coach:member",
+    "coach:member_report",
+    "coach:member_report_pdf",
 }
 
 # Ids that arrive as query or form parameters rather than in the path.

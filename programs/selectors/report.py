@@ -40,12 +40,24 @@ from programs.outcome_models import FUNCTION_MAX_SCORE
 from programs.selectors.member import member_state, week_start_of
 from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
 from programs.selectors.sessions import member_zone
+from programs.services.safety_gate import GateState, SafetyVerdict, verdict_for
 
 REPORT_WEEKS = 26  # the weekly table covers the last six months
 RECENT_DECISIONS = 20
 RECENT_SCREENS = 10
 RECENT_ESCALATIONS = 10
 PHASE_CHANGES = (DecisionKind.ADVANCE_PHASE, DecisionKind.STEP_BACK)
+
+# The safety gate's state in a clinician's words (the gate's own wording speaks to the member).
+GATE_STATUS = {
+    GateState.OPEN: "Active: sessions are planned",
+    GateState.EMERGENCY: "Stopped: an emergency sign was reported",
+    GateState.CLEARANCE_PENDING: "Waiting for a clinician's clearance before any session",
+    GateState.PAUSED_FOR_PAIN: "Paused for pain: high pain even at the lightest doses",
+    GateState.RESCREEN_REQUIRED: "Waiting for the member to answer the safety questions again",
+    GateState.NOT_STARTED: "Not started: the intake is not finished",
+    GateState.RESCREEN_OVERDUE: "Waiting: the four-weekly safety questions are overdue",
+}
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,15 @@ class ClinicianReport:
     decisions: list[DecisionRow] = field(default_factory=list)
     escalations: list[PainEscalation] = field(default_factory=list)
     function_max: int = FUNCTION_MAX_SCORE
+    gate: SafetyVerdict | None = None
+
+    @property
+    def status(self) -> str:
+        return GATE_STATUS.get(self.gate.state, "") if self.gate else ""
+
+    @property
+    def sessions_stopped(self) -> bool:
+        return self.gate is not None and self.gate.is_safety_stop
 
     @property
     def flags_reported(self) -> list[FlagAnswer]:
@@ -211,16 +232,20 @@ def _flags(intake: Intake) -> list[FlagAnswer]:
     return emergency + clinician
 
 
-def _screenings(member, zone) -> list[Screening]:
-    rows = SafetyScreen.objects.filter(member=member).order_by("-screened_at", "-id")
+def _screenings(member, zone) -> tuple[list[Screening], datetime | None]:
+    """The latest screenings, newest first, and when the last one was answered."""
+    rows = list(
+        SafetyScreen.objects.filter(member=member).order_by("-screened_at", "-id")[:RECENT_SCREENS]
+    )
     questions = {**EMERGENCY_FLAGS, **CLINICIAN_FLAGS}
-    return [
+    screenings = [
         Screening(
             on=_local_date(screen.screened_at, zone),
             flags=[questions[key] for key in screen.emergency_flags + screen.clinician_flags],
         )
-        for screen in rows[:RECENT_SCREENS]
+        for screen in rows
     ]
+    return screenings, rows[0].screened_at if rows else None
 
 
 def _phase_name(reason: str, bundle: ProgrammeBundle) -> str:
@@ -388,7 +413,11 @@ def clinician_report(*, member, today: date) -> ClinicianReport:
         report.flags = _flags(intake)
         report.cleared_on = intake.clinician_cleared_on
         report.started_on = _local_date(intake.completed_at, zone)
-    report.screenings = _screenings(member, zone)
+    report.screenings, last_screened_at = _screenings(member, zone)
+    # The one safety gate, from the rows read above: whether sessions are given at all.
+    report.gate = verdict_for(
+        intake=intake, enrolment=enrolment, last_screened_at=last_screened_at, day=today
+    )
     report.phase_changes = _phase_changes(member, bundle)
     doses = list(MemberDose.objects.filter(member=member)) if enrolment else []
     report.doses = _doses_now(bundle, intake, enrolment, doses)

@@ -101,6 +101,26 @@ def test_red_flags_and_a_clearance_are_reported(client):
     assert "A clinician's clearance to exercise was recorded" in page
 
 
+def test_a_stopped_programme_says_so_beside_the_doses(client):
+    member = member_with_history(weeks=1)
+    Intake.objects.filter(member=member).update(
+        flag_bladder_bowel=True, emergency_flagged_at=timezone.now()
+    )
+    client.force_login(member)
+    page = client.get("/progress/report/").content.decode()
+    assert "Stopped: an emergency sign was reported" in page
+    assert "No sessions are given at present" in page
+    assert 'class="is-flagged"><th scope="row">New trouble passing or holding urine' in page
+
+
+def test_an_open_programme_is_reported_as_active(client):
+    member = member_with_history(weeks=1)
+    client.force_login(member)
+    page = client.get("/progress/report/").content.decode()
+    assert "Active: sessions are planned" in page
+    assert "No sessions are given at present" not in page
+
+
 def test_a_member_without_an_intake_gets_an_honest_empty_report(client):
     member = MemberFactory()
     client.force_login(member)

@@ -7,6 +7,10 @@ and the app's periodic sweeper (see CELERY_BEAT_SCHEDULE) queues it again a few 
 
 Only failures to reach the broker are caught. In eager mode (development without Redis, tests) the
 task runs in-process and its own errors propagate as before.
+
+Services name their tasks by the registered name (`send_on_commit("community.tasks.notify_post",
+post.pk)`) and never import a tasks module: tasks import services, never the other way round, so
+there is no import loop to break with a function-level import.
 """
 
 from __future__ import annotations
@@ -36,8 +40,22 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def task_named(name: str) -> Any:
+    """The registered task called `name`. Celery's autodiscovery loads every app's tasks module
+    the first time one is asked for; an unknown name raises celery's NotRegistered at once."""
+    from backcore.celery import app
+
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def send_now(task: Any, *args: Any) -> bool:
-    """Queue `task(*args)` now. Returns False (and logs a warning) if the broker is unreachable."""
+    """Queue `task(*args)` now. Returns False (and logs a warning) if the broker is unreachable.
+
+    `task` is a task object or its registered name."""
+    if isinstance(task, str):
+        task = task_named(task)
     if task.app.conf.task_always_eager:
         task.delay(*args)  # runs here: no broker to fail, and the task's own errors show
         return True
@@ -58,6 +76,10 @@ def send_now(task: Any, *args: Any) -> bool:
 def send_on_commit(task: Any, *args: Any) -> None:
     """Queue `task(*args)` once the current transaction commits (at once outside one).
 
-    A broker failure is logged, never raised: the request that committed still succeeds.
+    `task` is a task object or its registered name; a name is looked up now, so a wrong one fails
+    the transaction instead of vanishing after the commit. A broker failure is logged, never
+    raised: the request that committed still succeeds.
     """
+    if isinstance(task, str):
+        task = task_named(task)
     transaction.on_commit(lambda: send_now(task, *args))

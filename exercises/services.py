@@ -22,9 +22,9 @@ def exercise_image_clean(*, upload) -> ContentFile:
 
 
 def _schedule_thumbnails(image_id: int) -> None:
-    from exercises.tasks import make_thumbnails
-
-    send_on_commit(make_thumbnails, image_id)  # a missed send is picked up by the sweeper
+    send_on_commit(
+        "exercises.tasks.make_thumbnails", image_id
+    )  # a missed send is picked up by the sweeper
 
 
 def _delete_thumbnails(image: ExerciseImage) -> list[str]:

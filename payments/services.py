@@ -603,14 +603,11 @@ HANDLERS = {
 }
 
 
-def _process_event_task():
-    from payments.tasks import process_webhook_event  # tasks import services
-
-    return process_webhook_event
+PROCESS_EVENT_TASK = "payments.tasks.process_webhook_event"
 
 
 def _queue(event_pk: int) -> None:
-    send_on_commit(_process_event_task(), event_pk)
+    send_on_commit(PROCESS_EVENT_TASK, event_pk)
 
 
 @transaction.atomic
@@ -690,7 +687,7 @@ def webhook_events_requeue_pending(*, now: datetime | None = None) -> int:
         .values_list("pk", flat=True)[:500]
     )
     for pk in ids:
-        send_now(_process_event_task(), pk)
+        send_now(PROCESS_EVENT_TASK, pk)
     return len(ids)
 
 

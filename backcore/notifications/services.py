@@ -81,10 +81,8 @@ def notify(
         ).values("member_id")
         pending = pending.exclude(recipient_id__in=quiet)
     instant = list(pending.values_list("pk", flat=True))
-    from backcore.notifications import tasks
-
     for nid in instant:
-        send_on_commit(tasks.send_notification_email, nid)
+        send_on_commit("backcore.notifications.tasks.send_notification_email", nid)
     return instant
 
 

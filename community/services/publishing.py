@@ -24,9 +24,7 @@ def post_publish(post: Post) -> None:
     Category.objects.filter(pk=post.thread.category_id).update(**category_updates)
     if post.author_id:
         ThreadWatch.objects.get_or_create(member_id=post.author_id, thread_id=post.thread_id)
-    from community import tasks  # tasks import services; import here to avoid a cycle
-
-    send_on_commit(tasks.notify_post, post.pk)
+    send_on_commit("community.tasks.notify_post", post.pk)
 
 
 def post_count_change(post: Post, delta: int) -> None:

@@ -94,9 +94,7 @@ def coach_alert_raise(
         _event(alert=alert, action=AlertAction.REPEATED, note=detail)
         return alert
     _event(alert=alert, action=AlertAction.RAISED, note=detail)
-    from programs import tasks  # tasks import services; import here to avoid a cycle
-
-    send_on_commit(tasks.send_coach_alert, alert.pk)
+    send_on_commit("programs.tasks.send_coach_alert", alert.pk)
     return alert
 
 
@@ -347,8 +345,6 @@ def coach_alerts_sweep(*, now: datetime | None = None) -> dict[str, int]:
         )
         raised["stalled"] += 1
 
-    from programs import tasks
-
     for alert_id in CoachAlert.objects.filter(
         cause=AlertCause.EMERGENCY,
         severity=AlertSeverity.EMERGENCY,
@@ -356,7 +352,7 @@ def coach_alerts_sweep(*, now: datetime | None = None) -> dict[str, int]:
         sent_at__lte=now - EMERGENCY_RESEND_AFTER,
         member__isnull=False,
     ).values_list("pk", flat=True):
-        send_on_commit(tasks.resend_coach_alert, alert_id)
+        send_on_commit("programs.tasks.resend_coach_alert", alert_id)
         raised["resent"] += 1
     # A first send lost on the way to the broker is queued again.
     for alert_id in CoachAlert.objects.filter(
@@ -365,6 +361,6 @@ def coach_alerts_sweep(*, now: datetime | None = None) -> dict[str, int]:
         raised_at__lte=now - UNSENT_GRACE,
         member__isnull=False,
     ).values_list("pk", flat=True):
-        send_on_commit(tasks.send_coach_alert, alert_id)
+        send_on_commit("programs.tasks.send_coach_alert", alert_id)
         raised["unsent"] += 1
     return raised

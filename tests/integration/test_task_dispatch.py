@@ -49,6 +49,49 @@ def test_a_broker_failure_is_logged_not_raised(monkeypatch, caplog):
     assert "Could not queue" in caplog.text and "Connection refused" in caplog.text
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_task_sent_by_its_registered_name_runs_after_the_commit():
+    CALLS.clear()
+    with transaction.atomic():
+        dispatch.send_on_commit(_record.name, 7)
+        assert CALLS == []
+    assert CALLS == [7]
+    assert dispatch.send_now(_record.name, 8) is True and CALLS == [7, 8]
+
+
+def test_a_name_no_task_answers_to_fails_at_once_not_after_the_commit():
+    from celery.exceptions import NotRegistered
+
+    with pytest.raises(NotRegistered):
+        dispatch.send_on_commit("community.tasks.no_such_task", 1)
+
+
+def test_a_service_names_a_task_whose_module_was_never_imported():
+    """A web process need not have loaded a tasks module: the name is found through Celery's
+    autodiscovery the first time it is sent (a fresh interpreter, so nothing is imported yet)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys, django; django.setup()\n"
+        "from backcore import dispatch\n"
+        "assert 'community.tasks' not in sys.modules\n"
+        "print(dispatch.task_named('community.tasks.notify_post').name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "backcore.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "community.tasks.notify_post"
+
+
 def test_a_task_error_in_eager_mode_is_not_swallowed():
     with pytest.raises(RuntimeError, match="task error 3"):
         dispatch.send_now(_explode, 3)

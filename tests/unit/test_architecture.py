@@ -3,6 +3,8 @@
 Import statements (absolute, relative, inside functions) and dotted strings (`"community.services"`,
 `"payments.models.Subscription"`, `ForeignKey("community.Post")`, `apps.get_model("payments", …)`,
 `import_module("programs.x")`) both count: a string naming a module is an import done later.
+NEVER_RULES (at the end) ties each "never" line to its tests. Background work runs one way: tasks
+import services, services send tasks by name through backcore.dispatch, beat lives in settings.
 """
 
 from __future__ import annotations
@@ -202,33 +204,89 @@ def _root_name(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def _app_of(path: Path) -> str:
+    own = module_of(path).split(".")
+    return ".".join(own[:2]) if own[0] == "backcore" and len(own) > 1 else own[0]
+
+
+def _foreign_models(path: Path) -> set[str]:
+    """Names in this file bound to another app's model classes: imported from its models module
+    or fetched with `apps.get_model("other_app", …)`."""
+    own_app = _app_of(path)
+    foreign: set[str] = set()
+    for node in ast.walk(tree_of(path)):
+        if isinstance(node, ast.ImportFrom):
+            module = _absolute(path, node)
+            theirs = module.endswith(".models") and not module.startswith(f"{own_app}.models")
+            if theirs and module.split(".")[0] in FIRST_PARTY:
+                foreign |= {a.asname or a.name for a in node.names}
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "attr", None) == "get_model"
+            and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+        ):
+            label = str(node.value.args[0].value).split(".")[0]
+            if label in FIRST_PARTY and not own_app.startswith(label):
+                foreign |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return foreign
+
+
+def _fetches(node: ast.AST, models: set[str]) -> bool:
+    """`Other(...)`, `Other.objects…`, `get_object_or_404(Other, …)`: an instance of a model."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+        "get_object_or_404",
+        "get_list_or_404",
+    ):
+        return bool(node.args) and _root_name(node.args[0]) in models
+    return _root_name(node) in models
+
+
+def cross_app_writes(path: Path) -> list[str]:
+    """Writes to another app's models: `Other.objects…create/update/delete…`, and `.save()` or
+    `.delete()` on an instance the file got from another app's model."""
+    foreign = _foreign_models(path)
+    if not foreign:
+        return []
+    tree = tree_of(path)
+    instances: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            if _fetches(node.value, foreign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                instances |= {t.id for t in targets if isinstance(t, ast.Name)}
+        elif (
+            isinstance(node, ast.For)
+            and _fetches(node.iter, foreign)
+            and isinstance(node.target, ast.Name)
+        ):
+            instances.add(node.target.id)
+    offenders = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        receiver = node.func.value
+        on_class = (
+            node.func.attr in WRITES
+            and _root_name(receiver) in foreign
+            and "objects" in ast.unparse(receiver)
+        )
+        on_instance = (
+            node.func.attr in ("save", "delete")
+            and isinstance(receiver, ast.Name)
+            and receiver.id in instances
+        )
+        if on_class or on_instance:
+            offenders.append(f"{rel(path)}:{node.lineno} {ast.unparse(node.func)[:80]}")
+    return offenders
+
+
 @pytest.mark.parametrize("app", FIRST_PARTY)
 def test_no_app_writes_another_apps_models(app):
-    """Cross-app writes go through the owner's services: `Other.objects…create/update/delete`
-    and `.save()` on another app's model class are refused."""
-    offenders = []
-    for path in source_files(app):
-        own = module_of(path).split(".")
-        own_app = ".".join(own[:2]) if own[0] == "backcore" and len(own) > 1 else own[0]
-        foreign: set[str] = set()
-        tree = tree_of(path)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                module = _absolute(path, node)
-                theirs = module.endswith(".models") and not module.startswith(f"{own_app}.models")
-                if theirs and module.split(".")[0] in FIRST_PARTY:
-                    foreign |= {a.asname or a.name for a in node.names}
-        if not foreign:
-            continue
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in WRITES
-                and _root_name(node.func.value) in foreign
-                and "objects" in ast.unparse(node.func.value)
-            ):
-                offenders.append(f"{rel(path)}:{node.lineno} {ast.unparse(node.func)[:80]}")
+    """Cross-app writes go through the owner's services: `Other.objects…create/update/delete`,
+    and `.save()` / `.delete()` on an instance of another app's model, are refused."""
+    offenders = [o for path in source_files(app) for o in cross_app_writes(path)]
     assert offenders == []
 
 
@@ -323,3 +381,259 @@ def test_no_hard_coded_site_paths_in_app_code():
                 and path.match(n.value)
             ]
     assert offenders == []
+
+
+# ------------------------------------------------------------- background work: one direction
+
+SENDERS = {"send_on_commit", "send_now"}
+
+
+def _is_tasks_module(module: str) -> bool:
+    return module.split(".")[-1] == "tasks"
+
+
+def _is_services_module(path: Path) -> bool:
+    return path.stem == "services" or "services" in path.relative_to(ROOT).parts[:-1]
+
+
+def _task_functions(tasks_file: Path) -> set[str]:
+    """Names of the Celery tasks a tasks.py defines (`@shared_task` / `@app.task`)."""
+    names = set()
+    for node in tree_of(tasks_file).body:
+        if isinstance(node, ast.FunctionDef):
+            for deco in node.decorator_list:
+                target = deco.func if isinstance(deco, ast.Call) else deco
+                if ast.unparse(target).split(".")[-1] in ("shared_task", "task"):
+                    names.add(node.name)
+    return names
+
+
+def _sent_task_names(path: Path) -> list[tuple[int, str]]:
+    """`send_on_commit("app.tasks.name", …)` / `send_now(NAME, …)`: the task names a file sends,
+    module-level string constants followed."""
+    tree = tree_of(path)
+    constants = {
+        t.id: n.value.value
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Constant)
+        and isinstance(n.value.value, str)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        if getattr(node.func, "id", getattr(node.func, "attr", None)) not in SENDERS:
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            found.append((node.lineno, first.value))
+        elif isinstance(first, ast.Name) and first.id in constants:
+            found.append((node.lineno, constants[first.id]))
+    return found
+
+
+def _all_files() -> list[Path]:
+    return [p for app in FIRST_PARTY for p in source_files(app)]
+
+
+def tasks_imports(path: Path) -> list[str]:
+    if _is_tasks_module(module_of(path)):
+        return []
+    return [
+        str(r)
+        for r in references(path)
+        if r.how == "import" and any(part == "tasks" for part in r.module.split("."))
+    ]
+
+
+def bad_task_sends(path: Path) -> tuple[int, list[str]]:
+    """(how many sends, the ones that do not name a task of the file's own app's tasks.py)."""
+    if not _is_services_module(path):
+        return 0, []
+    app = _app_of(path)
+    sends = _sent_task_names(path)
+    offenders = []
+    for line, name in sends:
+        module, _, function = name.rpartition(".")
+        tasks_file = ROOT / (module.replace(".", "/") + ".py")
+        if (
+            module != f"{app}.tasks"
+            or not tasks_file.exists()
+            or function not in _task_functions(tasks_file)
+        ):
+            offenders.append(f"{rel(path)}:{line} sends {name!r}")
+    return len(sends), offenders
+
+
+def test_only_tasks_import_tasks():
+    """Tasks import services; services (and views, admin, selectors…) never import a tasks
+    module, not even inside a function: they send a task by its registered name with
+    backcore.dispatch.send_on_commit. So there is no services <-> tasks import loop anywhere."""
+    offenders = [o for path in _all_files() for o in tasks_imports(path)]
+    assert offenders == []
+
+
+def test_services_send_their_own_apps_real_tasks():
+    """Every task name a service sends is a task its own app's tasks.py defines (a typo would
+    otherwise surface only when the message reaches a worker)."""
+    results = [bad_task_sends(path) for path in _all_files()]
+    assert sum(n for n, _ in results) >= 5, "the checker sees almost no sends: wrong calls?"
+    assert [o for _, found in results for o in found] == []
+
+
+def test_tasks_are_thin():
+    """A task takes ids and calls a service: no model writes in tasks.py."""
+    offenders = [
+        f"{rel(path)}:{node.lineno} {ast.unparse(node.func)[:80]}"
+        for path in _all_files()
+        if path.name == "tasks.py"
+        for node in ast.walk(tree_of(path))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and (
+            (node.func.attr in WRITES and "objects" in ast.unparse(node.func.value))
+            or node.func.attr == "save"
+        )
+    ]
+    assert offenders == []
+
+
+def test_beat_schedules_live_in_settings_only():
+    """`CELERY_BEAT_SCHEDULE` in backcore/settings.py is the one list of periodic work."""
+    names = {"CELERY_BEAT_SCHEDULE", "beat_schedule", "PeriodicTask", "add_periodic_task"}
+    offenders = [
+        f"{rel(path)}:{node.lineno}"
+        for path in _all_files()
+        if rel(path) != "backcore/settings.py"
+        for node in ast.walk(tree_of(path))
+        if (isinstance(node, ast.Name) and node.id in names)
+        or (isinstance(node, ast.Attribute) and node.attr in names)
+    ]
+    assert offenders == []
+
+
+def test_the_checker_sees_task_imports_bad_task_names_and_foreign_instance_writes(tmp_path):
+    """The background-work and cross-app-write rules above must be able to fail."""
+    for package in ("community", "programs", "payments"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "community" / "tasks.py").write_text(
+        "from celery import shared_task\n@shared_task(acks_late=True)\ndef notify_post(i): ...\n"
+    )
+    services = tmp_path / "community" / "services.py"
+    services.write_text(
+        "TASK = 'community.tasks.notify_psot'\n"
+        "def publish(post):\n"
+        "    from community import tasks\n"
+        "    send_on_commit(tasks.notify_post, post.pk)\n"
+        "    send_on_commit('community.tasks.notify_post', post.pk)\n"
+        "    send_now(TASK, post.pk)\n"
+        "    send_on_commit('programs.tasks.plan', post.pk)\n"
+    )
+    writer = tmp_path / "programs" / "writer.py"
+    writer.write_text(
+        "from payments.models import Contribution\n"
+        "def f(apps, pk):\n"
+        "    c = Contribution.objects.get(pk=pk)\n"
+        "    c.amount = 0\n"
+        "    c.save()\n"
+        "    for row in Contribution.objects.filter(pk=pk):\n"
+        "        row.delete()\n"
+        "    Sub = apps.get_model('payments', 'Subscription')\n"
+        "    Sub.objects.filter(pk=pk).update(status='x')\n"
+        "    own = object()\n"
+        "    own.save()\n"
+    )
+    real_root = ROOT
+    globals()["ROOT"] = tmp_path
+    try:
+        imports = tasks_imports(services)
+        sends, bad = bad_task_sends(services)
+        writes = cross_app_writes(writer)
+    finally:
+        globals()["ROOT"] = real_root
+    assert imports == ["community/services.py:3 import community.tasks"]
+    assert sends == 3
+    assert [b.split(" sends ")[1] for b in bad] == [
+        "'community.tasks.notify_psot'",
+        "'programs.tasks.plan'",
+    ]
+    assert sorted(w.split(" ")[0] for w in writes) == [
+        "programs/writer.py:5",
+        "programs/writer.py:7",
+        "programs/writer.py:9",
+    ]
+
+
+def test_membership_is_granted_and_read_only_through_accounts():
+    """Membership is one fact in backcore.accounts: other apps grant it with
+    `membership_grant(user=…, source=…)` and read it with the accounts selector or the
+    `member_required` check, never through the Membership model."""
+    offenders = []
+    for path in _all_files():
+        if rel(path).startswith("backcore/accounts/"):
+            continue
+        for node in ast.walk(tree_of(path)):
+            names = []
+            if isinstance(node, ast.ImportFrom):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value.split(".")[-1]] if "." in node.value else []
+            if "Membership" in names:
+                offenders.append(f"{rel(path)}:{node.lineno}")
+    assert offenders == []
+    payments = "\n".join(p.read_text(encoding="utf-8") for p in source_files("payments"))
+    assert "membership_grant(" in payments
+
+
+# One or more tests per "Never" line of ARCHITECTURE.md, found by a phrase of that line. A new
+# "never" without a test here fails test_every_never_line_has_a_test.
+NEVER_RULES = {
+    "`programs/engine/`": ["test_pure_packages_import_neither_django_nor_any_app"],
+    "`backcore` imports any app": [
+        "test_each_app_imports_only_what_the_architecture_allows",
+        "test_backcore_names_no_app_even_in_strings_outside_its_composition_root",
+        "test_backcore_never_imports_dynamically",
+        "test_the_checker_sees_statements_strings_and_relative_imports",
+    ],
+    "`exercises` imports": ["test_each_app_imports_only_what_the_architecture_allows"],
+    "`programs` imports": ["test_each_app_imports_only_what_the_architecture_allows"],
+    "`payments` imports": [
+        "test_each_app_imports_only_what_the_architecture_allows",
+        "test_membership_is_granted_and_read_only_through_accounts",
+    ],
+    "reads another app's models to write them": [
+        "test_no_app_writes_another_apps_models",
+        "test_the_checker_sees_task_imports_bad_task_names_and_foreign_instance_writes",
+    ],
+}
+ARCHITECTURE_MD = ROOT.parent / "shared" / "ARCHITECTURE.md"
+
+
+def never_lines(text: str) -> list[str]:
+    """The bullets under "Never:", each joined with its continuation lines."""
+    lines = text.split("Never:", 1)[1].splitlines()[1:]
+    bullets: list[str] = []
+    for line in lines:
+        if line.startswith("- "):
+            bullets.append(line[2:].strip())
+        elif line.startswith(" ") and line.strip() and bullets:
+            bullets[-1] += " " + line.strip()
+        elif bullets:
+            break
+    return bullets
+
+
+def test_every_never_line_has_a_test():
+    if not ARCHITECTURE_MD.exists():
+        pytest.skip("ARCHITECTURE.md lives beside the repository, not in it")
+    bullets = never_lines(ARCHITECTURE_MD.read_text(encoding="utf-8"))
+    assert len(bullets) >= 6
+    untested = [b for b in bullets if not any(phrase in b for phrase in NEVER_RULES)]
+    assert untested == [], "a 'never' in ARCHITECTURE.md without a test here"
+    for phrase, tests in NEVER_RULES.items():
+        assert any(phrase in b for b in bullets), f"{phrase!r} is no longer in ARCHITECTURE.md"
+        assert all(callable(globals().get(t)) for t in tests), tests

@@ -15,7 +15,7 @@ from community.models import (
     ThreadRead,
     ThreadWatch,
 )
-from community.services import member_forget
+from community.services.privacy import member_forget
 
 SKIP = frozenset({"member", "author", "reporter", "handled_by", "body_html"})
 

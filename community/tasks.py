@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from backcore.dispatch import send_now
 from backcore.notifications import tasks as notification_tasks
-from community import selectors, services
+from community import selectors
+from community.services.notifications import notifications_for_post
 
 
 @shared_task(acks_late=True)
 def notify_post(post_id: int) -> None:
-    services.notifications_for_post(post_id=post_id)
+    notifications_for_post(post_id=post_id)
 
 
 @shared_task(acks_late=True)

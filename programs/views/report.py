@@ -3,6 +3,7 @@
 
 import logging
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from programs.selectors.sessions import member_today
 from programs.views.coach import coach_required
 
 STYLESHEET = "programs/report.css"
+PDF_BUSY_SECONDS = 60  # outlives any render; released as soon as the PDF is made
 logger = logging.getLogger(__name__)
 
 
@@ -83,8 +85,25 @@ def _pdf(request, context: dict):
                 content_type="text/plain; charset=utf-8",
             )
         )
+    # A PDF takes a CPU-second or more: one at a time per person, so a double click or a
+    # script cannot queue up renders. The lock goes as soon as the PDF is made.
+    busy = f"report-pdf-busy:{request.user.pk}"
+    if not cache.add(busy, 1, timeout=PDF_BUSY_SECONDS):
+        return _private(
+            HttpResponse(
+                "Your PDF is still being made. Try again in a moment.",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+                headers={"Retry-After": "5"},
+            )
+        )
     filename = f"backcore-report-{context['report'].generated_on:%Y-%m-%d}.pdf"
-    return _private(pdf_response(request, "programs/report_pdf.html", context, filename=filename))
+    try:
+        response = pdf_response(request, "programs/report_pdf.html", context, filename=filename)
+        response.render()
+    finally:
+        cache.delete(busy)
+    return _private(response)
 
 
 @require_GET

@@ -173,6 +173,20 @@ def test_without_pango_the_pdf_says_so_and_points_to_the_print_page(client, monk
     assert "print it instead" in response.content.decode()
 
 
+def test_one_pdf_at_a_time_per_person(client):
+    from django.core.cache import cache
+
+    member = member_with_history(weeks=1)
+    client.force_login(member)
+    busy = f"report-pdf-busy:{member.pk}"
+    cache.set(busy, 1, timeout=60)  # a render of theirs is under way
+    response = client.get("/progress/report.pdf")
+    assert response.status_code == 429 and response["Retry-After"] == "5"
+    cache.delete(busy)
+    assert client.get("/progress/report.pdf").status_code == 200
+    assert cache.get(busy) is None  # released once the PDF is made
+
+
 def test_the_pdf_renderer_loads_our_static_files_and_nothing_else():
     from programs.pdf import StaticOnlyFetcher
 

@@ -4,7 +4,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 # pango and DejaVu: WeasyPrint lays out the clinician report's PDF with them.
 RUN apt-get update && apt-get install -y --no-install-recommends libjpeg62-turbo zlib1g \
-    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY backcore ./backcore

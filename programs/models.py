@@ -688,3 +688,7 @@ from programs.outcome_models import (  # noqa: E402,F401  (goals and re-checks l
     OutcomeCheck,
     RecheckSkip,
 )
+from programs.progression_run_models import (  # noqa: E402,F401  (the weekly run's record)
+    ProgressionRun,
+    ProgressionRunChunk,
+)

@@ -8,14 +8,25 @@ from django.utils import timezone
 
 @shared_task(acks_late=True)
 def weekly_progression(week_start: str | None = None) -> dict:
-    """Hourly: review each member's last week (Monday to Sunday in their own timezone) once it
-    has ended. With `week_start`, review that week for everyone. Idempotent."""
-    from programs.services import progression_run_week
-    from programs.services.progression import progression_run_due
+    """Hourly: send again the chunks of any run that stopped part-way, then start a run for
+    every member whose last week (Monday to Sunday in their own timezone) has ended. With
+    `week_start`, that week for everyone. Each chunk is its own task. Idempotent."""
+    from programs.services.progression import progression_run_start, progression_runs_resume
 
-    if week_start is None:
-        return vars(progression_run_due(now=timezone.now()))
-    return vars(progression_run_week(week_start=date.fromisoformat(week_start)))
+    now = timezone.now()
+    resent = progression_runs_resume(now=now)
+    run = progression_run_start(
+        now=now, week_start=date.fromisoformat(week_start) if week_start else None
+    )
+    return {"run": run.pk if run else None, "members": run.members if run else 0, "resent": resent}
+
+
+@shared_task(acks_late=True)
+def progression_review_chunk(chunk_id: int) -> dict:
+    """One chunk of a weekly run, in one transaction; a chunk already done is left alone."""
+    from programs.services.progression import progression_run_chunk
+
+    return vars(progression_run_chunk(chunk_id=chunk_id))
 
 
 # Reminders -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from programs.engine.progression import (
     decide_exercise,
     late_report,
     progress_week,
+    review_window,
     session_escalations,
 )
 from programs.engine.simulate import SimulatedWeek, run_simulation, simulate, week_as_dict
@@ -88,6 +89,7 @@ __all__ = [
     "late_report",
     "plan_session",
     "progress_week",
+    "review_window",
     "raise_dose",
     "review_week",
     "run_simulation",

@@ -12,6 +12,7 @@ from datetime import date
 
 from programs.engine.dosing import at_lightest, back_off_dose, raise_dose
 from programs.engine.pain import (
+    WEEK,
     PainLight,
     SessionVerdict,
     WeekReview,
@@ -22,6 +23,7 @@ from programs.engine.pain import (
     trained,
 )
 from programs.engine.phases import (
+    ADVANCE_WINDOW_WEEKS,
     advancement_status,
     available_entries,
     dose_entry,
@@ -424,6 +426,14 @@ def _escalations(
     ):
         found.append(escalation(EscalationKind.NOT_IMPROVING, week_start))
     return found, {"red_weeks": red_weeks, "weeks_trained": weeks_trained, "weeks_away": 0}
+
+
+def review_window(week_start: date) -> tuple[date, date]:
+    """The days progress_week() reads, from the first to the day after the last: the reviewed
+    week and the weeks before it that the pain trend and the advancement window look at. A
+    caller may pass a longer history; nothing outside these days changes the result."""
+    weeks_before = max(1, ADVANCE_WINDOW_WEEKS - 1)
+    return week_start - WEEK * weeks_before, week_start + WEEK
 
 
 def progress_week(

@@ -1,7 +1,7 @@
 """Reads about one member (or a batch of members): intake, enrolment, doses and history."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -106,18 +106,45 @@ def _item_done(item: PlannedItem, slugs_by_id: dict[int, str]) -> engine.Exercis
     return engine.ExerciseDone(exercise=slug, dose=dose, target_met=item.target_met is not False)
 
 
+def record_from(
+    *,
+    day: date,
+    status: str,
+    pain_during: int | None,
+    effort: int | None,
+    sharp_pain: bool,
+    morning_pain: int | None,
+    pain_before: int | None,
+    pain_spread: bool | None,
+    exercises: Iterable[engine.ExerciseDone] = (),
+) -> engine.SessionRecord:
+    """A stored session's answers as the engine reads them (exercises only when completed)."""
+    completed = status == "completed"
+    return engine.SessionRecord(
+        day=day,
+        planned=True,
+        completed=completed,
+        pain_during=pain_during or 0,
+        effort=effort or 0,
+        sharp_pain=sharp_pain,
+        morning_pain=morning_pain,
+        baseline_pain=pain_before,
+        pain_spread=bool(pain_spread),
+        exercises=tuple(exercises) if completed else (),
+    )
+
+
 def pain_record(session: PlannedSession) -> engine.SessionRecord:
     """The session's answers as the engine reads them for its pain light (no exercises)."""
-    return engine.SessionRecord(
+    return record_from(
         day=session.date,
-        planned=True,
-        completed=session.status == "completed",
-        pain_during=session.pain_during or 0,
-        effort=session.effort or 0,
+        status=session.status,
+        pain_during=session.pain_during,
+        effort=session.effort,
         sharp_pain=session.sharp_pain,
         morning_pain=session.morning_pain,
-        baseline_pain=session.pain_before,
-        pain_spread=bool(session.pain_spread),
+        pain_before=session.pain_before,
+        pain_spread=session.pain_spread,
     )
 
 
@@ -144,21 +171,46 @@ def history_records(
     Plans are made when a member opens Today; a training day they never opened still counts
     as a planned session that was not done.
     """
-    records = []
-    by_day = {session.date: session for session in sessions if not session.is_rest_day}
+    by_day = {
+        session.date: session_record(session, slugs_by_id)
+        for session in sessions
+        if not session.is_rest_day and start <= session.date < end
+    }
     rest_days = {session.date for session in sessions if session.is_rest_day}
+    return history_from(
+        records=by_day,
+        rest_days=rest_days,
+        training_weekdays=training_weekdays,
+        start=start,
+        end=end,
+        enrolled_on=enrolled_on,
+    )
+
+
+def history_from(
+    *,
+    records: Mapping[date, engine.SessionRecord],
+    rest_days: Container[date],
+    training_weekdays: frozenset[int],
+    start: date,
+    end: date,
+    enrolled_on: date,
+) -> list[engine.SessionRecord]:
+    """The records of planned days from `start` to `end` (exclusive), with every training day
+    from `enrolled_on` on that has no session (and is no rest day) as a missed session."""
+    history = []
     day = start
     while day < end:
-        if day in by_day:
-            records.append(session_record(by_day[day], slugs_by_id))
+        if day in records:
+            history.append(records[day])
         elif day >= enrolled_on and day.weekday() in training_weekdays and day not in rest_days:
-            records.append(
+            history.append(
                 engine.SessionRecord(
                     day=day, planned=True, completed=False, pain_during=0, effort=0
                 )
             )
         day += timedelta(days=1)
-    return records
+    return history
 
 
 def engine_inputs(

@@ -16,12 +16,17 @@ from programs.models import PlannedItem, PlannedSession
 MORNING_CHECKIN_DAYS = 2  # ask about sessions from yesterday or the day before
 
 
-def member_zone(member) -> ZoneInfo:
-    profile = getattr(member, "profile", None)
+def zone_named(name: str | None) -> ZoneInfo:
+    """The zone of that name; UTC for none or a name the zone database does not know."""
     try:
-        return ZoneInfo(profile.timezone) if profile else ZoneInfo("UTC")
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
     except (KeyError, ValueError):
         return ZoneInfo("UTC")
+
+
+def member_zone(member) -> ZoneInfo:
+    profile = getattr(member, "profile", None)
+    return zone_named(profile.timezone if profile else None)
 
 
 def member_today(member, *, now: datetime | None = None) -> date:

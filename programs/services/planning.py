@@ -49,13 +49,20 @@ def decision_rows(
                 member_id=member_id,
                 week_start=week_start,
                 exercise_id=exercise_id,
-                kind=decision.kind.value,
-                reason=decision.reason[:500],
-                **_dose_fields(decision.previous, "before_"),
-                **_dose_fields(decision.dose, "after_"),
+                **decision_values(decision),
             )
         )
     return rows
+
+
+def decision_values(decision: engine.Decision) -> dict:
+    """A decision's stored fields besides member, week and exercise."""
+    return {
+        "kind": decision.kind.value,
+        "reason": decision.reason[:500],
+        **_dose_fields(decision.previous, "before_"),
+        **_dose_fields(decision.dose, "after_"),
+    }
 
 
 def dose_row_values(decision: engine.Decision, bundle: ProgrammeBundle) -> dict:

@@ -1,12 +1,24 @@
-"""The weekly progression run: all active members, in batches, with bulk queries."""
+"""The weekly progression run: members in chunks, each chunk read and written set-based.
+
+A run splits the members to review into chunks (ProgressionRun / ProgressionRunChunk). Each
+chunk is one Celery task and one transaction: it locks its enrolments, reads every table once
+for the whole chunk, runs the engine per member and writes each table in one statement. Chunks
+run in parallel on as many workers as there are; a chunk that was killed (time limit, lost
+worker) leaves no trace and is sent again by the next hourly tick, so a run always finishes.
+Reviewing a member twice changes nothing: the engine skips a week already reviewed and
+decisions are unique per member, week and exercise.
+"""
 
 import logging
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from backcore.bulk import rows_insert, rows_update
+from backcore.dispatch import send_on_commit
 from programs import engine
 from programs.choices import EnrolmentStatus, EscalationKind, SessionStatus
 from programs.models import (
@@ -15,23 +27,35 @@ from programs.models import (
     MemberDose,
     PlannedSession,
     ProgressionDecision,
+    ProgressionRun,
+    ProgressionRunChunk,
 )
 from programs.selectors.member import (
-    HISTORY_DAYS,
-    doses_for_members,
     history_records,
     member_state,
     sessions_for_members,
     week_start_of,
 )
 from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
-from programs.selectors.sessions import member_today
+from programs.selectors.sessions import member_today, zone_named
+from programs.selectors.weekly import (
+    LocalDates,
+    dose_rows_for_members,
+    histories_for_members,
+    intakes_for_members,
+    member_history,
+    run_totals,
+)
 from programs.services.escalation import escalations_record
 from programs.services.milestones import WeekReviewed, milestones_after_weekly_review
-from programs.services.planning import DOSE_FIELDS, decision_rows, dose_rows, doses_store
+from programs.services.planning import DOSE_FIELDS, decision_values, dose_row_values, doses_store
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 200
+# A chunk is one task: at a few ms a member even on a loaded machine, far inside the 60 s soft
+# limit, and small enough that two workers share a run evenly.
+CHUNK_SIZE = 500
+# A chunk sent this long ago and not done was lost (killed worker, time limit, lost message).
+RESEND_AFTER = timedelta(minutes=15)
 
 
 @dataclass
@@ -42,56 +66,84 @@ class WeeklyRunResult:
     advanced: int = 0
     stepped_back: int = 0
 
-
-def _active_enrolment_ids() -> list[int]:
-    return list(
-        Enrolment.objects.filter(
-            status=EnrolmentStatus.ACTIVE, member__intake__completed_at__isnull=False
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    def add(self, other: "WeeklyRunResult") -> None:
+        for field in fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
-@transaction.atomic
-def _run_batch(
-    *, enrolment_ids: list[int], week_start: date, bundle: ProgrammeBundle, result: WeeklyRunResult
-) -> None:
+_DECISION_FIELDS = (
+    "member_id",
+    "week_start",
+    "exercise_id",
+    "kind",
+    "reason",
+    "before_hold_seconds",
+    "before_reps",
+    "before_sets",
+    "after_hold_seconds",
+    "after_reps",
+    "after_sets",
+    "created_at",
+)
+_DOSE_WRITE = ("member_id", "exercise_id", *DOSE_FIELDS, "updated_at")
+_ENROLMENT_WRITE = (
+    "phase_id",
+    "phase_started_on",
+    "status",
+    "weeks_in_phase",
+    "weeks_away",
+    "red_weeks",
+    "red_weeks_at_floor",
+    "weeks_trained",
+    "last_reviewed_week",
+    "contact_coach_suggested_on",
+    "updated_at",
+)
+
+
+def _review_chunk(
+    *, enrolment_ids: list[int], week_start: date, bundle: ProgrammeBundle, now: datetime
+) -> WeeklyRunResult:
+    """Review the week from `week_start` for these enrolments: a fixed number of queries for
+    the chunk (one read per table, one write per table), whatever its size."""
+    result = WeeklyRunResult()
     enrolments = list(
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("phase", "member__profile")
         .filter(pk__in=enrolment_ids, status=EnrolmentStatus.ACTIVE)
+        .annotate(zone=F("member__profile__timezone"))
         .order_by("pk")
     )
     member_ids = [enrolment.member_id for enrolment in enrolments]
-    intakes = {
-        intake.member_id: intake for intake in Intake.objects.filter(member_id__in=member_ids)
-    }
-    doses = doses_for_members(member_ids=member_ids)
-    week_end = week_start + timedelta(days=7)
-    sessions = sessions_for_members(
-        member_ids=member_ids, start=week_end - timedelta(days=HISTORY_DAYS), end=week_end
+    intakes = intakes_for_members(member_ids=member_ids)
+    doses = dose_rows_for_members(member_ids=member_ids)
+    start, end = engine.review_window(week_start)
+    histories = histories_for_members(
+        member_ids=member_ids, start=start, end=end, slugs_by_id=bundle.slugs_by_id
     )
-    decisions: list[ProgressionDecision] = []
-    dose_create: list[MemberDose] = []
-    dose_update: list[MemberDose] = []
-    enrolment_update: list[Enrolment] = []
-    escalated: list[tuple] = []
+    phases_by_id = {phase.pk: phase for phase in bundle.phases_by_slug.values()}
+    local = LocalDates(now)
+    decisions: list[tuple] = []
+    dose_writes: list[tuple] = []
+    enrolment_writes: list[tuple] = []
+    escalated: dict[int, tuple] = {}
     reviewed: list[WeekReviewed] = []
-    now = timezone.now()
     for enrolment in enrolments:
         intake = intakes.get(enrolment.member_id)
         if intake is None:
             continue
-        member_doses = doses.get(enrolment.member_id, [])
-        state = member_state(bundle=bundle, intake=intake, enrolment=enrolment, doses=member_doses)
-        history = history_records(
-            sessions=sessions.get(enrolment.member_id, []),
-            slugs_by_id=bundle.slugs_by_id,
+        enrolment.phase = phase = phases_by_id[enrolment.phase_id]
+        state = member_state(
+            bundle=bundle,
+            intake=intake,
+            enrolment=enrolment,
+            doses=doses.get(enrolment.member_id, ()),
+        )
+        history = member_history(
+            histories.get(enrolment.member_id),
             training_weekdays=intake.training_weekdays,
-            start=week_end - timedelta(days=HISTORY_DAYS),
+            start=start,
             # Never count the member's own future days as missed.
-            end=min(week_end, member_today(enrolment.member) + timedelta(days=1)),
+            end=min(end, local.today(enrolment.zone) + timedelta(days=1)),
             enrolled_on=enrolment.phase_started_on,
         )
         week = engine.progress_week(state, bundle.programme, history, week_start)
@@ -99,106 +151,84 @@ def _run_batch(
             result.already_reviewed += 1
             continue
         result.members_reviewed += 1
-        decisions += decision_rows(
-            member_id=enrolment.member_id,
-            week_start=week_end,  # the week the new doses apply to
-            decisions=week.decisions,
-            bundle=bundle,
-        )
-        created, updated = dose_rows(
-            member_id=enrolment.member_id,
-            decisions=week.decisions,
-            existing=member_doses,
-            bundle=bundle,
-        )
-        dose_create += created
-        dose_update += updated
-        new_phase = week.state.phase
+        week_end = week_start + timedelta(days=7)  # the week the new doses apply to
+        for decision in week.decisions:
+            exercise_id = bundle.exercise_ids.get(decision.exercise)
+            if exercise_id is None:
+                continue
+            stored = decision_values(decision)
+            decisions.append(
+                (
+                    enrolment.member_id,
+                    week_end,
+                    exercise_id,
+                    *(stored[name] for name in _DECISION_FIELDS[3:-1]),
+                    now,
+                )
+            )
+            values = dose_row_values(decision, bundle)
+            dose_writes.append(
+                (enrolment.member_id, exercise_id, *(values[f] for f in DOSE_FIELDS), now)
+            )
+        phase_started_on = enrolment.phase_started_on
+        new_phase = bundle.phases_by_slug[week.state.phase]
         reached = None  # the phase moved on to: a milestone
-        if new_phase != enrolment.phase.slug:
-            moved_on = bundle.phases_by_slug[new_phase].order > enrolment.phase.order
+        if new_phase.pk != phase.pk:
+            moved_on = new_phase.order > phase.order
             result.advanced += moved_on
             result.stepped_back += not moved_on
-            enrolment.phase = bundle.phases_by_slug[new_phase]
-            enrolment.phase_started_on = week_end
-            reached = enrolment.phase if moved_on else None
+            phase_started_on = week_end
+            reached = new_phase if moved_on else None
         reviewed.append(WeekReviewed(enrolment.member_id, history, reached_phase=reached))
-        enrolment.weeks_in_phase = week.state.weeks_in_phase
-        enrolment.weeks_away = week.state.weeks_away
-        enrolment.red_weeks = week.state.red_weeks
-        enrolment.red_weeks_at_floor = week.state.red_weeks_at_floor
-        if week.paused:  # the safety gate stops every channel until a clearance is recorded
-            enrolment.status = EnrolmentStatus.PAUSED_FOR_PAIN
-        enrolment.weeks_trained = week.state.weeks_trained
-        enrolment.last_reviewed_week = week.state.last_reviewed_week or week_start
-        if week.contact_coach:
-            enrolment.contact_coach_suggested_on = week_end
+        enrolment_writes.append(
+            (
+                enrolment.pk,
+                new_phase.pk,
+                phase_started_on,
+                # the safety gate stops every channel until a clearance is recorded
+                EnrolmentStatus.PAUSED_FOR_PAIN if week.paused else enrolment.status,
+                week.state.weeks_in_phase,
+                week.state.weeks_away,
+                week.state.red_weeks,
+                week.state.red_weeks_at_floor,
+                week.state.weeks_trained,
+                week.state.last_reviewed_week or week_start,
+                week_end if week.contact_coach else enrolment.contact_coach_suggested_on,
+                now,
+            )
+        )
         if week.escalations:
-            escalated.append((enrolment.member, week.escalations))
-        enrolment.updated_at = now
-        enrolment_update.append(enrolment)
-    if decisions:
-        created = ProgressionDecision.objects.bulk_create(decisions, ignore_conflicts=True)
-        result.decisions_written += len(created)
-    if dose_create:
-        MemberDose.objects.bulk_create(dose_create, ignore_conflicts=True)
-    if dose_update:
-        MemberDose.objects.bulk_update(dose_update, [*DOSE_FIELDS, "updated_at"])
-    if enrolment_update:
-        Enrolment.objects.bulk_update(
-            enrolment_update,
-            [
-                "phase",
-                "phase_started_on",
-                "status",
-                "weeks_in_phase",
-                "weeks_away",
-                "red_weeks",
-                "red_weeks_at_floor",
-                "weeks_trained",
-                "last_reviewed_week",
-                "contact_coach_suggested_on",
-                "updated_at",
-            ],
-        )
-    milestones_after_weekly_review(week_start=week_start, reviewed=reviewed)
-    for member, escalations in escalated:
-        # A session at 8/10 already told a coach when it was logged; record it, don't repeat.
-        escalations_record(
-            member=member,
-            escalations=escalations,
-            alert_kinds=set(EscalationKind) - {EscalationKind.SEVERE_SESSION},
-        )
-
-
-def progression_run_week(*, week_start: date, batch_size: int = BATCH_SIZE) -> WeeklyRunResult:
-    """Review the week from `week_start` (a Monday) for every active member. Safe to run twice:
-    the engine skips weeks already reviewed and decisions are unique per member, week, exercise."""
-    result = WeeklyRunResult()
-    ids = _active_enrolment_ids()
-    if not ids:
-        return result
-    _run_in_batches(
-        enrolment_ids=ids,
-        week_start=week_start,
-        bundle=programme_build(),
-        result=result,
-        batch_size=batch_size,
+            escalated[enrolment.member_id] = week.escalations
+    result.decisions_written = rows_insert(
+        ProgressionDecision, fields=_DECISION_FIELDS, rows=decisions, conflict=()
     )
-    logger.info("Weekly progression for %s: %s", week_start, result)
+    rows_insert(
+        MemberDose,
+        fields=_DOSE_WRITE,
+        rows=dose_writes,
+        conflict=("member_id", "exercise_id"),
+        update=(*DOSE_FIELDS, "updated_at"),
+    )
+    rows_update(Enrolment, fields=_ENROLMENT_WRITE, rows=enrolment_writes)
+    milestones_after_weekly_review(week_start=week_start, reviewed=reviewed)
+    if escalated:
+        from backcore.accounts.models import User
+
+        members = User.objects.select_related("profile").in_bulk(list(escalated))
+        for member_id, escalations in escalated.items():
+            # A session at 8/10 already told a coach when it was logged; record, don't repeat.
+            escalations_record(
+                member=members[member_id],
+                escalations=escalations,
+                alert_kinds=set(EscalationKind) - {EscalationKind.SEVERE_SESSION},
+            )
     return result
 
 
-def _run_in_batches(
-    *, enrolment_ids: list[int], week_start: date, bundle, result: WeeklyRunResult, batch_size: int
-) -> None:
-    for index in range(0, len(enrolment_ids), batch_size):
-        _run_batch(
-            enrolment_ids=enrolment_ids[index : index + batch_size],
-            week_start=week_start,
-            bundle=bundle,
-            result=result,
-        )
+def _active_enrolments():
+    return Enrolment.objects.filter(
+        status=EnrolmentStatus.ACTIVE, member__intake__completed_at__isnull=False
+    )
 
 
 def last_local_week(*, member, now) -> date:
@@ -207,47 +237,176 @@ def last_local_week(*, member, now) -> date:
     return week_start_of(today) - timedelta(days=7)
 
 
-def progression_run_due(*, now=None, batch_size: int = BATCH_SIZE) -> WeeklyRunResult:
-    """Review every active member whose own week has ended and is not reviewed yet.
+def _in_flight() -> set[int]:
+    """Enrolments in chunks not done yet: a new run leaves them to the run that has them."""
+    ids: set[int] = set()
+    pending = ProgressionRunChunk.objects.filter(done_at__isnull=True)
+    for chunk_ids in pending.values_list("enrolment_ids", flat=True):
+        ids.update(chunk_ids)
+    return ids
 
-    Run hourly: each member is reviewed soon after their local Sunday ends, whatever their
-    timezone, and never twice (the engine skips a week already reviewed)."""
+
+def _due_by_week(*, now: datetime) -> dict[date, list[int]]:
+    """Active members whose own last week has ended by `now` and is not reviewed yet, by week:
+    one query for the timezones in use, then one per week (members far apart in time can be a
+    week apart), each a range scan in SQL rather than a loop over every member."""
+    zones = (
+        _active_enrolments()
+        .order_by()
+        .values_list("member__profile__timezone", flat=True)
+        .distinct()
+    )
+    by_week: dict[date, list[str | None]] = {}
+    for zone in zones:
+        today = timezone.localtime(now, zone_named(zone)).date()
+        by_week.setdefault(week_start_of(today) - timedelta(days=7), []).append(zone)
+    due: dict[date, list[int]] = {}
+    in_flight = _in_flight()
+    for week, names in sorted(by_week.items()):
+        in_zone = Q(member__profile__timezone__in=[n for n in names if n is not None])
+        if None in names:
+            in_zone |= Q(member__profile__isnull=True)
+        ids = (
+            _active_enrolments()
+            .filter(in_zone)
+            .filter(Q(last_reviewed_week__isnull=True) | Q(last_reviewed_week__lt=week))
+            # a week that ended before they started (or before this phase began) is not theirs
+            .filter(phase_started_on__lt=week + timedelta(days=7))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        ids = [pk for pk in ids if pk not in in_flight]
+        if ids:
+            due[week] = ids
+    return due
+
+
+def _run_create(
+    *, by_week: dict[date, list[int]], chunk_size: int, due_at=None, week_start=None
+) -> tuple[ProgressionRun, list[ProgressionRunChunk]]:
+    run = ProgressionRun.objects.create(
+        due_at=due_at, week_start=week_start, members=sum(len(ids) for ids in by_week.values())
+    )
+    chunks = []
+    for week, ids in sorted(by_week.items()):
+        for index in range(0, len(ids), chunk_size):
+            chunks.append(
+                ProgressionRunChunk(
+                    run=run,
+                    number=len(chunks),
+                    week_start=week,
+                    enrolment_ids=ids[index : index + chunk_size],
+                )
+            )
+    return run, ProgressionRunChunk.objects.bulk_create(chunks)
+
+
+def _send(chunk_ids: list[int], *, now: datetime) -> None:
+    from programs import tasks  # tasks import services; import here to avoid a cycle
+
+    ProgressionRunChunk.objects.filter(pk__in=chunk_ids).update(sent_at=now, sends=F("sends") + 1)
+    for pk in chunk_ids:
+        send_on_commit(tasks.progression_review_chunk, pk)
+
+
+@transaction.atomic
+def progression_run_start(
+    *, now: datetime | None = None, week_start: date | None = None, chunk_size: int = CHUNK_SIZE
+) -> ProgressionRun | None:
+    """Start a run and send one task per chunk after commit (workers take them in parallel).
+
+    Without `week_start`: every active member whose own week (Monday to Sunday in their
+    timezone) has ended by `now` and is not reviewed yet, except members a run still has in
+    hand. With `week_start` (a Monday): that week for every active member. None when there is
+    nobody to review."""
+    now = now or timezone.now()
+    if week_start is None:
+        by_week = _due_by_week(now=now)
+    else:
+        ids = list(_active_enrolments().order_by("pk").values_list("pk", flat=True))
+        by_week = {week_start: ids} if ids else {}
+    if not by_week:
+        return None
+    run, chunks = _run_create(
+        by_week=by_week,
+        chunk_size=chunk_size,
+        due_at=now if week_start is None else None,
+        week_start=week_start,
+    )
+    _send([chunk.pk for chunk in chunks], now=now)
+    logger.info("Weekly run %s: %s members in %s chunks", run.pk, run.members, len(chunks))
+    return run
+
+
+def progression_run_chunk(*, chunk_id: int, now: datetime | None = None) -> WeeklyRunResult:
+    """Review one chunk, once: its writes and its `done_at` commit together. A chunk already
+    done, or held by another worker right now, is left alone."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        chunk = (
+            ProgressionRunChunk.objects.select_for_update(skip_locked=True)
+            .filter(pk=chunk_id, done_at__isnull=True)
+            .first()
+        )
+        if chunk is None:
+            return WeeklyRunResult()
+        result = _review_chunk(
+            enrolment_ids=chunk.enrolment_ids,
+            week_start=chunk.week_start,
+            bundle=programme_build(),
+            now=now,
+        )
+        chunk.done_at = timezone.now()
+        for field in fields(result):
+            setattr(chunk, field.name, getattr(result, field.name))
+        chunk.save()
+    # After commit, so that of two chunks finishing together the later one sees both done.
+    ProgressionRun.objects.filter(pk=chunk.run_id, finished_at__isnull=True).exclude(
+        Exists(ProgressionRunChunk.objects.filter(run=OuterRef("pk"), done_at__isnull=True))
+    ).update(finished_at=timezone.now())
+    return result
+
+
+def progression_runs_resume(*, now: datetime | None = None) -> int:
+    """Send again each chunk not done although it was sent RESEND_AFTER ago (or never): its
+    worker was killed or hit its time limit, or the message was lost. Returns how many."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            ProgressionRunChunk.objects.filter(done_at__isnull=True)
+            .filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
+            .order_by("run_id", "number")
+            .values_list("pk", flat=True)
+        )
+        if stale:
+            logger.warning("Weekly run: sending %s unfinished chunks again", len(stale))
+            _send(stale, now=now)
+    return len(stale)
+
+
+def progression_run_week(
+    *, week_start: date, chunk_size: int = CHUNK_SIZE, now: datetime | None = None
+) -> WeeklyRunResult:
+    """Review the week from `week_start` (a Monday) for every active member, here and now,
+    chunk after chunk (for scripts, the admin and tests; the hourly task sends chunks to
+    workers instead). Safe to run twice."""
     now = now or timezone.now()
     result = WeeklyRunResult()
-    enrolments = (
-        Enrolment.objects.filter(
-            status=EnrolmentStatus.ACTIVE, member__intake__completed_at__isnull=False
-        )
-        .select_related("member__profile")
-        .only(
-            "pk",
-            "phase_started_on",
-            "last_reviewed_week",
-            "member__id",
-            "member__profile__timezone",
-        )
-        .order_by("pk")
-    )
-    due: dict[date, list[int]] = {}
-    for enrolment in enrolments:
-        week_start = last_local_week(member=enrolment.member, now=now)
-        if week_start < week_start_of(enrolment.phase_started_on):
-            continue  # that week ended before they started (or before this phase began)
-        if enrolment.last_reviewed_week is None or enrolment.last_reviewed_week < week_start:
-            due.setdefault(week_start, []).append(enrolment.pk)
-    if not due:
+    ids = list(_active_enrolments().order_by("pk").values_list("pk", flat=True))
+    if not ids:
         return result
-    bundle = programme_build()
-    for week_start, ids in sorted(due.items()):
-        _run_in_batches(
-            enrolment_ids=ids,
-            week_start=week_start,
-            bundle=bundle,
-            result=result,
-            batch_size=batch_size,
+    with transaction.atomic():
+        run, chunks = _run_create(
+            by_week={week_start: ids}, chunk_size=chunk_size, week_start=week_start
         )
-    logger.info("Progression due at %s: %s", now, result)
+    for chunk in chunks:
+        result.add(progression_run_chunk(chunk_id=chunk.pk, now=now))
+    logger.info("Weekly progression for %s: %s", week_start, result)
     return result
+
+
+def progression_run_result(*, run: ProgressionRun) -> WeeklyRunResult:
+    return WeeklyRunResult(**run_totals(run_id=run.pk))
 
 
 _LIGHT_RANK = {"green": 0, "amber": 1, "red": 2}

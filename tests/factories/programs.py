@@ -50,3 +50,19 @@ def enrol(member, *, today=None, **overrides):
 
     intake_screen_submit(member=member, answers=NO_FLAGS)
     return intake_complete(member=member, data={**INTAKE_DATA, **overrides}, today=today)
+
+
+def review_due_weeks() -> dict:
+    """Run the hourly weekly task as beat would, with its chunk tasks (sent after commit) run
+    here too, and return the run's counters (all zero when nobody was due)."""
+    from django.test import TestCase
+
+    from programs.models import ProgressionRun
+    from programs.services.progression import progression_run_result
+    from programs.tasks import weekly_progression
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = weekly_progression.delay().get()
+    if started["run"] is None:
+        return {"members_reviewed": 0, "already_reviewed": 0, "stepped_back": 0, "advanced": 0}
+    return vars(progression_run_result(run=ProgressionRun.objects.get(pk=started["run"])))

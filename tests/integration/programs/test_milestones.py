@@ -16,8 +16,8 @@ from programs.services.milestones import (
 )
 from programs.services.outcomes import goal_add, goal_rate, recheck_submit
 from programs.services.sessions import session_finish, session_log_item
-from programs.tasks import weekly_progression
 from tests.factories import MemberFactory, enrol
+from tests.factories.programs import review_due_weeks
 from tests.factories.sessions import PlannedSessionFactory, session_with_items
 from tests.integration.programs.test_weekly_rules import at, train_week
 
@@ -160,13 +160,13 @@ def test_moving_on_to_a_phase_raises_it_once_on_the_day_it_starts(time_machine):
         time_machine.move_to(at(monday, 12))
         train_week(member, monday, sunday_morning=1)
         time_machine.move_to(at(monday + timedelta(days=7), 1))
-        weekly_progression.delay().get()
+        review_due_weeks()
         enrolment = Enrolment.objects.select_related("phase").get(member=member)
         if enrolment.phase != first:
             break
     else:
         pytest.fail("ten green weeks never moved the member on")
-    weekly_progression.delay().get()
+    review_due_weeks()
     [reached] = Milestone.objects.filter(member=member, kind="phase")
     assert reached.phase == enrolment.phase
     assert reached.reached_on == enrolment.phase_started_on
@@ -190,7 +190,7 @@ def test_a_week_with_one_amber_session_is_not_all_green(time_machine):
     train_week(member, WEEK)
     PlannedSession.objects.filter(member=member, date=WEEK).update(pain_during=4)
     time_machine.move_to(at(WEEK + timedelta(days=7), 1))
-    assert weekly_progression.delay().get()["members_reviewed"] == 1
+    assert review_due_weeks()["members_reviewed"] == 1
     assert not Milestone.objects.filter(member=member, kind="green_week").exists()
 
 
@@ -204,7 +204,7 @@ def test_a_week_with_a_missed_session_is_not_all_green(time_machine):
         status="planned", pain_during=None, effort=None
     )
     time_machine.move_to(at(WEEK + timedelta(days=7), 1))
-    weekly_progression.delay().get()
+    review_due_weeks()
     assert not Milestone.objects.filter(member=member, kind="green_week").exists()
 
 
@@ -226,11 +226,11 @@ def test_the_green_week_is_the_members_own_week(time_machine, zone, before, afte
     time_machine.move_to(at(WEEK, 12))
     train_week(member, WEEK)  # Sunday's check-in not in yet: judged on what is known
     time_machine.move_to(before)  # still Sunday where they live
-    weekly_progression.delay().get()
+    review_due_weeks()
     assert not Milestone.objects.filter(member=member).exists()
     time_machine.move_to(after)
     for _ in range(2):
-        weekly_progression.delay().get()
+        review_due_weeks()
     [green] = Milestone.objects.filter(member=member)
     assert (green.kind, green.week_start, green.reached_on) == (
         "green_week",

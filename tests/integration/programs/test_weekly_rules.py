@@ -13,9 +13,8 @@ from django.utils import timezone
 from programs.models import Enrolment, MemberDose, Phase, PlannedItem, PlannedSession
 from programs.services import plan_day
 from programs.services.sessions import session_answer_morning
-from programs.tasks import weekly_progression
 from tests.factories import MemberFactory
-from tests.factories.programs import enrol
+from tests.factories.programs import enrol, review_due_weeks
 
 pytestmark = pytest.mark.django_db
 WEEK = date(2026, 11, 16)  # a Monday
@@ -64,7 +63,7 @@ def progressed_weeks(time_machine, training_days: str, weeks: int = 4) -> list[b
         before = loads(member)
         next_monday = monday + timedelta(days=7)
         time_machine.move_to(at(next_monday, 1))
-        weekly_progression.delay().get()
+        review_due_weeks()
         rises.append(any(loads(member)[k][0] > before[k][0] for k in before))
         sunday = PlannedSession.objects.filter(
             member=member, date=monday + timedelta(days=6), status="completed"
@@ -91,7 +90,7 @@ def test_a_late_red_check_in_eases_the_next_session_at_once(time_machine):
     train_week(member, WEEK)
     before_review = loads(member)
     time_machine.move_to(at(WEEK + timedelta(days=7), 1))
-    weekly_progression.delay().get()
+    review_due_weeks()
     assert any(loads(member)[k][0] > before_review[k][0] for k in before_review)  # green: up
     today = WEEK + timedelta(days=7)
     planned = plan_day(member=member, day=today)  # Monday's plan, made before the answer
@@ -120,12 +119,12 @@ def test_a_gap_holds_one_week_then_restarts_lighter_each_week(time_machine):
     time_machine.move_to(at(WEEK, 12))
     train_week(member, WEEK)
     time_machine.move_to(at(WEEK + timedelta(days=7), 1))
-    weekly_progression.delay().get()
+    review_due_weeks()
     weeks_in_phase = Enrolment.objects.get(member=member).weeks_in_phase
     previous = loads(member)
     for away in (1, 2, 3):  # no session at all for three weeks
         time_machine.move_to(at(WEEK + timedelta(weeks=away + 1), 1))
-        weekly_progression.delay().get()
+        review_due_weeks()
         enrolment = Enrolment.objects.get(member=member)
         assert enrolment.weeks_away == away
         assert enrolment.weeks_in_phase == weeks_in_phase  # absent weeks don't count
@@ -151,7 +150,7 @@ def test_a_step_back_never_raises_a_dose_and_the_badge_says_eased(time_machine):
     train_week(member, WEEK, pain=7, morning=7)  # every session red
     before = loads(member)
     time_machine.move_to(at(WEEK + timedelta(days=7), 1))
-    result = weekly_progression.delay().get()
+    result = review_due_weeks()
     assert result["stepped_back"] == 1
     assert Enrolment.objects.get(member=member).phase.order == 1
     after = loads(member)
@@ -170,9 +169,9 @@ def test_each_member_is_reviewed_after_their_own_sunday(time_machine):
     time_machine.move_to(at(WEEK + timedelta(days=1), 12))
     # Monday 03:00 UTC is still Sunday evening in Los Angeles: not reviewed yet.
     time_machine.move_to(at(WEEK + timedelta(days=7), 3))
-    assert weekly_progression.delay().get()["members_reviewed"] == 0
+    assert review_due_weeks()["members_reviewed"] == 0
     # Monday 09:00 UTC is Monday 01:00 there: reviewed, once.
     time_machine.move_to(at(WEEK + timedelta(days=7), 9))
-    assert weekly_progression.delay().get()["members_reviewed"] == 1
-    assert weekly_progression.delay().get()["members_reviewed"] == 0
+    assert review_due_weeks()["members_reviewed"] == 1
+    assert review_due_weeks()["members_reviewed"] == 0
     assert Enrolment.objects.get(member=member).last_reviewed_week == WEEK

@@ -14,6 +14,7 @@ from programs.engine import (
     classify_session,
     progress_week,
     review_week,
+    review_window,
 )
 from programs.engine.pain import counts_for_pain
 from tests.unit.engine.builders import (
@@ -202,6 +203,26 @@ def weeks_to_review(draw):
     state = draw(member_states())
     history = draw(histories(state, PREVIOUS_MONDAY, MONDAY + timedelta(days=6)))
     return state, history
+
+
+@st.composite
+def long_weeks_to_review(draw):
+    state = draw(member_states())
+    first = MONDAY - timedelta(days=draw(st.integers(7, 35)))
+    history = draw(histories(state, first, MONDAY + timedelta(days=draw(st.integers(6, 20)))))
+    return state, history
+
+
+@given(long_weeks_to_review())
+def test_only_the_review_window_counts(case):
+    # The weekly run reads just these days for a whole chunk of members: anything outside them
+    # must not change a single decision.
+    state, history = case
+    start, end = review_window(MONDAY)
+    inside = [record for record in history if start <= record.day < end]
+    assert progress_week(state, PROGRAMME, inside, MONDAY) == progress_week(
+        state, PROGRAMME, history, MONDAY
+    )
 
 
 @given(weeks_to_review())

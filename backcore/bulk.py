@@ -1,0 +1,110 @@
+"""Set-based writes for batch jobs: one statement per table for any number of rows.
+
+On PostgreSQL each column travels as one array parameter and `unnest()` turns the arrays back
+into rows, so a chunk of 50,000 rows is still one short statement (no 65,535-parameter limit, no
+`CASE WHEN` per row as `bulk_update` builds). Other databases (SQLite in development and tests)
+go through Django's bulk methods, which give the same result more slowly.
+
+Rows are tuples in the order of `fields` (attribute names, e.g. "member_id"). Nothing here runs
+model validation, signals or `auto_now`: callers pass every value, timestamps included, and the
+database's constraints still check each row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connections, router
+from django.db.models import Model
+
+
+def _columns(model: type[Model], fields: Sequence[str], connection) -> list[tuple[str, str]]:
+    """(quoted column, array cast) for each attribute name."""
+    out = []
+    for name in fields:
+        field = next(f for f in model._meta.concrete_fields if f.attname == name)
+        db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
+        out.append((connection.ops.quote_name(field.column), f"{db_type}[]"))
+    return out
+
+
+def _arrays(rows: Sequence[tuple]) -> list[list]:
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+def _unnest(columns: list[tuple[str, str]]) -> tuple[str, str]:
+    names = ", ".join(column for column, _ in columns)
+    casts = ", ".join(f"%s::{cast}" for _, cast in columns)
+    return names, f"unnest({casts})"
+
+
+def rows_insert(
+    model: type[Model],
+    *,
+    fields: Sequence[str],
+    rows: Sequence[tuple],
+    conflict: Sequence[str] | None = None,
+    update: Sequence[str] = (),
+) -> int:
+    """INSERT the rows; with `conflict` (unique attribute names) and `update`, an upsert that
+    overwrites `update` on conflict; with `conflict` alone (or `conflict=()`), rows that clash
+    with any unique constraint are skipped. Returns the number of rows inserted or updated."""
+    if not rows:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return _fallback_insert(model, fields=fields, rows=rows, conflict=conflict, update=update)
+    columns = _columns(model, fields, connection)
+    names, source = _unnest(columns)
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) SELECT * FROM {source}"
+    if conflict is not None and update:
+        target = ", ".join(column for column, _ in _columns(model, conflict, connection))
+        sets = ", ".join(f"{c} = EXCLUDED.{c}" for c, _ in _columns(model, update, connection))
+        sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+    elif conflict is not None:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _arrays(rows))
+        return cursor.rowcount
+
+
+def rows_update(
+    model: type[Model], *, fields: Sequence[str], rows: Sequence[tuple], key: str = "id"
+) -> int:
+    """UPDATE each row matched on `key` (the first value of every row) with the other values:
+    `UPDATE … FROM unnest(…)`, one statement. Returns the number of rows updated."""
+    if not rows:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return _fallback_update(model, fields=fields, rows=rows, key=key)
+    columns = _columns(model, [key, *fields], connection)
+    names, source = _unnest(columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    sets = ", ".join(f"{column} = v.{column}" for column, _ in columns[1:])
+    sql = (
+        f"UPDATE {table} SET {sets} FROM {source} AS v({names}) "
+        f"WHERE {table}.{columns[0][0]} = v.{columns[0][0]}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _arrays(rows))
+        return cursor.rowcount
+
+
+def _fallback_insert(model, *, fields, rows, conflict, update) -> int:
+    objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+    kwargs = {}
+    if conflict is not None and update:
+        kwargs = {"update_conflicts": True, "unique_fields": conflict, "update_fields": update}
+    elif conflict is not None:
+        kwargs = {"ignore_conflicts": True}
+    before = model._default_manager.count() if "ignore_conflicts" in kwargs else 0
+    model._default_manager.bulk_create(objects, **kwargs)
+    if "ignore_conflicts" in kwargs:
+        return model._default_manager.count() - before
+    return len(objects)
+
+
+def _fallback_update(model, *, fields, rows, key) -> int:
+    objects = [model(**{key: row[0], **dict(zip(fields, row[1:], strict=True))}) for row in rows]
+    return model._default_manager.bulk_update(objects, list(fields))

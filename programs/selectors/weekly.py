@@ -1,0 +1,184 @@
+"""Set-based reads for the weekly run: one query per table for a whole chunk of members, as
+plain rows (no model instances for the thousands of sessions and items a chunk reads)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from programs import engine
+from programs.choices import SessionStatus
+from programs.models import Intake, MemberDose, PlannedItem, PlannedSession, ProgressionRunChunk
+from programs.selectors.member import history_from, record_from
+from programs.selectors.programme import dose_of
+from programs.selectors.sessions import zone_named
+
+
+class DoseRow(NamedTuple):
+    """A stored dose as member_state() reads it (the attributes of MemberDose it uses)."""
+
+    member_id: int
+    exercise_id: int
+    hold_seconds: int | None
+    reps: int | None
+    sets: int
+    carried: float | None
+    variation_id: int | None
+    reason: str
+    weeks_at_dose: int
+
+
+def intakes_for_members(*, member_ids: Iterable[int]) -> dict[int, Intake]:
+    """Only the answers the engine reads."""
+    rows = Intake.objects.filter(member_id__in=list(member_ids)).only(
+        "member_id", "equipment", "minutes_per_day", "training_days", "pain_now"
+    )
+    return {intake.member_id: intake for intake in rows}
+
+
+def dose_rows_for_members(*, member_ids: Iterable[int]) -> dict[int, list[DoseRow]]:
+    grouped: dict[int, list[DoseRow]] = defaultdict(list)
+    rows = MemberDose.objects.filter(member_id__in=list(member_ids)).values_list(*DoseRow._fields)
+    for row in rows:
+        grouped[row[0]].append(DoseRow._make(row))
+    return grouped
+
+
+_SESSION_FIELDS = (
+    "id",
+    "member_id",
+    "date",
+    "is_rest_day",
+    "status",
+    "pain_during",
+    "effort",
+    "sharp_pain",
+    "morning_pain",
+    "pain_before",
+    "pain_spread",
+)
+
+
+class MemberHistory(NamedTuple):
+    records: dict[date, engine.SessionRecord]  # planned days with a session, by day
+    rest_days: set[date]
+
+
+def histories_for_members(
+    *, member_ids: Iterable[int], start: date, end: date, slugs_by_id: dict[int, str]
+) -> dict[int, MemberHistory]:
+    """Each member's sessions from `start` to `end` (exclusive) as engine records: two queries
+    (sessions, then the exercises logged in the completed ones), whatever the chunk's size."""
+    ids = list(member_ids)
+    window = {"date__gte": start, "date__lt": end}
+    sessions = PlannedSession.objects.filter(member_id__in=ids, **window).values_list(
+        *_SESSION_FIELDS
+    )
+    done: dict[int, list[engine.ExerciseDone]] = defaultdict(list)
+    items = (
+        PlannedItem.objects.filter(
+            session__member_id__in=ids,
+            session__date__gte=start,
+            session__date__lt=end,
+            session__status=SessionStatus.COMPLETED,
+            completed_at__isnull=False,  # planned but never logged: not done
+        )
+        .order_by("session_id", "order")
+        .values_list("session_id", "exercise_id", "hold_seconds", "reps", "sets", "target_met")
+    )
+    for session_id, exercise_id, hold, reps, sets, target_met in items:
+        slug = slugs_by_id.get(exercise_id)
+        dose = dose_of(hold, reps, sets)
+        if slug is not None and dose is not None:
+            done[session_id].append(
+                engine.ExerciseDone(exercise=slug, dose=dose, target_met=target_met is not False)
+            )
+    histories: dict[int, MemberHistory] = {}
+    for (
+        pk,
+        member_id,
+        day,
+        rest,
+        status,
+        during,
+        effort,
+        sharp,
+        morning,
+        before,
+        spread,
+    ) in sessions:
+        history = histories.get(member_id)
+        if history is None:
+            history = histories[member_id] = MemberHistory({}, set())
+        if rest:
+            history.rest_days.add(day)
+            continue
+        history.records[day] = record_from(
+            day=day,
+            status=status,
+            pain_during=during,
+            effort=effort,
+            sharp_pain=sharp,
+            morning_pain=morning,
+            pain_before=before,
+            pain_spread=spread,
+            exercises=done.get(pk, ()),
+        )
+    return histories
+
+
+def member_history(
+    history: MemberHistory | None,
+    *,
+    training_weekdays: frozenset[int],
+    start: date,
+    end: date,
+    enrolled_on: date,
+) -> list[engine.SessionRecord]:
+    """The records the engine reads, missed training days included (see history_from)."""
+    history = history or MemberHistory({}, set())
+    return history_from(
+        records=history.records,
+        rest_days=history.rest_days,
+        training_weekdays=training_weekdays,
+        start=start,
+        end=end,
+        enrolled_on=enrolled_on,
+    )
+
+
+class LocalDates:
+    """Today's date in each timezone, worked out once per zone for a whole chunk."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or timezone.now()
+        self._dates: dict[str | None, date] = {}
+
+    def today(self, zone_name: str | None) -> date:
+        if zone_name not in self._dates:
+            zone: ZoneInfo = zone_named(zone_name)
+            self._dates[zone_name] = timezone.localtime(self.now, zone).date()
+        return self._dates[zone_name]
+
+
+RUN_COUNTERS = (
+    "members_reviewed",
+    "already_reviewed",
+    "decisions_written",
+    "advanced",
+    "stepped_back",
+)
+
+
+def run_totals(*, run_id: int) -> dict[str, int]:
+    """A run's counters so far: the sum over its chunks done."""
+    totals = ProgressionRunChunk.objects.filter(run_id=run_id).aggregate(
+        **{name: Sum(name) for name in RUN_COUNTERS}
+    )
+    return {name: totals[name] or 0 for name in RUN_COUNTERS}

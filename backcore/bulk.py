@@ -34,7 +34,7 @@ def _arrays(rows: Sequence[tuple]) -> list[list]:
 
 def _unnest(columns: list[tuple[str, str]]) -> tuple[str, str]:
     names = ", ".join(column for column, _ in columns)
-    casts = ", ".join(f"%s::{cast}" for _, cast in columns)
+    casts = ", ".join(f"%b::{cast}" for _, cast in columns)  # binary: no quoting
     return names, f"unnest({casts})"
 
 
@@ -63,9 +63,7 @@ def rows_insert(
         sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
     elif conflict is not None:
         sql += " ON CONFLICT DO NOTHING"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _arrays(rows))
-        return cursor.rowcount
+    return _execute(connection, sql, _arrays(rows))
 
 
 def rows_update(
@@ -86,8 +84,20 @@ def rows_update(
         f"UPDATE {table} SET {sets} FROM {source} AS v({names}) "
         f"WHERE {table}.{columns[0][0]} = v.{columns[0][0]}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _arrays(rows))
+    return _execute(connection, sql, _arrays(rows))
+
+
+def _execute(connection, sql: str, params: list[list]) -> int:
+    """Run one statement with server-side binding: the arrays travel as (binary) parameters
+    instead of being quoted into the SQL text, which costs more than the statement itself
+    for a chunk of reasons and numbers. Still counted and logged like any Django query."""
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 

@@ -92,13 +92,22 @@ def histories_for_members(
         .order_by("session_id", "order")
         .values_list("session_id", "exercise_id", "hold_seconds", "reps", "sets", "target_met")
     )
-    for session_id, exercise_id, hold, reps, sets, target_met in items:
-        slug = slugs_by_id.get(exercise_id)
-        dose = dose_of(hold, reps, sets)
-        if slug is not None and dose is not None:
-            done[session_id].append(
+    # A chunk logs a few thousand items with a few dozen distinct doses: build each once (the
+    # engine's values are frozen, so sharing them is safe).
+    made: dict[tuple, engine.ExerciseDone | None] = {}
+    for session_id, *item in items:
+        key = tuple(item)
+        if key not in made:
+            exercise_id, hold, reps, sets, target_met = item
+            slug = slugs_by_id.get(exercise_id)
+            dose = dose_of(hold, reps, sets)
+            made[key] = (
                 engine.ExerciseDone(exercise=slug, dose=dose, target_met=target_met is not False)
+                if slug is not None and dose is not None
+                else None
             )
+        if made[key] is not None:
+            done[session_id].append(made[key])
     histories: dict[int, MemberHistory] = {}
     for (
         pk,

@@ -302,11 +302,9 @@ def _run_create(
 
 
 def _send(chunk_ids: list[int], *, now: datetime) -> None:
-    from programs import tasks  # tasks import services; import here to avoid a cycle
-
     ProgressionRunChunk.objects.filter(pk__in=chunk_ids).update(sent_at=now, sends=F("sends") + 1)
     for pk in chunk_ids:
-        send_on_commit(tasks.progression_review_chunk, pk)
+        send_on_commit("programs.tasks.progression_review_chunk", pk)
 
 
 @transaction.atomic

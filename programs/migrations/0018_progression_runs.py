@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0016_milestones"),
+        ("programs", "0017_outcome_response"),
     ]
 
     operations = [

@@ -637,3 +637,15 @@ def test_every_never_line_has_a_test():
     for phrase, tests in NEVER_RULES.items():
         assert any(phrase in b for b in bullets), f"{phrase!r} is no longer in ARCHITECTURE.md"
         assert all(callable(globals().get(t)) for t in tests), tests
+
+
+def test_templates_link_by_url_name():
+    """Templates build their links with {% url %}, so a route can move without dead links."""
+    link = re.compile(r"""(?:href|action|src|hx-get|hx-post)=["']/[a-z]""")
+    offenders = [
+        f"{rel(p)}:{n}"
+        for p in sorted((ROOT / "templates").rglob("*.html"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if link.search(line)
+    ]
+    assert offenders == []

@@ -52,3 +52,11 @@ def skips_flood_control(user) -> bool:
 
 def skips_approval(user) -> bool:
     return is_moderator(user)
+
+
+def can_edit_post(user, post: Post, thread: Thread) -> bool:
+    """Edit: whoever may change the post, while its thread is open (coaches edit in locked
+    threads too). `thread` is the post's thread, passed so a page of posts asks no query."""
+    if not can_change_post(user, post) or post.is_deleted:
+        return False
+    return is_moderator(user) or not thread.is_locked

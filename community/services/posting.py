@@ -151,11 +151,12 @@ def post_create(*, author: User, thread: Thread, body: str, attach_badge: bool =
 @transaction.atomic
 def post_edit(*, editor: User, post: Post, body: str) -> Post:
     post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
-    if not permissions.can_change_post(editor, post):
-        raise PermissionDenied("You can only edit your own posts.")
-    if post.is_deleted:
-        raise ValidationError("This post was deleted.")
-    if post.thread.is_locked and not permissions.is_moderator(editor):
+    if not permissions.can_edit_post(editor, post, post.thread):
+        # The reason a member reads, most fundamental first.
+        if not permissions.can_change_post(editor, post):
+            raise PermissionDenied("You can only edit your own posts.")
+        if post.is_deleted:
+            raise ValidationError("This post was deleted.")
         raise ValidationError("This thread is locked; posts can no longer be edited.")
     body = body.strip()
     if body == post.body:

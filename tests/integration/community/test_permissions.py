@@ -75,6 +75,25 @@ def test_editing_and_deleting_a_post(request, role, category, client, later):
     assert _refused(lambda: services.post_delete(member=person, post=post)) is not allowed
 
 
+@pytest.mark.parametrize("role", ["author", "coach"])
+def test_in_a_locked_thread_only_coaches_edit_and_the_page_says_the_same(
+    request, role, category, client
+):
+    author = MemberFactory()
+    person = author if role == "author" else request.getfixturevalue(role)
+    thread = ThreadFactory(category=category, is_locked=True)
+    post = PostFactory(thread=thread, is_opening=True, author=author)
+    allowed = permissions.can_edit_post(person, post, thread)
+    assert allowed is (role == "coach")
+    client.force_login(person)
+    page = client.get(thread.get_absolute_url()).content
+    assert (reverse("community:post_edit", args=[post.pk]).encode() in page) is allowed
+    assert reverse("community:post_delete", args=[post.pk]).encode() in page  # still theirs
+    assert _refused(lambda: services.post_edit(editor=person, post=post, body="New")) is not (
+        allowed
+    )
+
+
 @pytest.mark.parametrize("role", ["member", "coach"])
 def test_moderation_is_for_coaches_only(request, role, category, client):
     person = request.getfixturevalue(role)

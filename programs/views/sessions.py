@@ -1,5 +1,6 @@
 """The session player, per-exercise logging, the end-of-session form, the morning check-in
-and late logging. Thin: parse, call a service, render or redirect."""
+and late logging. Thin: a form (programs/session_forms.py) parses, a service acts, and the
+engine's pain verdict picks the words said back."""
 
 from __future__ import annotations
 

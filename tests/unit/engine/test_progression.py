@@ -232,8 +232,12 @@ def test_weekly_review_invariants(case):
     before = PROGRAMME.phase(state.phase)
     after = PROGRAMME.phase(result.state.phase)
     week = review_week(history, MONDAY)
+    # A session on the week's last day cannot have its next-morning answer before the review:
+    # it is judged on what is known and a late answer acts on the next session (see
+    # test_histories.py, late pain). Every other missing morning answer is amber.
+    last_day = MONDAY + timedelta(days=6)
     any_non_green = any(
-        classify_session(r).light is not PainLight.GREEN
+        classify_session(r, check_in_pending=r.day == last_day).light is not PainLight.GREEN
         for r in week.sessions
         if counts_for_pain(r)
     )

@@ -341,9 +341,12 @@ def progression_run_chunk(*, chunk_id: int, now: datetime | None = None) -> Week
     done, or held by another worker right now, is left alone."""
     now = now or timezone.now()
     with transaction.atomic():
+        # Lock the chunk's row only (not its run, which every chunk shares): two workers take
+        # two chunks at once, and a second copy of the same chunk skips it.
         chunk = (
-            ProgressionRunChunk.objects.select_for_update(skip_locked=True)
+            ProgressionRunChunk.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=chunk_id, done_at__isnull=True)
+            .order_by()
             .first()
         )
         if chunk is None:

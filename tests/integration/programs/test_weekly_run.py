@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, transaction
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from programs import engine
@@ -302,3 +303,18 @@ def test_postgres_chunk_reads_and_resume_use_indexes():
     for table, plan in plans.items():
         assert f"Seq Scan on {table}" not in plan, plan
     assert "run_chunk_pending" in plans["programs_progressionrunchunk"]
+
+
+@pytest.mark.postgres
+def test_postgres_a_chunk_locks_its_own_row_only(time_machine):
+    # Chunks of one run are taken by several workers at once: locking the shared run row (as
+    # a join for the default ordering would) made every other chunk skip itself as "taken".
+    time_machine.move_to(datetime(2026, 11, 23, 3, tzinfo=UTC))
+    members_with_mixed_weeks(2)
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        run = progression_run_start(week_start=WEEK, chunk_size=1)
+    with CaptureQueriesContext(connection) as queries:
+        progression_run_chunk(chunk_id=run.chunks.order_by("number")[0].pk)
+    [lock] = [q["sql"] for q in queries if "SKIP LOCKED" in q["sql"]]
+    assert 'programs_progressionrun"' not in lock.split("FOR UPDATE")[0]
+    assert 'FOR UPDATE OF "programs_progressionrunchunk" SKIP LOCKED' in lock

@@ -25,6 +25,7 @@ from programs.models import (
     ReminderSettings,
     SafetyScreen,
 )
+from programs.outcome_admin import OutcomeSummaryAdminMixin, ResponseFilter
 from programs.selectors import programme_build
 from programs.services.intake import LIFT_NOTE_MAX, LIFT_NOTE_MIN, redflag_emergency_lift
 from programs.services.simulation import simulation_run
@@ -294,7 +295,7 @@ class SafetyScreenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(OutcomeSummaryAdminMixin, admin.ModelAdmin):
     list_display = [
         "member",
         "phase",
@@ -302,8 +303,10 @@ class EnrolmentAdmin(admin.ModelAdmin):
         "status",
         "weeks_in_phase",
         "contact_coach_suggested_on",
+        "latest_recheck",
+        "change_since_start",
     ]
-    list_filter = ["status", "phase", "track"]
+    list_filter = ["status", "phase", "track", ResponseFilter]
     search_fields = ["member__email"]
     list_select_related = ["member", "phase"]
     readonly_fields = ["member", "last_reviewed_week", "created_at", "updated_at"]

@@ -13,7 +13,13 @@ from programs import engine
 from programs.choices import EnrolmentStatus, SessionStatus
 from programs.coach_models import AlertCause, CoachAlert, CoachAlertEvent, Conversation, Message
 from programs.models import Enrolment, Intake, PlannedSession
+from programs.outcome_models import OutcomeResponse
 from programs.selectors.member import pain_record
+from programs.selectors.outcomes import (
+    goal_changes_by_member,
+    outcome_summary,
+    with_outcome_summary,
+)
 
 INBOX_PER_PAGE = 30
 RECENT_DAYS = 14
@@ -84,12 +90,41 @@ def coach_inbox(*, show: str = "open", page=None, now: datetime | None = None) -
             output_field=IntegerField(),
         )
     ).order_by("-open_first", "-severity", "-last_raised_at", "-pk")
+    alerts = with_outcome_summary(alerts)
     result = Paginator(alerts, INBOX_PER_PAGE).get_page(page)
-    recent = _recent_by_member(
-        sorted({a.member_id for a in result.object_list if a.member_id}), now=now
-    )
+    member_ids = sorted({a.member_id for a in result.object_list if a.member_id})
+    recent = _recent_by_member(member_ids, now=now)
+    goals = goal_changes_by_member(member_ids=member_ids)
     for alert in result.object_list:
         alert.recent = recent.get(alert.member_id, RecentActivity())
+        alert.outcome = outcome_summary(alert, goals=goals.get(alert.member_id, ()))
+    return result
+
+
+def coach_non_responders(*, page=None, now: datetime | None = None) -> Page:
+    """Members whose latest re-check shows their back not easing (or worse): the engine's
+    stored verdict, newest re-check first, each with the change since their start, recent
+    sessions and their latest alert (where the conversation lives)."""
+    now = now or timezone.now()
+    latest_alert = CoachAlert.objects.filter(member_id=OuterRef("pk")).order_by(
+        "-last_raised_at", "-pk"
+    )
+    members = (
+        with_outcome_summary(
+            get_user_model().objects.filter(is_active=True).select_related("profile"),
+            member="pk",
+        )
+        .filter(oc_latest_response=OutcomeResponse.NOT_RESPONDING)
+        .annotate(latest_alert_id=Subquery(latest_alert.values("pk")[:1]))
+        .order_by("-oc_latest_taken_on", "pk")
+    )
+    result = Paginator(members, INBOX_PER_PAGE).get_page(page)
+    member_ids = [m.pk for m in result.object_list]
+    recent = _recent_by_member(member_ids, now=now)
+    goals = goal_changes_by_member(member_ids=member_ids)
+    for member in result.object_list:
+        member.recent = recent.get(member.pk, RecentActivity())
+        member.outcome = outcome_summary(member, goals=goals.get(member.pk, ()))
     return result
 
 

@@ -382,3 +382,123 @@ def outcomes_export(*, member) -> dict:
             export_row(s) for s in RecheckSkip.objects.filter(member=member).order_by("skipped_on")
         ],
     }
+
+
+# --- what coaches see: each member's latest re-check and change since the start -------------
+
+_SUMMARY_FIELDS = ("taken_on", "pain_usual", "function_score")
+
+
+def with_outcome_summary(queryset, *, member: str = "member_id"):
+    """Annotate any queryset whose rows belong to a member (`member` names the member's id:
+    "member_id", or "pk" on users) with the start and the latest re-check: subqueries, no
+    extra query. Read the result with `outcome_summary(row)`; filter non-responders with
+    `.filter(oc_latest_response=OutcomeResponse.NOT_RESPONDING)`."""
+    checks = OutcomeCheck.objects.filter(member_id=OuterRef(member))
+    start = checks.filter(kind="intake")
+    latest = checks.filter(kind="recheck").order_by("-taken_on", "-created_at", "-id")
+    annotations = {}
+    for name in _SUMMARY_FIELDS:
+        annotations[f"oc_start_{name}"] = Subquery(start.values(name)[:1])
+        annotations[f"oc_latest_{name}"] = Subquery(latest.values(name)[:1])
+    annotations["oc_latest_response"] = Subquery(latest.values("response")[:1])
+    return queryset.annotate(**annotations)
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """A member's latest re-check against their start, in a coach's words."""
+
+    start_on: date | None
+    start_pain: int | None
+    start_function: int | None
+    latest_on: date | None
+    latest_pain: int | None
+    latest_function: int | None
+    response: str
+    goals: tuple[Change, ...] = ()
+
+    @property
+    def has_recheck(self) -> bool:
+        return self.latest_on is not None
+
+    @property
+    def not_responding(self) -> bool:
+        return self.response == OutcomeResponse.NOT_RESPONDING
+
+    @property
+    def response_label(self) -> str:
+        return str(OutcomeResponse(self.response).label) if self.response else ""
+
+    @property
+    def weeks_in(self) -> int | None:
+        if self.start_on is None or self.latest_on is None:
+            return None
+        return (self.latest_on - self.start_on).days // 7
+
+    @property
+    def changes(self) -> list[str]:
+        """ "usual pain 6 → 3 (meaningful)", "everyday tasks 12 → 12", "goals: 1 of 2 better"."""
+        parts = []
+        for label, start, now, rule in (
+            ("usual pain", self.start_pain, self.latest_pain, pain_change),
+            ("everyday tasks", self.start_function, self.latest_function, function_change),
+        ):
+            if start is None or now is None:
+                continue
+            change = rule(start=start, now=now)
+            note = ""
+            if change.meaningful:
+                note = " (better)" if change.direction is Direction.BETTER else " (worse)"
+            parts.append(f"{label} {start} → {now}{note}")
+        if self.goals:
+            better = sum(1 for c in self.goals if c.is_meaningful_gain)
+            worse = sum(1 for c in self.goals if c.meaningful and c.direction is Direction.WORSE)
+            words = f"goals: {better} of {len(self.goals)} meaningfully better"
+            parts.append(words + (f", {worse} worse" if worse else ""))
+        return parts
+
+    @property
+    def words(self) -> str:
+        if not self.has_recheck:
+            return "No re-check yet."
+        return (
+            f"Re-check {self.latest_on:%-d %b %Y} ({self.weeks_in} weeks in): "
+            + ", ".join(self.changes)
+            + "."
+        )
+
+
+def outcome_summary(row, *, goals: tuple[Change, ...] = ()) -> OutcomeSummary:
+    """The summary of a row annotated by `with_outcome_summary`."""
+    return OutcomeSummary(
+        start_on=row.oc_start_taken_on,
+        start_pain=row.oc_start_pain_usual,
+        start_function=row.oc_start_function_score,
+        latest_on=row.oc_latest_taken_on,
+        latest_pain=row.oc_latest_pain_usual,
+        latest_function=row.oc_latest_function_score,
+        response=row.oc_latest_response or "",
+        goals=goals,
+    )
+
+
+def goal_changes_by_member(*, member_ids) -> dict[int, tuple[Change, ...]]:
+    """Each member's active goals as changes from their first rating: one query."""
+    ratings = GoalRating.objects.filter(goal=OuterRef("pk"))
+    rows = (
+        Goal.objects.filter(member_id__in=list(member_ids), ended_at__isnull=True)
+        .annotate(
+            first=Subquery(ratings.order_by("rated_on", "created_at", "id").values("rating")[:1]),
+            latest=Subquery(
+                ratings.order_by("-rated_on", "-created_at", "-id").values("rating")[:1]
+            ),
+        )
+        .order_by("created_at", "id")
+        .values_list("member_id", "first", "latest")
+    )
+    found: dict[int, list[Change]] = {}
+    for member_id, first, latest in rows:
+        if first is not None and latest is not None:
+            found.setdefault(member_id, []).append(goal_change(start=first, now=latest))
+    return {member_id: tuple(changes) for member_id, changes in found.items()}

@@ -42,9 +42,12 @@ def _errors(exc: ValidationError) -> str:
 @coach_required
 def inbox(request):
     show = request.GET.get("show", "open")
-    if show not in {"open", "resolved", "all"}:
+    if show not in {"open", "resolved", "all", "not_responding"}:
         show = "open"
-    page = coach_selectors.coach_inbox(show=show, page=request.GET.get("page"))
+    if show == "not_responding":
+        page = coach_selectors.coach_non_responders(page=request.GET.get("page"))
+    else:
+        page = coach_selectors.coach_inbox(show=show, page=request.GET.get("page"))
     return render(request, "programs/coach/inbox.html", {"page_obj": page, "show": show})
 
 

@@ -101,3 +101,24 @@ def test_progress_charts_and_what_happens_next(new_page, login_as, axe_check, sc
     axe_check(page)
     if viewport is PHONE:
         screenshot(page, "progress-outcomes")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["390", "1280"])
+def test_coach_finds_non_responders(new_page, login_as, axe_check, screenshot, viewport):
+    from tests.factories import CoachFactory
+
+    member = _member_not_easing()
+    coach = CoachFactory()
+    page = new_page(viewport=viewport)
+    login_as(page, coach)
+
+    page.goto("/coach/")
+    expect(page.get_by_text("Re-check").first).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Not responding").click()
+    expect(page.get_by_role("heading", name=member.public_name)).to_be_visible()
+    expect(page.get_by_text("(8 weeks in): usual pain 6 → 7")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    axe_check(page)
+    if viewport is PHONE:
+        screenshot(page, "coach-not-responding")

@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE["programs-weekly-progression"] = {
     "task": "programs.tasks.weekly_progression",
     "schedule": crontab(minute=5),  # hourly: each member's own week ends at their midnight
 }
+# programs: each member's new local day gets its plan, hourly, after that hour's weekly review.
+CELERY_BEAT_SCHEDULE["programs-plan-new-days"] = {
+    "task": "programs.tasks.plan_new_days",
+    "schedule": crontab(minute=15),
+}
 # programs: reminder emails, checked every 5 minutes; each member gets at most one per local day.
 CELERY_BEAT_SCHEDULE["programs-send-due-reminders"] = {
     "task": "programs.tasks.send_due_reminders",

@@ -28,6 +28,7 @@ from programs.models import (
 from programs.outcome_admin import OutcomeSummaryAdminMixin, ResponseFilter
 from programs.selectors import programme_build
 from programs.services.intake import LIFT_NOTE_MAX, LIFT_NOTE_MIN, redflag_emergency_lift
+from programs.services.planning import plans_refresh
 from programs.services.simulation import simulation_run
 
 PREVIEW_WEEKS = 8
@@ -188,6 +189,11 @@ class IntakeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            plans_refresh(member=obj.member)  # new training days: plans not begun follow them
+
     @admin.display(description="pain now")
     def pain_now_shown(self, obj):
         # An unfinished intake has no answer yet: its stored default is not a reported 0/10.
@@ -310,6 +316,11 @@ class EnrolmentAdmin(OutcomeSummaryAdminMixin, admin.ModelAdmin):
     search_fields = ["member__email"]
     list_select_related = ["member", "phase"]
     readonly_fields = ["member", "last_reviewed_week", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            plans_refresh(member=obj.member)  # a coach's change of phase or track plans anew
 
 
 @admin.register(ProgressionDecision)

@@ -29,6 +29,14 @@ def progression_review_chunk(chunk_id: int) -> dict:
     return vars(progression_run_chunk(chunk_id=chunk_id))
 
 
+@shared_task(acks_late=True)
+def plan_new_days() -> int:
+    """Hourly: today's plan for every active member whose own day began without one."""
+    from programs.services.planning import plans_make_due
+
+    return plans_make_due(now=timezone.now())
+
+
 # Reminders -------------------------------------------------------------------------------------
 
 

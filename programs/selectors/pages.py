@@ -50,16 +50,14 @@ def _sessions(member, start: date, end: date) -> list[PlannedSession]:
     )
 
 
-def today_page(
-    *, member, today: date, session: PlannedSession | None, verdict: SafetyVerdict
-) -> dict:
+def today_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
     """Today's page for a member the safety gate let through (its verdict carries the intake
-    and enrolment it read)."""
+    and enrolment it read). Reads only: `session` is None when no plan is stored for today."""
     intake, enrolment = verdict.intake, verdict.enrolment
     bundle = programme_build()
     doses = list(MemberDose.objects.filter(member=member))
     sessions = _sessions(member, today - timedelta(days=HISTORY_DAYS), today)
-    todays = next((s for s in sessions if s.date == today), session)
+    todays = next((s for s in sessions if s.date == today), None)
     status = phase_story(
         bundle=bundle,
         intake=intake,

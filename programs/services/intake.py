@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.choices import CLINICIAN_FLAGS, EMERGENCY_FLAGS, AgeBand, EnrolmentStatus, Track
-from programs.models import EmergencyLift, Enrolment, Intake, PlannedSession, SafetyScreen
+from programs.models import EmergencyLift, Enrolment, Intake, SafetyScreen
 from programs.services.outcomes import outcome_baseline_record
 from programs.services.safety_gate import clearance_date_error, enrolment_status_for
 
@@ -101,8 +101,11 @@ def intake_screen_submit(*, member, answers: dict[str, bool]) -> Intake:
     screen.save()
     _sync_enrolment_status(intake)
     from programs.services.coach_alerts import coach_alerts_after_screen
+    from programs.services.planning import plans_refresh
 
     coach_alerts_after_screen(intake=intake)
+    # The gate may have opened (a lifted block answered) or closed (a new red flag).
+    plans_refresh(member=member)
     return intake
 
 
@@ -131,13 +134,16 @@ def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
         .values("pk")[:1]
     ).update(clinician_cleared_on=cleared_on)
     _sync_enrolment_status(intake, lift_pause=True)
+    from programs.services.planning import plans_refresh
+
+    plans_refresh(member=member)  # cleared: today's session is there when they next look
     return intake
 
 
 @transaction.atomic
 def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
     """Save the rest of the intake, derive the track, and start (or update) the enrolment."""
-    from programs.services.planning import enrolment_start_or_update
+    from programs.services.planning import enrolment_start_or_update, plans_refresh
 
     intake = Intake.objects.select_for_update().filter(member=member).first()
     if intake is None:
@@ -159,12 +165,10 @@ def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
         from programs.selectors.sessions import member_today
 
         today = member_today(member)
-    # Settings changed: an untouched plan for today is made again with them.
-    PlannedSession.objects.filter(
-        member=member, date=today, status="planned", started_at__isnull=True
-    ).delete()
     enrolment_start_or_update(member=member, intake=intake, today=today)
     outcome_baseline_record(member=member, intake=intake, today=today)  # once; never moved
+    # The first plan, or (settings changed) plans not yet begun made again with them.
+    plans_refresh(member=member, today=today)
     return intake
 
 

@@ -1,13 +1,23 @@
-"""Enrol members and turn the engine's plans into stored sessions, idempotently."""
+"""Enrol members and turn the engine's plans into stored sessions, idempotently.
 
+Planning is an explicit step. A day's plan is made when something that shapes it happens:
+intake finished, a safety screen answered, a clearance recorded, a pain report that changed a
+session's light (a late log, a next-morning answer), the weekly review, a coach's edit to the
+member's enrolment (`plans_refresh`, `plans_discard_untouched`); and each new local day by the
+hourly `plans_make_due`. Pages only read plans; when none is stored yet for today (the hourly
+run has not reached the member's new day), Today and the player call `plan_day`, the one
+service that makes a day's plan, in plain sight.
+"""
+
+import logging
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from programs import engine
-from programs.choices import DecisionKind, SessionStatus
+from programs.choices import DecisionKind, EnrolmentStatus, SessionStatus
 from programs.models import (
     Enrolment,
     Intake,
@@ -24,6 +34,8 @@ from programs.selectors.member import (
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
 from programs.services.safety_gate import enrolment_status_for, safety_verdict
+
+logger = logging.getLogger(__name__)
 
 
 def _dose_fields(dose: engine.Dose | None, prefix: str = "") -> dict:
@@ -270,3 +282,94 @@ def _store_plan(*, member, day, plan, phase, bundle, doses) -> PlannedSession:
         # Another request planned the same day first: use theirs.
         return PlannedSession.objects.select_related("phase").get(member=member, date=day)
     return session
+
+
+def plans_untouched(*, member_ids: Iterable[int], from_day: date):
+    """Plans from `from_day` on that nobody has begun (saving an exercise or opening a late log
+    starts a session; finished and skipped ones are history)."""
+    return PlannedSession.objects.filter(
+        member_id__in=list(member_ids),
+        date__gte=from_day,
+        status=SessionStatus.PLANNED,
+        started_at__isnull=True,
+    )
+
+
+def plans_discard_untouched(*, member_ids: Iterable[int], from_day: date) -> int:
+    """Drop plans nobody has begun from `from_day` on, so the next plan reads what changed.
+    Returns how many sessions went."""
+    ids = list(
+        plans_untouched(member_ids=member_ids, from_day=from_day).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    PlannedItem.objects.filter(session_id__in=ids).delete()
+    deleted, _ = PlannedSession.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
+def plans_refresh(*, member, today: date | None = None) -> PlannedSession | None:
+    """Something that shapes the plan changed: plans nobody has begun, from today on, are
+    dropped and today's is made again now (None while the safety gate is closed).
+
+    A programme that cannot be planned right now (a coach's half-finished edit) must not undo
+    the member's answer that led here: the plan is then made on their next visit to Today."""
+    if today is None:
+        from programs.selectors.sessions import member_today
+
+        today = member_today(member)
+    plans_discard_untouched(member_ids=[member.pk], from_day=today)
+    try:
+        with transaction.atomic():
+            return plan_day(member=member, day=today)
+    except engine.ConfigurationError:
+        logger.exception("Could not plan %s for member %s", today, member.pk)
+        return None
+
+
+def plans_make_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Hourly: make today's plan for every active member whose own day has begun without one
+    (each member's today in their own timezone). Idempotent; returns how many were made."""
+    from programs.selectors.sessions import member_today
+
+    now = now or timezone.now()
+    enrolments = (
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.ACTIVE, member__intake__completed_at__isnull=False
+        )
+        .select_related("member__profile")
+        .only("pk", "member__id", "member__is_active", "member__profile__timezone")
+        .order_by("pk")
+    )
+    made = 0
+    batch: list = []
+
+    def plan_batch() -> int:
+        days = {member.pk: member_today(member, now=now) for member in batch}
+        planned = set(
+            PlannedSession.objects.filter(
+                member_id__in=list(days), date__in=set(days.values())
+            ).values_list("member_id", "date")
+        )
+        count = 0
+        for member in batch:
+            day = days[member.pk]
+            if (member.pk, day) in planned:
+                continue
+            try:
+                with transaction.atomic():
+                    count += plan_day(member=member, day=day) is not None
+            except engine.ConfigurationError:
+                logger.exception("Could not plan %s for member %s", day, member.pk)
+                return count  # the programme itself is broken: the next run tries again
+        return count
+
+    for enrolment in enrolments.iterator(chunk_size=batch_size):
+        if enrolment.member.is_active:
+            batch.append(enrolment.member)
+        if len(batch) >= batch_size:
+            made += plan_batch()
+            batch = []
+    if batch:
+        made += plan_batch()
+    return made

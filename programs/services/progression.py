@@ -48,7 +48,13 @@ from programs.selectors.weekly import (
 )
 from programs.services.escalation import escalations_record
 from programs.services.milestones import WeekReviewed, milestones_after_weekly_review
-from programs.services.planning import DOSE_FIELDS, decision_values, dose_row_values, doses_store
+from programs.services.planning import (
+    DOSE_FIELDS,
+    decision_values,
+    dose_row_values,
+    doses_store,
+    plans_discard_untouched,
+)
 
 logger = logging.getLogger(__name__)
 # A chunk is one task: at a few ms a member even on a loaded machine, far inside the 60 s soft
@@ -211,6 +217,12 @@ def _review_chunk(
     )
     rows_update(Enrolment, fields=_ENROLMENT_WRITE, rows=enrolment_writes)
     milestones_after_weekly_review(week_start=week_start, reviewed=reviewed)
+    if reviewed:
+        # New doses (or a new phase) from the week after: plans nobody has begun are made
+        # again from them (by the hourly planning, or Today's first visit).
+        plans_discard_untouched(
+            member_ids=[row.member_id for row in reviewed], from_day=week_start + timedelta(days=7)
+        )
     if escalated:
         from backcore.accounts.models import User
 

@@ -187,22 +187,15 @@ def reminders_due(*, now: datetime) -> list[DueReminder]:
 
 
 def _email_context(*, member, local_date: date, reminder: ReminderSettings) -> dict:
-    """What the reminder says. It asks the safety gate first: while the gate is closed it
-    lists no session and links no player, only the page that says what to do instead."""
+    """What the reminder says; reads only (`reminder_send` has the day planned first). It asks
+    the safety gate: while the gate is closed it lists no session and links no player, only the
+    page that says what to do instead."""
     from programs.selectors.sessions import morning_checkin_due, session_with_items
-    from programs.services.planning import plan_day
     from programs.services.safety_gate import safety_verdict
 
     site = settings.SITE_URL.rstrip("/")
     verdict = safety_verdict(member=member, day=local_date)
-    session = None
-    if verdict.is_open:
-        try:
-            with transaction.atomic():  # a savepoint: a failed plan leaves the send usable
-                plan_day(member=member, day=local_date)
-                session = session_with_items(member=member, day=local_date)
-        except Exception:  # a plan that cannot be made must not stop the reminder
-            logger.exception("Could not plan %s for member %s", local_date, member.pk)
+    session = session_with_items(member=member, day=local_date) if verdict.is_open else None
     checkin = (
         morning_checkin_due(member=member, today=local_date)
         if reminder.morning_checkins and verdict.is_open
@@ -234,6 +227,9 @@ def reminder_send(*, member_id: int, local_date: date) -> bool:
     )
     if reminder is None:
         return False
+    if ReminderSent.objects.filter(member_id=member_id, local_date=local_date).exists():
+        return False  # already sent: nothing to plan or send
+    _plan_the_day(member=reminder.member, local_date=local_date)
     try:
         with transaction.atomic():
             ReminderSent.objects.create(member_id=member_id, local_date=local_date)
@@ -256,6 +252,21 @@ def reminder_send(*, member_id: int, local_date: date) -> bool:
     except IntegrityError:
         return False  # already sent for that day: another run got there first
     return True
+
+
+def _plan_the_day(*, member, local_date: date) -> None:
+    """The day the email is about gets its plan, if the hourly planning has not made it yet
+    (`plan_day` is idempotent and asks the safety gate). A programme that cannot be planned
+    right now (a coach's half-finished edit) must not stop the reminder: it then names no
+    session and points to Today."""
+    from programs import engine
+    from programs.services.planning import plan_day
+
+    try:
+        with transaction.atomic():
+            plan_day(member=member, day=local_date)
+    except engine.ConfigurationError:
+        logger.exception("Could not plan %s for member %s", local_date, member.pk)
 
 
 def _subject(context: dict) -> str:

@@ -182,7 +182,12 @@ def session_finish(
             detail=f"Session on {session.date:%-d %b %Y}: pain spread further down the leg.",
         )
     progression_after_report(session=session, was=was)
-    milestones_after_session(member=member, today=member_today(member))
+    from programs.services.planning import plans_refresh
+
+    today = member_today(member)
+    milestones_after_session(member=member, today=today)
+    if session.date < today:  # a late log: today's plan reads that day's history now
+        plans_refresh(member=member, today=today)
     return session
 
 
@@ -227,9 +232,14 @@ def session_answer_morning(*, member, session: PlannedSession, morning_pain: int
     session.morning_answered_at = timezone.now()
     session.full_clean()
     session.save(update_fields=["morning_pain", "morning_answered_at"])
+    from programs.services.planning import plans_refresh
     from programs.services.progression import progression_after_report
 
     progression_after_report(session=session, was=was)
+    if pain_light(session) != was:
+        # The answer changed how that session counts (a sore morning can make today a rest
+        # day): a plan not yet begun is made again from it.
+        plans_refresh(member=member)
     return session
 
 

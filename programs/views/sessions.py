@@ -97,9 +97,11 @@ def session_player(request):
     if not day_form.is_valid():
         return HttpResponseBadRequest(day_form.error_text())
     day = day_form.cleaned_data["day"]
-    if day == today:
-        plan_day(member=request.user, day=day)  # makes today's plan once, if not yet made
     session = session_with_items(member=request.user, day=day)
+    if session is None and day == today and plan_day(member=request.user, day=day) is not None:
+        # Not planned yet (the hourly run has not reached this member's new day): made here,
+        # explicitly, once; every later visit only reads it.
+        session = session_with_items(member=request.user, day=day)
     if session is None:
         messages.info(request, "There is no session planned for that day yet.")
         return redirect("programs:today")

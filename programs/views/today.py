@@ -38,10 +38,13 @@ def _today(request):
         return render(request, "programs/today_preview.html", {"items": items})
     if not verdict.is_open:
         return gate_response(request, verdict)
-    session = services.plan_day(member=request.user, day=day)
-    if session is None:
-        return redirect("programs:intake")
-    context = today_page(member=request.user, today=day, session=session, verdict=verdict)
+    context = today_page(member=request.user, today=day, verdict=verdict)
+    if context["session"] is None:
+        # Plans are made when something changes and by the hourly run for each new local day;
+        # a member who arrives before it reached their day gets it made here, explicitly, once.
+        if services.plan_day(member=request.user, day=day) is None:
+            return redirect("programs:intake")
+        context = today_page(member=request.user, today=day, verdict=verdict)
     context["coach_loop"] = coach_loop_for(member=request.user)
     context["goals"] = active_goals(member=request.user)
     context["recheck"] = recheck_state(member=request.user, intake=verdict.intake, today=day)

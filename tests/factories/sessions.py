@@ -28,6 +28,13 @@ class PlannedSessionFactory(factory.django.DjangoModelFactory):
     is_rest_day = False
     status = "planned"
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Finishing the intake plans the member's day at once: a hand-made session for that
+        # day takes its place.
+        model_class.objects.filter(member=kwargs["member"], date=kwargs["date"]).delete()
+        return super()._create(model_class, *args, **kwargs)
+
 
 class HoldExerciseFactory(ExerciseFactory):
     movement_type = MovementType.ISOMETRIC_HOLD

@@ -37,7 +37,8 @@ def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     # +2 (outcomes): the member's goals with first/latest rating; the re-check schedule (latest
     # check and today's skip in one query).
     # +1 (milestones): the ones not shown yet (marking them seen costs one more only when any).
-    with django_assert_num_queries(17):
+    # -2: Today only reads the stored plan (no second gate check and plan look-up on GET).
+    with django_assert_num_queries(15):
         response = client.get("/today/")
     assert response.status_code == 200
     session = PlannedSession.objects.get(member=member, date=timezone.localdate())

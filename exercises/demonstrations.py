@@ -11,6 +11,8 @@ from exercises.figures import raster, svg
 from exercises.figures.geometry import validate_demonstration
 from exercises.figures.pose import ANGLE_KEYS, FAR_KEYS, Demonstration, PoseError
 
+FIGURE_CACHE_SIZE = 512  # drawings (and parsed keyframes) kept per process
+
 
 def demonstration_of(exercise) -> Demonstration | None:
     """The exercise's parsed keyframes, or None when it has none (or a stored one is invalid)."""
@@ -19,12 +21,21 @@ def demonstration_of(exercise) -> Demonstration | None:
         return cached
     demo = None
     if exercise.demonstration:
-        try:
-            demo = validate_demonstration(exercise.demonstration)
-        except PoseError:
-            demo = None
+        key = figure_version(exercise)
+        demo = _demonstrations.get(key, False)
+        if demo is False:
+            try:
+                demo = validate_demonstration(exercise.demonstration)
+            except PoseError:
+                demo = None
+            if len(_demonstrations) >= FIGURE_CACHE_SIZE:
+                _demonstrations.pop(next(iter(_demonstrations)))
+            _demonstrations[key] = demo
     exercise._demonstration_cache = demo
     return demo
+
+
+_demonstrations: dict[str, Demonstration | None] = {}  # parsed keyframes by figure_version
 
 
 def is_hold(exercise) -> bool:
@@ -62,12 +73,29 @@ class Figure:
     label: str
 
 
+# Rendered figures, per process. Drawing one costs 10-40 ms of CPU and pages show several on
+# every request; the key holds everything the drawing reads (the keyframes and dose kind via
+# figure_version, the label, the slug), so an edited exercise simply misses and is drawn again.
+_figures: dict[tuple, Figure] = {}
+
+
 def figure_for(exercise, *, animated: bool = True) -> Figure | None:
     demo = demonstration_of(exercise)
     if demo is None:
         return None
-    hold = is_hold(exercise)
     label = figure_label(exercise)
+    key = (exercise.slug, figure_version(exercise), label, animated)
+    figure = _figures.get(key)
+    if figure is None:
+        figure = _draw(exercise, demo, label=label, animated=animated)
+        if len(_figures) >= FIGURE_CACHE_SIZE:
+            _figures.pop(next(iter(_figures)))  # the oldest drawing makes room
+        _figures[key] = figure
+    return figure
+
+
+def _draw(exercise, demo: Demonstration, *, label: str, animated: bool) -> Figure:
+    hold = is_hold(exercise)
     shown = svg.render_shown(demo, label=label, is_hold=hold)
     if not animated:
         return Figure(

@@ -21,6 +21,7 @@ from programs.selectors.member import HISTORY_DAYS, week_start_of
 from programs.selectors.outcome import session_outcome
 from programs.selectors.phase import phase_story
 from programs.selectors.programme import programme_build
+from programs.selectors.sessions import morning_checkin_among
 from programs.selectors.wording import plan_wording
 from programs.services.intake import track_reason
 
@@ -38,16 +39,25 @@ class WeekDay:
 
 
 def _sessions(member, start: date, end: date) -> list[PlannedSession]:
+    """Sessions with their items; items' exercises come from the cached bundle when shown."""
     return list(
         PlannedSession.objects.filter(member=member, date__gte=start, date__lte=end)
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=PlannedItem.objects.select_related("exercise").order_by("order"),
-            )
-        )
+        .prefetch_related(Prefetch("items", queryset=PlannedItem.objects.order_by("order")))
         .order_by("date")
     )
+
+
+def _with_exercises(items: list[PlannedItem], bundle) -> list[PlannedItem]:
+    """Items with their exercise from the bundle (one read per version, not one per page)."""
+    found = dict(bundle.exercises_by_id)
+    missing = {item.exercise_id for item in items} - found.keys()
+    if missing:  # a bundle built before this exercise existed: read it, as before
+        from exercises.models import Exercise
+
+        found.update(Exercise.objects.in_bulk(missing))
+    for item in items:
+        item.exercise = found[item.exercise_id]
+    return items
 
 
 def today_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
@@ -66,7 +76,7 @@ def today_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
         sessions=sessions,
         today=today,
     )
-    items = list(todays.items.all()) if todays is not None else []
+    items = _with_exercises(list(todays.items.all()), bundle) if todays is not None else []
     first_plan = not any(s.status == SessionStatus.COMPLETED for s in sessions if s.date < today)
     wording = plan_wording(items, first_plan=first_plan)
     for item in items:
@@ -79,6 +89,7 @@ def today_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
         "items": items,
         "plan_notes": wording.session_notes,
         "outcome": session_outcome(session=todays) if todays is not None else None,
+        "checkin_due": morning_checkin_among(sessions, today=today),
         "phase_status": status,
         "rescreen_due": verdict.rescreen_asked(today),
         "rescreen_blocks_on": verdict.rescreen_blocks_on,

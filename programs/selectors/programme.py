@@ -3,10 +3,11 @@
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from exercises.models import Exercise
 from exercises.selectors import exercise_catalogue
 from programs import engine
 from programs.models import Phase, PoolEntry
@@ -23,6 +24,10 @@ class ProgrammeBundle:
     exercise_ids: dict[str, int]  # slug → Exercise.pk
     exercise_names: dict[str, str]  # slug → name
     slugs_by_id: dict[int, str]
+    # Every exercise, for pages that show planned items without reading the library again:
+    # names, doses, tags and keyframes are kept current (programs/cache.py); images and steps
+    # are not, so a page showing those reads them itself.
+    exercises_by_id: dict[int, Exercise] = field(default_factory=dict)
 
 
 def dose_of(hold_seconds: int | None, reps: int | None, sets: int | None, carried=None):
@@ -160,4 +165,5 @@ def programme_build_uncached() -> ProgrammeBundle:
         exercise_ids={exercise.slug: exercise.pk for exercise in catalogue},
         exercise_names={exercise.slug: exercise.name for exercise in catalogue},
         slugs_by_id={exercise.pk: exercise.slug for exercise in catalogue},
+        exercises_by_id=exercises_by_id,
     )

@@ -89,6 +89,18 @@ def player_state(*, session: PlannedSession, redo_item_id: int | None = None) ->
     return PlayerState(session=session, items=items, done=done, current=current)
 
 
+def morning_checkin_among(sessions, *, today: date) -> PlannedSession | None:
+    """`morning_checkin_due` over sessions already read (they must cover the last two days)."""
+    waiting = [
+        session
+        for session in sessions
+        if session.status == SessionStatus.COMPLETED
+        and session.morning_pain is None
+        and today - timedelta(days=MORNING_CHECKIN_DAYS) <= session.date < today
+    ]
+    return max(waiting, key=lambda session: session.date, default=None)
+
+
 def morning_checkin_due(*, member, today: date) -> PlannedSession | None:
     """The latest finished session from the last two days still waiting for its morning answer."""
     return (

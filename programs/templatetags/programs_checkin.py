@@ -1,4 +1,5 @@
-"""`{% morning_checkin %}`: the next-morning question on /today/, one query, nothing when not due."""
+"""`{% morning_checkin %}`: the next-morning question on /today/, nothing when not due (no query
+when the page already read it as `checkin_due`, else one)."""
 
 from django import template
 
@@ -13,8 +14,12 @@ def morning_checkin(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"checkin": None}
+    if "checkin_due" in context:  # Today read it with the member's sessions
+        checkin = context["checkin_due"]
+    else:
+        checkin = morning_checkin_due(member=user, today=member_today(user))
     return {
-        "checkin": morning_checkin_due(member=user, today=member_today(user)),
+        "checkin": checkin,
         "scale": range(11),
         "csrf_token": context.get("csrf_token"),
     }

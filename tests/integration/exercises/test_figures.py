@@ -111,3 +111,16 @@ def test_published_exercises_do_not_share_keyframes_unless_variations():
         if key in seen:
             assert frozenset((exercise.pk, seen[key].pk)) in linked, (exercise.slug, seen[key].slug)
         seen[key] = exercise
+
+
+def test_a_figure_is_drawn_once_and_again_after_an_edit():
+    exercise = Exercise.objects.get(slug="cat-cow")
+    first = demonstrations.figure_for(exercise)
+    again = demonstrations.figure_for(Exercise.objects.get(slug="cat-cow"))
+    assert again is first  # drawn once per process, not on every page
+    edited = copy.deepcopy(exercise.demonstration)
+    edited["keyframes"][0]["neck"] = 20
+    exercise.demonstration = edited
+    exercise.save(update_fields=["demonstration"])
+    redrawn = demonstrations.figure_for(Exercise.objects.get(slug="cat-cow"))
+    assert redrawn is not first and redrawn.animated != first.animated

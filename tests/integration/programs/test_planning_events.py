@@ -231,3 +231,39 @@ def test_a_programme_that_cannot_be_planned_does_not_stop_the_reminder(monkeypat
     monkeypatch.setattr(planning, "plan_day", broken)
     assert reminder_send(member_id=member.pk, local_date=local_today())
     assert mail.outbox[0].subject == "Your BackCore reminder"
+
+
+def test_today_reads_the_morning_question_from_the_sessions_it_read():
+    from programs.selectors.sessions import morning_checkin_among, morning_checkin_due
+
+    member = MemberFactory()
+    enrol(member)
+    for back, morning in ((1, None), (2, None), (3, None), (4, 2)):
+        session_with_items(
+            member=member,
+            day=local_today() - timedelta(days=back),
+            status="completed",
+            pain_during=2,
+            effort=4,
+            morning_pain=morning,
+        )
+    sessions = list(PlannedSession.objects.filter(member=member))
+    due = morning_checkin_due(member=member, today=local_today())
+    assert due is not None and due.date == local_today() - timedelta(days=1)
+    assert morning_checkin_among(sessions, today=local_today()).pk == due.pk
+    PlannedSession.objects.filter(pk=due.pk).update(morning_pain=1)
+    sessions = list(PlannedSession.objects.filter(member=member))
+    due = morning_checkin_due(member=member, today=local_today())
+    assert morning_checkin_among(sessions, today=local_today()).pk == due.pk
+
+
+def test_today_shows_an_exercise_a_coach_just_renamed(client):
+    member = MemberFactory()
+    enrol(member)
+    client.force_login(member)
+    client.get("/today/")
+    item = PlannedItem.objects.filter(session__member=member).select_related("exercise").first()
+    exercise = item.exercise
+    exercise.name = "Renamed by a coach"
+    exercise.save()
+    assert "Renamed by a coach" in client.get("/today/").content.decode()

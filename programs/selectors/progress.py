@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -107,28 +108,87 @@ class Progress:
         return [self.streak[i : i + 7] for i in range(0, len(self.streak), 7)]
 
 
-def _exercise_weeks(member) -> list[ExerciseWeeks]:
-    rows = (
-        PlannedItem.objects.filter(session__member=member, completed_at__isnull=False)
-        .annotate(week=TruncWeek("session__date"))
-        .values("exercise_id", "exercise__name", "week")
+# Weeks before the charted ones cannot change any more (a missed session can be logged up to
+# seven days back), so their aggregates are read once and kept for a while; each request reads
+# only the charted weeks. A coach's correction to old history shows within this time.
+HISTORY_CACHE_SECONDS = 6 * 60 * 60
+HISTORY_CACHE_KEY = "programs:progress:before:{member}:{start}"
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The three weekly aggregates as plain tuples (cheap to cache)."""
+
+    exercises: list[tuple]  # (exercise_id, name, week, best_hold, best_reps, sessions)
+    sessions: list[tuple]  # (week, average pain or None, finished sessions)
+    tension: list[tuple]  # (week, seconds under tension)
+
+    def __add__(self, other: _Rows) -> _Rows:
+        return _Rows(
+            self.exercises + other.exercises,
+            self.sessions + other.sessions,
+            self.tension + other.tension,
+        )
+
+
+def _rows(member, dates: Q) -> _Rows:
+    """The weekly aggregates of the member's sessions whose date matches `dates` (3 queries)."""
+    items = PlannedItem.objects.filter(
+        Q(session__member=member, completed_at__isnull=False), _prefixed(dates, "session__")
+    ).annotate(week=TruncWeek("session__date"))
+    exercises = (
+        items.values("exercise_id", "exercise__name", "week")
         .annotate(
             best_hold=Max("actual_seconds"),
             best_reps=Max("actual_reps"),
             sessions=Count("session_id", distinct=True),
         )
         .order_by("exercise_id", "week")
+        .values_list("exercise_id", "exercise__name", "week", "best_hold", "best_reps", "sessions")
     )
-    grouped: dict[int, list[dict]] = defaultdict(list)
+    sessions = (
+        PlannedSession.objects.filter(dates, member=member, status=SessionStatus.COMPLETED)
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(pain=Avg("pain_during"), count=Count("id"))
+        .order_by("week")
+        .values_list("week", "pain", "count")
+    )
+    tension = (
+        items.values("week")
+        .annotate(seconds=_tension_seconds())
+        .order_by("week")
+        .values_list("week", "seconds")
+    )
+    return _Rows(list(exercises), list(sessions), list(tension))
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """`condition` on a related session (date__gte → session__date__gte)."""
+    return Q(*[(prefix + key, value) for key, value in condition.children])
+
+
+def _history_rows(member, *, charted_from: date) -> _Rows:
+    """Every week's aggregates: the charted weeks read now, earlier weeks from the cache."""
+    key = HISTORY_CACHE_KEY.format(member=member.pk, start=charted_from.isoformat())
+    before = cache.get(key)
+    if before is None:
+        before = _rows(member, Q(date__lt=charted_from))
+        cache.set(key, before, timeout=HISTORY_CACHE_SECONDS)
+    return before + _rows(member, Q(date__gte=charted_from))
+
+
+def _exercise_weeks(rows: list[tuple]) -> list[ExerciseWeeks]:
+    grouped: dict[int, list[tuple]] = defaultdict(list)
     names: dict[int, str] = {}
     for row in rows:
-        grouped[row["exercise_id"]].append(row)
-        names[row["exercise_id"]] = row["exercise__name"]
+        grouped[row[0]].append(row)
+        names[row[0]] = row[1]
     result = []
     for exercise_id, weeks in grouped.items():
-        is_hold = any(w["best_hold"] is not None for w in weeks)
-        key = "best_hold" if is_hold else "best_reps"
-        by_week = {_as_date(w["week"]): w[key] for w in weeks if w[key] is not None}
+        is_hold = any(w[3] is not None for w in weeks)
+        index = 3 if is_hold else 4
+        by_week = {_as_date(w[2]): w[index] for w in weeks if w[index] is not None}
         if not by_week:
             continue
         best_week = max(by_week, key=lambda wk: (by_week[wk], wk))
@@ -140,39 +200,25 @@ def _exercise_weeks(member) -> list[ExerciseWeeks]:
                 by_week=by_week,
                 best=by_week[best_week],
                 best_week=best_week,
-                sessions=sum(w["sessions"] for w in weeks),
+                sessions=sum(w[5] for w in weeks),
             )
         )
     result.sort(key=lambda e: (-e.sessions, e.name))
     return result
 
 
-def _weekly_sessions(member) -> tuple[dict[date, float], int]:
-    rows = (
-        PlannedSession.objects.filter(member=member, status=SessionStatus.COMPLETED)
-        .annotate(week=TruncWeek("date"))
-        .values("week")
-        .annotate(pain=Avg("pain_during"), count=Count("id"))
-        .order_by("week")
-    )
+def _weekly_sessions(rows: list[tuple]) -> tuple[dict[date, float], int]:
     pain: dict[date, float] = {}
     total = 0
-    for row in rows:
-        total += row["count"]
-        if row["pain"] is not None:
-            pain[_as_date(row["week"])] = round(float(row["pain"]), 1)
+    for week, average, count in rows:
+        total += count
+        if average is not None:
+            pain[_as_date(week)] = round(float(average), 1)
     return pain, total
 
 
-def _weekly_tension(member) -> dict[date, int]:
-    rows = (
-        PlannedItem.objects.filter(session__member=member, completed_at__isnull=False)
-        .annotate(week=TruncWeek("session__date"))
-        .values("week")
-        .annotate(seconds=_tension_seconds())
-        .order_by("week")
-    )
-    return {_as_date(row["week"]): row["seconds"] or 0 for row in rows}
+def _weekly_tension(rows: list[tuple]) -> dict[date, int]:
+    return {_as_date(week): seconds or 0 for week, seconds in rows}
 
 
 def first_day(*, member, enrolment: Enrolment | None) -> date:
@@ -238,19 +284,30 @@ def streak_calendar(
     return days, streak
 
 
+def _intake_and_enrolment(member) -> tuple[Intake | None, Enrolment | None]:
+    """Both in one query (an enrolment always comes with an intake)."""
+    intake = Intake.objects.filter(member=member).select_related("member__enrolment__phase").first()
+    if intake is None:
+        return None, Enrolment.objects.filter(member=member).select_related("phase").first()
+    try:
+        return intake, intake.member.enrolment
+    except Enrolment.DoesNotExist:
+        return intake, None
+
+
 def progress_for(*, member, today: date) -> Progress:
     """Everything /progress/ shows, in a fixed number of queries regardless of history length
     (the phase story reads doses and the engine's four-week look-back)."""
     this_week = week_start(today)
     weeks = [this_week - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
     progress = Progress(today=today, weeks=weeks)
-    progress.exercises = _exercise_weeks(member)
-    progress.pain_by_week, progress.sessions_completed = _weekly_sessions(member)
-    tension = _weekly_tension(member)
+    rows = _history_rows(member, charted_from=weeks[0])
+    progress.exercises = _exercise_weeks(rows.exercises)
+    progress.pain_by_week, progress.sessions_completed = _weekly_sessions(rows.sessions)
+    tension = _weekly_tension(rows.tension)
     progress.total_tension_seconds = sum(tension.values())
     progress.minutes_by_week = {wk: round(s / 60, 1) for wk, s in tension.items()}
-    intake = Intake.objects.filter(member=member).first()
-    progress.enrolment = Enrolment.objects.filter(member=member).select_related("phase").first()
+    intake, progress.enrolment = _intake_and_enrolment(member)
     progress.streak, progress.current_streak = streak_calendar(
         member,
         today,

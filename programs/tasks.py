@@ -30,11 +30,16 @@ def progression_review_chunk(chunk_id: int) -> dict:
 
 
 @shared_task(acks_late=True)
-def plan_new_days() -> int:
-    """Hourly: today's plan for every active member whose own day began without one."""
+def plan_new_days(after_id: int = 0) -> int:
+    """Hourly: today's plan for every active member whose own day began without one, a chunk
+    of members per run; each run queues the next chunk. Idempotent."""
+    from backcore.dispatch import send_on_commit
     from programs.services.planning import plans_make_due
 
-    return plans_make_due(now=timezone.now())
+    run = plans_make_due(now=timezone.now(), after_id=after_id)
+    if not run.finished:
+        send_on_commit(plan_new_days, run.last_id)
+    return run.made
 
 
 # Reminders -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ service that makes a day's plan, in plain sight.
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -327,49 +328,55 @@ def plans_refresh(*, member, today: date | None = None) -> PlannedSession | None
         return None
 
 
-def plans_make_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
-    """Hourly: make today's plan for every active member whose own day has begun without one
-    (each member's today in their own timezone). Idempotent; returns how many were made."""
+PLAN_CHUNK = 200  # members per run of the hourly planning: well inside the task time limits
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    made: int  # plans made in this chunk
+    last_id: int  # the last enrolment looked at: the next chunk starts after it
+    finished: bool  # no enrolments left after this chunk
+
+
+def plans_make_due(
+    *, now: datetime | None = None, after_id: int = 0, limit: int | None = None
+) -> PlanRun:
+    """One chunk of the hourly planning: for active enrolments after `after_id` (by id), make
+    today's plan for each member whose own day began without one (their today in their own
+    timezone). Idempotent; the task runs the next chunk until `finished`."""
     from programs.selectors.sessions import member_today
 
     now = now or timezone.now()
-    enrolments = (
+    limit = limit or PLAN_CHUNK
+    enrolments = list(
         Enrolment.objects.filter(
-            status=EnrolmentStatus.ACTIVE, member__intake__completed_at__isnull=False
+            pk__gt=after_id,
+            status=EnrolmentStatus.ACTIVE,
+            member__is_active=True,
+            member__intake__completed_at__isnull=False,
         )
         .select_related("member__profile")
-        .only("pk", "member__id", "member__is_active", "member__profile__timezone")
-        .order_by("pk")
+        .only("pk", "member__id", "member__profile__timezone")
+        .order_by("pk")[:limit]
+    )
+    if not enrolments:
+        return PlanRun(made=0, last_id=after_id, finished=True)
+    days = {e.member_id: member_today(e.member, now=now) for e in enrolments}
+    planned = set(
+        PlannedSession.objects.filter(
+            member_id__in=list(days), date__in=set(days.values())
+        ).values_list("member_id", "date")
     )
     made = 0
-    batch: list = []
-
-    def plan_batch() -> int:
-        days = {member.pk: member_today(member, now=now) for member in batch}
-        planned = set(
-            PlannedSession.objects.filter(
-                member_id__in=list(days), date__in=set(days.values())
-            ).values_list("member_id", "date")
-        )
-        count = 0
-        for member in batch:
-            day = days[member.pk]
-            if (member.pk, day) in planned:
-                continue
-            try:
-                with transaction.atomic():
-                    count += plan_day(member=member, day=day) is not None
-            except engine.ConfigurationError:
-                logger.exception("Could not plan %s for member %s", day, member.pk)
-                return count  # the programme itself is broken: the next run tries again
-        return count
-
-    for enrolment in enrolments.iterator(chunk_size=batch_size):
-        if enrolment.member.is_active:
-            batch.append(enrolment.member)
-        if len(batch) >= batch_size:
-            made += plan_batch()
-            batch = []
-    if batch:
-        made += plan_batch()
-    return made
+    for enrolment in enrolments:
+        day = days[enrolment.member_id]
+        if (enrolment.member_id, day) in planned:
+            continue
+        try:
+            with transaction.atomic():
+                made += plan_day(member=enrolment.member, day=day) is not None
+        except engine.ConfigurationError:
+            # The programme itself cannot be planned: stop here, the next hour tries again.
+            logger.exception("Could not plan %s for member %s", day, enrolment.member_id)
+            return PlanRun(made=made, last_id=after_id, finished=True)
+    return PlanRun(made=made, last_id=enrolments[-1].pk, finished=len(enrolments) < limit)

@@ -131,9 +131,26 @@ def test_the_hourly_run_plans_each_members_new_local_day_once():
     # 20:00 UTC on 2 March: already 3 March in Tokyo, still 2 March in London.
     with time_machine.travel(datetime(2026, 3, 2, 20, 0, tzinfo=UTC), tick=False):
         assert plan_new_days() == 2
-        assert plans_make_due() == 0  # idempotent
+        assert plans_make_due().made == 0  # idempotent
     days = dict(PlannedSession.objects.values_list("member_id", "date"))
     assert days == {tokyo.pk: date(2026, 3, 3), london.pk: date(2026, 3, 2)}
+
+
+def test_the_hourly_run_goes_chunk_by_chunk(monkeypatch, django_capture_on_commit_callbacks):
+    from programs.services import planning
+
+    members = [MemberFactory() for _ in range(5)]
+    for member in members:
+        enrol(member)
+    PlannedSession.objects.all().delete()
+    monkeypatch.setattr(planning, "PLAN_CHUNK", 2)
+    first = plans_make_due()
+    assert (first.made, first.finished) == (2, False)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_new_days(first.last_id)  # queues the chunks after it, one by one
+    assert set(PlannedSession.objects.values_list("member_id", flat=True)) == {
+        member.pk for member in members
+    }
 
 
 def test_the_hourly_run_is_scheduled(settings):

@@ -321,6 +321,6 @@ def test_a_new_milestone_costs_today_one_update(client, django_assert_num_querie
     client.get("/today/")  # plans the day
     Milestone.objects.create(member=member, kind="sessions", sessions=10, reached_on=DAY)
     Milestone.objects.create(member=member, kind="sessions", sessions=30, reached_on=DAY)
-    with django_assert_num_queries(18):  # the page's pinned 17, and marking both seen
+    with django_assert_num_queries(15):  # the page's pinned 14, and marking both seen
         response = client.get("/today/")
     assert "2 milestones" in response.content.decode()

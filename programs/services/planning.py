@@ -298,15 +298,12 @@ def plans_untouched(*, member_ids: Iterable[int], from_day: date):
 
 def plans_discard_untouched(*, member_ids: Iterable[int], from_day: date) -> int:
     """Drop plans nobody has begun from `from_day` on, so the next plan reads what changed.
-    Returns how many sessions went."""
-    ids = list(
-        plans_untouched(member_ids=member_ids, from_day=from_day).values_list("pk", flat=True)
-    )
-    if not ids:
-        return 0
-    PlannedItem.objects.filter(session_id__in=ids).delete()
-    deleted, _ = PlannedSession.objects.filter(pk__in=ids).delete()
-    return deleted
+    Two statements whatever the number of members (the weekly run calls it per chunk):
+    the items, then the sessions (nothing else refers to a planned session). Returns how many
+    sessions went."""
+    untouched = plans_untouched(member_ids=member_ids, from_day=from_day)
+    PlannedItem.objects.filter(session__in=untouched).delete()
+    return untouched._raw_delete(untouched.db)
 
 
 def plans_refresh(*, member, today: date | None = None) -> PlannedSession | None:

@@ -1,0 +1,84 @@
+"""Time a real weekly run on Celery workers: start a run, wait until its last chunk is done.
+
+    DATABASE_URL=… REDIS_URL=… .venv/bin/python bench/weekly_workers.py [workers] [chunk size]
+
+Starts `celery worker -c <workers>`, starts a run for last week for every active member and
+prints wall time, result and each worker process's peak RSS. It writes: use a copy of the bench
+database. Not part of `make bench` (it needs a Redis db no test suite clears meanwhile).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def peak_rss_mb(group: int) -> list[int]:
+    pids = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
+    peaks = []
+    for pid in pids.split():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM"):
+                peaks.append(int(line.split()[1]) // 1024)
+    return peaks
+
+
+def main() -> None:
+    workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    chunk_size = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcore.settings")
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from programs.services.progression import progression_run_result, progression_run_start
+
+    celery = str(Path(sys.executable).parent / "celery")
+    worker = subprocess.Popen(
+        [celery, "-A", "backcore", "worker", "-c", str(workers), "-l", "warning"]
+        + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(12)  # let the workers boot
+        today = timezone.localdate()
+        week_start = today - timedelta(days=today.weekday() + 7)
+        started = time.perf_counter()
+        run = progression_run_start(week_start=week_start, chunk_size=chunk_size)
+        while run.finished_at is None:
+            time.sleep(0.2)
+            run.refresh_from_db()
+        elapsed = time.perf_counter() - started
+        peaks = peak_rss_mb(worker.pid)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    chunks = run.chunks.count()
+    report = {
+        "members": run.members,
+        "workers": workers,
+        "chunk_size": chunk_size,
+        "chunks": chunks,
+        "seconds": round(elapsed, 1),
+        "result": vars(progression_run_result(run=run)),
+        "peak_rss_mb_per_process": peaks,
+        "load": os.getloadavg(),
+    }
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

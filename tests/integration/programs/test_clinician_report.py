@@ -241,3 +241,18 @@ def test_pdf_query_count_is_pinned_too(client, weeks, django_assert_num_queries)
     programme_build()
     with django_assert_num_queries(REPORT_QUERIES - 1):  # no notifications bell in a PDF
         assert client.get("/progress/report.pdf").status_code == 200
+
+
+# The coach's copy: session, coach, their groups (is_coach), the member with their profile
+# (no membership check), the report's eleven reads as above, the notifications bell and the
+# coach's own profile for the header.
+COACH_REPORT_QUERIES = 17
+
+
+@pytest.mark.parametrize("weeks", [1, 30])
+def test_coach_report_query_count_is_pinned(client, weeks, django_assert_num_queries):
+    member = member_with_history(weeks=weeks)
+    client.force_login(CoachFactory())
+    programme_build()
+    with django_assert_num_queries(COACH_REPORT_QUERIES):
+        assert client.get(f"/coach/members/{member.pk}/report/").status_code == 200

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from backcore.admin_labels import LabelledListEditableAdmin, LabelledTabularInline
 from community.models import Category, Post, PostRevision, Report, Thread
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LabelledListEditableAdmin):
     list_display = [
         "name",
         "order",
@@ -47,7 +48,7 @@ class ThreadAdmin(admin.ModelAdmin):
     ]
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(LabelledTabularInline):
     model = PostRevision
     extra = 0
     can_delete = False

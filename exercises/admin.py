@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from backcore.admin_labels import LabelledTabularInline
 from exercises import demonstrations, services
 from exercises.choices import TagKind
 from exercises.figures.pose import PoseError
@@ -10,14 +11,14 @@ from exercises.forms import ExerciseAdminForm, ExerciseImageAdminForm
 from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
 
 
-class ExerciseStepInline(admin.TabularInline):
+class ExerciseStepInline(LabelledTabularInline):
     model = ExerciseStep
     extra = 1
     fields = ["order", "text"]
     ordering = ["order"]
 
 
-class ExerciseImageInline(admin.TabularInline):
+class ExerciseImageInline(LabelledTabularInline):
     model = ExerciseImage
     form = ExerciseImageAdminForm
     extra = 1
@@ -90,7 +91,6 @@ class ExerciseAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "slug", "purpose", "steps__text"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["easier", "harder"]
     readonly_fields = ["image_preview", "figure_preview", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     fieldsets = [

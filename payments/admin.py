@@ -5,13 +5,14 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 
+from backcore.admin_labels import LabelledListEditableAdmin
 from payments import selectors, services
 from payments.models import Contribution, Subscription, SuggestedAmount, WebhookEvent
 from payments.money import format_minor
 
 
 @admin.register(SuggestedAmount)
-class SuggestedAmountAdmin(admin.ModelAdmin):
+class SuggestedAmountAdmin(LabelledListEditableAdmin):
     list_display = ["amount_display", "amount_minor", "position", "is_active"]
     list_editable = ["position", "is_active"]
     ordering = ["position", "amount_minor"]

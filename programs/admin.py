@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
+from backcore.admin_labels import LabelledTabularInline
 from programs import engine
 from programs.engine.wording import WEEKDAY_NAMES
 from programs.models import (
@@ -340,7 +341,7 @@ class ProgressionDecisionAdmin(admin.ModelAdmin):
         return False
 
 
-class PlannedItemInline(admin.TabularInline):
+class PlannedItemInline(LabelledTabularInline):
     model = PlannedItem
     extra = 0
     raw_id_fields = ["exercise", "pool_exercise"]

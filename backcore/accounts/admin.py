@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 
 from backcore.accounts.lifecycle import AccountDeletionBlocked
@@ -21,6 +23,8 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "profile__display_name")
     list_select_related = ("profile",)
     inlines = [ProfileInline]
+    # Plain labelled multi-selects: Django's two-box filter adds aria-label to a bare span.
+    filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -61,3 +65,11 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    filter_horizontal = ()

@@ -39,6 +39,20 @@ def exercise_get(*, slug: str, include_unpublished: bool = False) -> Exercise:
     return queryset.get(slug=slug)
 
 
+SAMPLE_SLUG = "glute-bridge-hold"
+
+
+def exercise_sample() -> Exercise | None:
+    """The exercise the landing page shows as an example of a session: a published hold with a
+    figure (the glute bridge hold while it qualifies, else the first such exercise by name)."""
+    holds = (
+        Exercise.objects.filter(is_published=True, hold_seconds__isnull=False)
+        .exclude(demonstration=None)
+        .prefetch_related(Prefetch("steps", queryset=ExerciseStep.objects.order_by("order")))
+    )
+    return holds.filter(slug=SAMPLE_SLUG).first() or holds.order_by("name").first()
+
+
 def _has_tag(kind: str, values: list[str]) -> Exists:
     return Exists(ExerciseTag.objects.filter(exercise=OuterRef("pk"), kind=kind, value__in=values))
 

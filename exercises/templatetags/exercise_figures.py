@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from exercises import selectors
 from exercises.demonstrations import figure_for
 
 register = template.Library()
@@ -26,3 +27,15 @@ def exercise_figure_png_url(exercise) -> str:
         return ""
     path = reverse("exercises:figure_png", kwargs={"slug": exercise.slug})
     return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+@register.inclusion_tag("exercises/_sample.html")
+def exercise_sample():
+    """`{% exercise_sample %}`: one real exercise as a session shows it (figure, dose, hold timer)."""
+    exercise = selectors.exercise_sample()
+    return {
+        "exercise": exercise,
+        "figure": figure_for(exercise) if exercise else None,
+        "mode": "animated",
+        "still": False,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
@@ -145,8 +146,9 @@ def programme_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
     }
 
 
-def today_preview(*, day: date, track: str = "general") -> list[dict]:
-    """A first session as a new member would get it, for visitors who have not joined yet.
+def today_preview(*, day: date, track: str = "general") -> dict:
+    """A first session as a new member would get it, for visitors who have not joined yet:
+    worded as Today words a first plan (shared sentences once, each exercise only its own).
     Nothing is stored."""
     from programs.engine.wording import describe_dose
 
@@ -160,13 +162,24 @@ def today_preview(*, day: date, track: str = "general") -> list[dict]:
     )
     plan = engine.plan_session(started.state, bundle.programme, (), day)
     if not isinstance(plan, engine.SessionPlan):
-        return []
-    return [
-        {
-            "name": bundle.exercise_names.get(item.exercise, item.exercise),
-            "dose": describe_dose(item.dose, per_side=item.per_side),
-            "role": item.role.value,
-            "reason": item.reason,
-        }
-        for item in plan.items
-    ]
+        return {"items": [], "plan_notes": []}
+    wording = plan_wording(
+        [
+            SimpleNamespace(pk=n, reason=i.reason, why_today=i.why_today, role=i.role.value)
+            for n, i in enumerate(plan.items)
+        ],
+        first_plan=True,
+    )
+    return {
+        "plan_notes": wording.session_notes,
+        "items": [
+            {
+                "name": bundle.exercise_names.get(item.exercise, item.exercise),
+                "dose": describe_dose(item.dose, per_side=item.per_side),
+                "role": item.role.value,
+                "reason": wording.reasons[n],
+                "why": wording.whys[n],
+            }
+            for n, item in enumerate(plan.items)
+        ],
+    }

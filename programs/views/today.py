@@ -34,8 +34,7 @@ def _today(request):
         # The sample session is a session too: never offered over a red flag.
         if not verdict.allows_sample:
             return gate_response(request, verdict)
-        items = today_preview(day=day)
-        return render(request, "programs/today_preview.html", {"items": items})
+        return render(request, "programs/today_preview.html", today_preview(day=day))
     if not verdict.is_open:
         return gate_response(request, verdict)
     context = today_page(member=request.user, today=day, verdict=verdict)

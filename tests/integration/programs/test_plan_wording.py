@@ -58,3 +58,22 @@ def test_first_plan_on_today_reads_once(client):
     assert "Your first session: every exercise is new" in html
     for planned in items:
         assert planned.reason.split(". ", 1)[1] in html  # each exercise's own start dose
+
+
+def test_visitors_sample_says_the_welcome_once(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())  # signed up, not yet a member
+    response = client.get("/today/")
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "What a first day looks like" in html
+    notes = response.context["plan_notes"]
+    items = response.context["items"]
+    assert len(items) > 1
+    welcome = next(note for note in notes if note.startswith("Welcome to"))
+    assert html.count(welcome) == 1
+    assert "Your first session: every exercise is new" in html
+    assert "Not done before" not in html
+    for item in items:
+        assert not item["reason"].startswith("Welcome to")
+        assert item["reason"] in html  # each exercise keeps its own start dose

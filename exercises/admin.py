@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from backcore.admin_labels import LabelledTabularInline
@@ -9,6 +9,7 @@ from exercises.choices import TagKind
 from exercises.figures.pose import PoseError
 from exercises.forms import ExerciseAdminForm, ExerciseImageAdminForm
 from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
+from exercises.plan_doses import plan_doses
 
 
 class ExerciseStepInline(LabelledTabularInline):
@@ -91,7 +92,13 @@ class ExerciseAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "slug", "purpose", "steps__text"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["image_preview", "figure_preview", "created_at", "updated_at"]
+    readonly_fields = [
+        "image_preview",
+        "figure_preview",
+        "plan_doses_display",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_published", "purpose", "image_preview"]}),
@@ -99,14 +106,25 @@ class ExerciseAdmin(admin.ModelAdmin):
         ("What it works", {"fields": ["target_area_tags", "equipment_tags"]}),
         ("Text", {"fields": ["benefits", "cautions", "video_url"]}),
         (
-            "Dose",
+            "Doses in plans",
             {
+                "fields": ["plan_doses_display"],
+                "description": "Plans take this exercise's dose from the pool of each phase that "
+                "uses it: change those numbers on the phase's page.",
+            },
+        ),
+        (
+            "Library dose (a default, not the plan)",
+            {
+                "description": "What the library page shows for the exercise on its own. Plans "
+                "use these numbers only as the lowest a plan may ease off to (the lower "
+                "ends) and when the exercise stands in as an easier version of another one.",
                 "fields": [
                     ("hold_seconds", "floor_hold_seconds", "ceiling_hold_seconds"),
                     ("reps", "floor_reps", "ceiling_reps"),
                     ("sets", "floor_sets", "ceiling_sets"),
                     ("per_side", "rest_seconds"),
-                ]
+                ],
             },
         ),
         ("Variations", {"fields": ["easier", "harder"]}),
@@ -136,6 +154,16 @@ class ExerciseAdmin(admin.ModelAdmin):
             '<div class="figure-preview-frames">{}</div><ul class="errorlist figure-preview-errors" hidden></ul></div>',
             reverse("exercises:figure_preview"),
             mark_safe(html),
+        )
+
+    @admin.display(description="Phase pools")
+    def plan_doses_display(self, obj: Exercise) -> str:
+        lines = plan_doses(obj.pk) if obj.pk else []
+        if not lines:
+            return "In no phase's pool yet: plans give it only as a warm-up or an easier version."
+        return format_html(
+            '<ul class="admin-plan-doses">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((line,) for line in lines)),
         )
 
     @admin.display(description="Main image")

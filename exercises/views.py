@@ -9,6 +9,7 @@ from exercises import demonstrations, selectors
 from exercises.figures.pose import PoseError
 from exercises.forms import LibraryFilterForm
 from exercises.models import Exercise
+from exercises.plan_doses import plan_doses
 
 
 def exercise_list(request):
@@ -37,7 +38,11 @@ def exercise_detail(request, slug: str):
         exercise = selectors.exercise_get(slug=slug, include_unpublished=staff)
     except Exercise.DoesNotExist:
         raise Http404("No such exercise") from None
-    return render(request, "exercises/detail.html", {"exercise": exercise, "is_staff": staff})
+    return render(
+        request,
+        "exercises/detail.html",
+        {"exercise": exercise, "is_staff": staff, "plan_doses": plan_doses(exercise.pk)},
+    )
 
 
 @require_GET

@@ -6,8 +6,11 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         from backcore.accounts.lifecycle import personal_data
+        from exercises import plan_doses
         from programs import cache
         from programs.lifecycle import PERSONAL_DATA
+        from programs.selectors.programme import pool_doses_for_exercise
 
         cache.connect()
         personal_data.register(PERSONAL_DATA)
+        plan_doses.register(pool_doses_for_exercise)  # the library shows where plan doses come from

@@ -167,3 +167,36 @@ def programme_build_uncached() -> ProgrammeBundle:
         slugs_by_id={exercise.pk: exercise.slug for exercise in catalogue},
         exercises_by_id=exercises_by_id,
     )
+
+
+def _dose_range(start: engine.Dose, ceiling: engine.Dose) -> str:
+    unit = "s" if start.is_hold else "reps"
+    units = f"{start.unit}" if start.unit == ceiling.unit else f"{start.unit}–{ceiling.unit}"
+    sets = f"{start.sets}" if start.sets == ceiling.sets else f"{start.sets}–{ceiling.sets}"
+    return f"{units} {unit} × {sets} set{'' if sets == '1' else 's'}"
+
+
+def pool_doses_for_exercise(exercise_id: int) -> list[str]:
+    """Where plans take this exercise's doses from, one line per phase (per track only where the
+    tracks differ): "In Reconnect: 8–12 reps × 1–2 sets, start 8 reps × 1 set". One query."""
+    from programs.engine.wording import describe_dose
+
+    by_phase: dict[str, dict[str, list[str]]] = {}
+    entries = PoolEntry.objects.filter(exercise_id=exercise_id).select_related("phase")
+    for entry in entries.order_by("phase__order", "track"):
+        start = dose_of(entry.start_hold_seconds, entry.start_reps, entry.start_sets)
+        ceiling = dose_of(entry.ceiling_hold_seconds, entry.ceiling_reps, entry.ceiling_sets)
+        if start is None or ceiling is None or start.is_hold != ceiling.is_hold:
+            continue
+        text = f"{_dose_range(start, ceiling)}, start {describe_dose(start)}"
+        tracks = by_phase.setdefault(entry.phase.name, {})
+        tracks.setdefault(text, []).append(entry.get_track_display().lower())
+    lines = []
+    for phase, doses in by_phase.items():
+        if len(doses) == 1:
+            lines.append(f"In {phase}: {next(iter(doses))}")
+            continue
+        for text, tracks in doses.items():
+            named = " and ".join(tracks) + (" tracks" if len(tracks) > 1 else " track")
+            lines.append(f"In {phase}, {named}: {text}")
+    return lines

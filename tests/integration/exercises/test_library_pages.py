@@ -251,5 +251,6 @@ class TestDetail:
         )
         for n in range(gallery):
             ExerciseImageFactory(exercise=exercise, order=n)
-        with django_assert_num_queries(4):
+        # 4 for the exercise, its tags, images and steps; 1 for the phase pools' doses.
+        with django_assert_num_queries(5):
             assert client.get(exercise.get_absolute_url()).status_code == 200

@@ -19,7 +19,7 @@ from programs.models import (
     PlannedSession,
 )
 from programs.selectors.member import HISTORY_DAYS, week_start_of
-from programs.selectors.outcome import session_outcome
+from programs.selectors.outcome import counts_for_streak, session_outcome
 from programs.selectors.phase import phase_story
 from programs.selectors.programme import programme_build
 from programs.selectors.sessions import morning_checkin_among
@@ -37,6 +37,16 @@ class WeekDay:
     is_training_day: bool
     session: PlannedSession | None
     is_today: bool
+
+    @property
+    def short(self) -> bool:
+        """Finished with fewer than half its exercises (Progress outlines it; so does the week)."""
+        session = self.session
+        if session is None or session.status != SessionStatus.COMPLETED:
+            return False
+        items = session.items.all()  # prefetched by _sessions
+        done = sum(1 for item in items if item.completed_at is not None)
+        return not counts_for_streak(done=done, total=len(items))
 
 
 def _sessions(member, start: date, end: date) -> list[PlannedSession]:
@@ -146,12 +156,21 @@ def programme_page(*, member, today: date, verdict: SafetyVerdict) -> dict:
     }
 
 
+def _dose_label(item: engine.PlannedItem) -> str:
+    """The engine's dose in Today's words (an unsaved PlannedItem's label)."""
+    dose = item.dose
+    return PlannedItem(
+        hold_seconds=dose.unit if dose.is_hold else None,
+        reps=None if dose.is_hold else dose.unit,
+        sets=dose.sets,
+        per_side=item.per_side,
+    ).dose_label
+
+
 def today_preview(*, day: date, track: str = "general") -> dict:
     """A first session as a new member would get it, for visitors who have not joined yet:
     worded as Today words a first plan (shared sentences once, each exercise only its own).
     Nothing is stored."""
-    from programs.engine.wording import describe_dose
-
     bundle = programme_build()
     started = engine.start_member(
         bundle.programme,
@@ -175,7 +194,7 @@ def today_preview(*, day: date, track: str = "general") -> dict:
         "items": [
             {
                 "name": bundle.exercise_names.get(item.exercise, item.exercise),
-                "dose": describe_dose(item.dose, per_side=item.per_side),
+                "dose": _dose_label(item),
                 "role": item.role.value,
                 "reason": wording.reasons[n],
                 "why": wording.whys[n],

@@ -36,7 +36,7 @@ def test_landing_shows_a_session_and_no_card_alone(new_page, axe_check, screensh
     sample = page.get_by_role("region", name="What a session looks like")
     expect(sample.get_by_role("heading", name="Glute bridge hold")).to_be_visible()
     expect(sample.locator("figure.exercise-figure svg").first).to_be_visible()
-    expect(sample.locator(".sample-dose")).to_have_text("3 × 10 s hold")
+    expect(sample.locator(".sample-dose")).to_have_text("10 s hold × 3 sets")
     clock = sample.locator("[data-clock]")
     expect(clock).to_have_text("10")
     axe_check(page)

@@ -1,4 +1,4 @@
-"""Every member page fits the screen: no horizontal overflow at 390 px (a phone)
+"""Every member and coach page fits the screen: no horizontal overflow at 390 px (a phone)
 or 1280 px (a laptop), and chart labels on Progress are readable on a phone."""
 
 from datetime import UTC, datetime, timedelta
@@ -88,3 +88,37 @@ def test_chart_labels_are_readable_on_a_phone(new_page, login_as):
     )
     assert heights, "the progress page shows charts"
     assert min(heights) >= 10, heights
+
+
+def test_coach_pages_never_scroll_sideways(new_page, login_as, axe_check):
+    from programs.services.coach_alerts import coach_alert_raise
+    from tests.factories import CoachFactory
+
+    member = member_with_history()
+    alert = coach_alert_raise(
+        member=member,
+        cause="session_pain",
+        detail="Sharp pain 7/10 during today's session, with a long detail that has to wrap "
+        "on a phone instead of pushing the page sideways: " + "pain " * 20,
+    )
+    coach = CoachFactory()
+    pages = [
+        "/coach/",
+        "/coach/?show=all",
+        f"/coach/alerts/{alert.pk}/",
+        f"/coach/members/{member.pk}/",
+        "/admin/",
+    ]
+    problems = []
+    for viewport in (PHONE, LAPTOP):
+        page = new_page(viewport=viewport)
+        login_as(page, coach)
+        for url in pages:
+            response = page.goto(url)
+            assert response is not None and response.status < 400, (url, response.status)
+            extra = overflow(page)
+            if extra > 0:
+                problems.append(f"{url} at {viewport['width']} px: {extra} px too wide")
+            if viewport is PHONE:
+                axe_check(page)
+    assert problems == []

@@ -1,6 +1,7 @@
 """Reasons worth reading: a first plan says its welcome once for the session, and
 each exercise keeps only what is its own."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -77,3 +78,5 @@ def test_visitors_sample_says_the_welcome_once(client):
     for item in items:
         assert not item["reason"].startswith("Welcome to")
         assert item["reason"] in html  # each exercise keeps its own start dose
+        # Doses worded as Today words them ("20 s hold × 2 sets each side").
+        assert re.fullmatch(r"\d+ (s hold|reps) × \d+ sets?( each side)?", item["dose"])

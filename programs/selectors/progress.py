@@ -27,6 +27,7 @@ from programs.selectors.sessions import member_zone
 
 REP_SECONDS = 3  # a controlled rep takes about three seconds under tension
 CHART_WEEKS = 12
+MIN_CHART_WEEKS = 2
 STREAK_WEEKS = 10
 MAX_EXERCISE_CHARTS = 4
 
@@ -299,7 +300,12 @@ def progress_for(*, member, today: date) -> Progress:
     """Everything /progress/ shows, in a fixed number of queries regardless of history length
     (the phase story reads doses and the engine's four-week look-back)."""
     this_week = week_start(today)
-    weeks = [this_week - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+    intake, enrolment = _intake_and_enrolment(member)
+    since = first_day(member=member, enrolment=enrolment)
+    # Charts start the week the member joined (at most CHART_WEEKS back, at least two weeks so
+    # a first week still reads as a chart), never with empty weeks from before they came.
+    shown = min(CHART_WEEKS, max(MIN_CHART_WEEKS, (this_week - week_start(since)).days // 7 + 1))
+    weeks = [this_week - timedelta(weeks=n) for n in range(shown - 1, -1, -1)]
     progress = Progress(today=today, weeks=weeks)
     rows = _history_rows(member, charted_from=weeks[0])
     progress.exercises = _exercise_weeks(rows.exercises)
@@ -307,12 +313,9 @@ def progress_for(*, member, today: date) -> Progress:
     tension = _weekly_tension(rows.tension)
     progress.total_tension_seconds = sum(tension.values())
     progress.minutes_by_week = {wk: round(s / 60, 1) for wk, s in tension.items()}
-    intake, progress.enrolment = _intake_and_enrolment(member)
+    progress.enrolment = enrolment
     progress.streak, progress.current_streak = streak_calendar(
-        member,
-        today,
-        intake.training_days if intake else "",
-        since=first_day(member=member, enrolment=progress.enrolment),
+        member, today, intake.training_days if intake else "", since=since
     )
     if progress.enrolment is not None and intake is not None:
         progress.phase = phase_story_for(

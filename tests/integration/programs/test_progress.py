@@ -115,6 +115,16 @@ def test_streak_calendar_starts_the_week_the_member_joined(member):
     assert not progress.streak[1].before_start
 
 
+def test_charts_start_the_week_the_member_joined(member):
+    monday = week_start(TODAY)
+    joined(member, monday - timedelta(weeks=4))
+    assert progress_for(member=member, today=TODAY).weeks[0] == monday - timedelta(weeks=4)
+    joined(member, TODAY)  # a first week still charts two weeks, never empty months
+    assert progress_for(member=member, today=TODAY).weeks == [monday - timedelta(weeks=1), monday]
+    joined(member, TODAY - timedelta(weeks=50))  # a long history shows the last twelve
+    assert len(progress_for(member=member, today=TODAY).weeks) == 12
+
+
 def test_streak_counts_back_and_ignores_rest_days(member):
     joined(member, TODAY - timedelta(weeks=20))
     for back in (1, 2, 4):  # yesterday, the day before, and three days before that

@@ -78,3 +78,13 @@ class ReactionForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search the community", max_length=200, required=False)
+
+
+class MilestoneShareForm(forms.Form):
+    note = forms.CharField(
+        label="Add a few words (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": "id_note-help"}),
+        help_text="What helped, or how it feels. Markdown works.",
+    )

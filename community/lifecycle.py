@@ -7,6 +7,7 @@ by a "former member" (services.member_forget); the member's own forum state is r
 from backcore.accounts.lifecycle import Handling, OnDelete, PersonalData, export_row
 from community.models import (
     CategoryWatch,
+    MilestoneShare,
     Post,
     PostRevision,
     Reaction,
@@ -38,6 +39,7 @@ def member_community_export(*, user) -> dict:
         "forum_thread_watches": _rows(ThreadWatch.objects.filter(member=user).order_by("id")),
         "forum_category_watches": _rows(CategoryWatch.objects.filter(member=user).order_by("id")),
         "forum_reads": _rows(ThreadRead.objects.filter(member=user).order_by("id")),
+        "forum_milestone_shares": _rows(MilestoneShare.objects.filter(member=user).order_by("id")),
     }
 
 
@@ -56,6 +58,8 @@ PERSONAL_DATA = PersonalData(
         ThreadWatch: Handling(OnDelete.DELETE, section="forum_thread_watches"),
         CategoryWatch: Handling(OnDelete.DELETE, section="forum_category_watches"),
         ThreadRead: Handling(OnDelete.DELETE, section="forum_reads"),
+        # Which milestone a thread shared goes with the account; the thread stays, anonymised.
+        MilestoneShare: Handling(OnDelete.DELETE, section="forum_milestone_shares"),
     },
     export=member_community_export,
     forget=_forget,

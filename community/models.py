@@ -305,3 +305,26 @@ class ThreadRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} read thread {self.thread_id}"
+
+
+class MilestoneShare(models.Model):
+    """A programme milestone the member chose to share, once: its thread in the wins category.
+    The milestone lives in programs; the forum keeps only its id (community reads programs
+    through programs.selectors and nothing else)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="milestone_shares"
+    )
+    milestone_id = models.PositiveIntegerField()
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["milestone_id"], name="one_share_per_milestone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Milestone {self.milestone_id} shared by {self.member_id}"

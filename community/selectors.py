@@ -302,3 +302,20 @@ def post_ids_awaiting_notifications(*, posted_before, posted_after) -> list[int]
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+def milestone_share_get(*, user, milestone_id: int):
+    """`(milestone, share or None)` for one of the member's own programme milestones, or None
+    when it is not theirs (programs.selectors says which are)."""
+    from community.models import MilestoneShare
+    from programs import selectors as programs_selectors
+
+    milestone = programs_selectors.milestone_for_share(member=user, milestone_id=milestone_id)
+    if milestone is None:
+        return None
+    share = (
+        MilestoneShare.objects.filter(milestone_id=milestone.id, member=user)
+        .select_related("thread")
+        .first()
+    )
+    return milestone, share

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import views
+from community import milestone_views, views
 
 app_name = "community"
 
@@ -31,4 +31,9 @@ urlpatterns = [
     path("p/<int:post_id>/unhide/", views.post_unhide, name="post_unhide"),
     path("p/<int:post_id>/approve/", views.post_approve, name="post_approve"),
     path("p/<int:post_id>/revisions/", views.post_revisions, name="post_revisions"),
+    path(
+        "share/milestone/<int:milestone_id>/",
+        milestone_views.milestone_share,
+        name="milestone_share",
+    ),
 ]

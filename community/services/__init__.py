@@ -36,6 +36,7 @@ from community.services.privacy import member_forget
 from community.services.reactions import reaction_toggle
 from community.services.reading import category_watch_set, thread_mark_read, thread_watch_set
 from community.services.rendering import body_render, member_url, mentions_resolve
+from community.services.sharing import milestone_share
 from community.services.unsubscribe import UNSUBSCRIBE_SALT, unsubscribe_apply, unsubscribe_token
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "email_mode",
     "member_forget",
     "member_url",
+    "milestone_share",
     "mentions_resolve",
     "notification_preference_set",
     "notifications_for_post",

@@ -1,6 +1,7 @@
 """Milestones on a phone and a laptop: Today says a new one once, Progress keeps every one,
 axe clean and nothing scrolls sideways."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+SHARE_TEN = re.compile(r"Share with the forum\W+10 sessions done")
 LONG_GOAL = "Sitting through a whole film at the cinema without getting up " + "x" * 17
 
 
@@ -82,4 +84,25 @@ def test_today_once_then_progress(new_page, login_as, axe_check, viewport):
     expect(section.get_by_role("heading", level=3)).to_have_count(4)
     expect(section.get_by_role("heading", name=f"{LONG_GOAL}: 2 → 5")).to_be_visible()
     assert overflow(page) <= 0
+    axe_check(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["390", "1280"])
+def test_share_one_with_the_forum_as_a_check_in(new_page, login_as, axe_check, viewport):
+    member = member_with_milestones()
+    page = new_page(viewport=viewport)
+    login_as(page, member)
+    page.goto("/progress/")
+    page.get_by_role("link", name=SHARE_TEN).click()
+    expect(page.get_by_role("heading", name="Share a milestone")).to_be_visible()
+    assert overflow(page) <= 0
+    axe_check(page)
+    page.get_by_label("Add a few words (optional)").fill("Slow and steady.")
+    page.get_by_role("button", name="Post it to the forum").click()
+    expect(page.get_by_role("heading", name="10 sessions done")).to_be_visible()
+    expect(page.get_by_text("Slow and steady.")).to_be_visible()
+    expect(page.locator(".checkin-badge")).to_be_visible()
+    page.goto("/progress/")
+    page.get_by_role("link", name=SHARE_TEN).click()
+    expect(page.get_by_text("You shared this on")).to_be_visible()
     axe_check(page)

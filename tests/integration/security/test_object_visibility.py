@@ -62,6 +62,7 @@ KIND_OF = {
     "mfa_edit_webauthn": "authenticator",
     "programs:goal_rate": "goal",
     "programs:goal_end": "goal",
+    "community:milestone_share": "milestone",
 }
 
 # Old addresses that only redirect to a route listed above (which does the checking).
@@ -231,6 +232,20 @@ def world(db, settings):
     removed = Goal.objects.create(member=viewer, activity=f"{SECRET} old", ended_at=timezone.now())
     w.forbidden["goal"] = [("someone else's", others_goal.pk), ("removed", removed.pk)]
     w.own["goal"] = Goal.objects.create(member=viewer, activity="mine").pk
+
+    from programs.models import Milestone
+
+    day = timezone.localdate()
+    others_goal_up = Milestone.objects.create(
+        member=other, kind="goal", goal=others_goal, goal_from=1, goal_to=5, reached_on=day
+    )
+    w.forbidden["milestone"] = [
+        ("someone else's", others_goal_up.pk),
+        ("does not exist", 987_654_321),
+    ]
+    w.own["milestone"] = Milestone.objects.create(
+        member=viewer, kind="sessions", sessions=10, reached_on=day
+    ).pk
     return w
 
 

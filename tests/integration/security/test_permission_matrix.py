@@ -162,6 +162,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "community:category_watch": (LOGIN, JOIN, "→/community/c/announcements/", "→/community/c/announcements/", "→/community/c/announcements/", "→/community/c/announcements/"),
     "community:thread": (LOGIN, JOIN, "200", "200", "200", "200"),
     "community:reply": (LOGIN, JOIN, "200", "200", "200", "200"),
+    # A member's own milestone only (the world's ids are the member's): others find nothing.
+    "community:milestone_share": (LOGIN, JOIN, "200", "404", "404", "404"),
     "community:thread_watch": (LOGIN, JOIN, "→/community/t/<id>/", "→/community/t/<id>/", "→/community/t/<id>/", "→/community/t/<id>/"),
     "community:thread_moderate": (LOGIN, JOIN, "403", "403", "400", "400"),
     "community:post": (LOGIN, JOIN, "→/community/t/<id>/", "→/community/t/<id>/", "→/community/t/<id>/", "→/community/t/<id>/"),
@@ -241,10 +243,13 @@ def world(db, settings):
         title=thread.title,
         url=f"/community/p/{post.pk}/",
     )
-    from programs.models import Goal
+    from programs.models import Goal, Milestone
 
     values = {
         "goal_id": Goal.objects.create(member=member, activity="Tying my shoes").pk,
+        "milestone_id": Milestone.objects.create(
+            member=member, kind="sessions", sessions=10, reached_on=timezone.localdate()
+        ).pk,
         "post_id": post.pk,
         "thread_id": thread.pk,
         "item_id": PlannedItemFactory(session=session).pk,

@@ -102,9 +102,12 @@ def setup(db, settings):
     intake_screen_submit(member=other, answers={"flag_saddle_numbness": True})  # lift form shows
     alert = CoachAlert.objects.get(member=other)
     message = message_send_member(member=member, body="hello coaches")
-    from programs.models import Goal
+    from programs.models import Goal, Milestone
 
     goal = Goal.objects.create(member=member, activity="Tying my shoes")
+    milestone = Milestone.objects.create(
+        member=member, kind="goal", goal=goal, goal_from=2, goal_to=5, reached_on=today
+    )
     values = {
         "post_id": post.pk,
         "thread_id": thread.pk,
@@ -116,6 +119,7 @@ def setup(db, settings):
         "message_id": message.pk,
         "member_id": other.pk,
         "goal_id": goal.pk,
+        "milestone_id": milestone.pk,
         "pk": 1,
         "token": "not-a-token",
         "key": "not-a-key",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import milestone_views, views
+from community import views
 
 app_name = "community"
 
@@ -33,7 +33,7 @@ urlpatterns = [
     path("p/<int:post_id>/revisions/", views.post_revisions, name="post_revisions"),
     path(
         "share/milestone/<int:milestone_id>/",
-        milestone_views.milestone_share,
+        views.milestone_share,
         name="milestone_share",
     ),
 ]

@@ -30,12 +30,14 @@ from community.views.posting import (
 )
 from community.views.reading import category, index, member, post_detail, thread
 from community.views.search import search
+from community.views.sharing import milestone_share
 
 __all__ = [
     "category",
     "category_watch",
     "index",
     "member",
+    "milestone_share",
     "moderation",
     "notification_open",
     "notification_settings",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from community import selectors
 from community.forms import MilestoneShareForm
 from community.services import posting, sharing
-from community.views import community_view
+from community.views.common import community_view
 
 TEMPLATE = "community/milestone_share.html"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from exercises.models import ExerciseImage, ExerciseStep
 from programs.choices import SessionStatus
 from programs.models import PlannedItem, PlannedSession
+from programs.selectors.wording import plan_wording
 
 MORNING_CHECKIN_DAYS = 2  # ask about sessions from yesterday or the day before
 
@@ -61,6 +62,7 @@ class PlayerState:
     items: list[PlannedItem]
     done: list[PlannedItem]
     current: PlannedItem | None
+    notes: list[str] = field(default_factory=list)  # the plan's shared sentences, said once
 
     @property
     def position(self) -> int:
@@ -80,13 +82,20 @@ class PlayerState:
 
 
 def player_state(*, session: PlannedSession, redo_item_id: int | None = None) -> PlayerState:
-    """Where the member is: completed items stay done; it resumes at the first incomplete one."""
+    """Where the member is: completed items stay done; it resumes at the first incomplete one.
+    Sentences every exercise's reason shares (a phase welcome) are the session's `notes`, said
+    before the first exercise; each item's `shown_reason` keeps only its own words."""
     items = list(session.items.all())
+    wording = plan_wording(items, first_plan=False)
+    for item in items:
+        item.shown_reason = wording.reasons[item.pk]
     done = [item for item in items if item.completed_at is not None]
     current = next((item for item in items if item.completed_at is None), None)
     if redo_item_id is not None:
         current = next((item for item in items if item.pk == redo_item_id), current)
-    return PlayerState(session=session, items=items, done=done, current=current)
+    return PlayerState(
+        session=session, items=items, done=done, current=current, notes=wording.session_notes
+    )
 
 
 def morning_checkin_among(sessions, *, today: date) -> PlannedSession | None:

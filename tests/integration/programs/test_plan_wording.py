@@ -80,3 +80,36 @@ def test_visitors_sample_says_the_welcome_once(client):
         assert item["reason"] in html  # each exercise keeps its own start dose
         # Doses worded as Today words them ("20 s hold × 2 sets each side").
         assert re.fullmatch(r"\d+ (s hold|reps) × \d+ sets?( each side)?", item["dose"])
+
+
+def test_the_player_says_the_welcome_once_then_only_each_exercises_own_words(client):
+    from programs.services.sessions import session_log_item
+
+    member = MemberFactory()
+    enrol(member)
+    client.force_login(member)
+    client.get("/today/")
+    session = PlannedSession.objects.get(member=member, date=timezone.localdate())
+    items = list(session.items.order_by("order"))
+    assert len(items) > 1
+    welcome = items[0].reason.split(". ")[0] + "."
+    assert welcome.startswith("Welcome to")
+
+    def player() -> str:
+        return client.get("/today/session/").content.decode().replace("&#x27;", "'")
+
+    first = player()
+    assert first.count(welcome) == 1  # said once, before the first exercise
+    assert items[0].reason.split(". ", 1)[1] in first
+    done = items[0]
+    session_log_item(
+        member=member,
+        item=done,
+        actual_seconds=done.hold_seconds,
+        actual_reps=done.reps,
+        actual_sets=done.sets,
+        sides_done=2 if done.per_side else None,
+    )
+    second = player()
+    assert welcome not in second  # not repeated as the member moves on
+    assert items[1].reason.split(". ", 1)[1] in second

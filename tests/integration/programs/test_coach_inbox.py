@@ -57,6 +57,8 @@ def test_inbox_lists_urgent_first_with_constant_queries(
     body = response.content.decode()
     assert body.index(urgent.public_name) < body.index(members[0].public_name)
     assert response["Cache-Control"] == "private, no-store"
+    # each member's clinician report is one click from their alert
+    assert reverse("coach:member_report", args=[urgent.pk]) in body
 
 
 def test_coach_works_an_alert_and_every_step_is_recorded(client, coach, member):

@@ -38,8 +38,6 @@ def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     # check and today's skip in one query).
     # +1 (milestones): the ones not shown yet (marking them seen costs one more only when any).
     # -2: Today only reads the stored plan (no second gate check and plan look-up on GET).
-    # +1 (milestones): the ones not shown yet (marking them seen costs one more only when any).
-    # -2: Today only reads the stored plan (no second gate check and plan look-up on GET).
     # -1: the morning question comes from the sessions the page read, not a query of its own.
     with django_assert_num_queries(14):
         response = client.get("/today/")

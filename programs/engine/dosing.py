@@ -4,7 +4,12 @@ The cap applies to the shown dose. Week over week, one hold (or one set's reps) 
 load (unit × sets) rise by at most the phase's cap, rounded down. When the cap is worth less than
 one whole second or rep (8 reps at 5 % is 8.4), the dose waits: one unit is added only once the
 member has trained that dose for enough weeks that the cap, compounded over them, covers the step
-(8 × 1.05³ ≥ 9, so 8 → 9 after three weeks at 8). Adding a set follows the same rule on load.
+(8 × 1.05³ ≥ 9, so 8 → 9 after three weeks at 8). That exception is for one unit only.
+
+A set is added only by a split whose total stays within this week's cap (20 s × 2 at 5 % → 7 s × 3,
+21 s). When no split rises within it, the same total is split into one more set (12 reps × 1 →
+6 reps × 2) and later weeks grow each set by the rules above; a set is never added by compounding
+the cap, which would let the total jump (12 × 1 → 7 × 2 is 17 % in one week at a 10 % cap).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class Rise:
     compounded_weeks: int = 0  # > 0: a one-unit step allowed by the cap over this many weeks
     weeks_to_wait: int = 0  # > 0: weeks at this dose still needed before a one-unit step
     added_set: bool = False
+    same_total: bool = False  # the set was added by splitting the same total (or just under it)
 
 
 def raise_dose(last: Dose, entry: PoolEntry, cap_factor: float, *, weeks_at_dose: int = 1) -> Rise:
@@ -49,7 +55,7 @@ def raise_dose(last: Dose, entry: PoolEntry, cap_factor: float, *, weeks_at_dose
 
     `weeks_at_dose` counts the weeks the member has trained `last` unchanged, this one included.
     Holds (or reps) grow first, up to the ceiling's; then a set is added, with shorter holds (or
-    fewer reps per set) so the load still rises within the cap.
+    fewer reps per set) so the load rises within this week's cap or, failing that, stays the same.
     """
     last = entry.clamp(last)
     weeks = max(1, weeks_at_dose)
@@ -69,18 +75,11 @@ def raise_dose(last: Dose, entry: PoolEntry, cap_factor: float, *, weeks_at_dose
         spread = min(whole(last.load * cap_factor / more_sets), ceiling_unit)
         if spread >= lowest and spread * more_sets > last.load:
             return Rise(last.with_unit(spread, sets=more_sets), added_set=True)
-        # The smallest set worth adding (a real rise, never below the floor), once the cap
-        # compounded over the weeks at this dose covers it.
-        smallest = max(lowest, math.ceil((last.load + 1) / more_sets))
-        target_load = smallest * more_sets
-        if smallest > ceiling_unit:
-            return Rise(None, at_top=True)
-        if last.load * cap_factor**weeks >= target_load - EPSILON:
-            return Rise(
-                last.with_unit(smallest, sets=more_sets), compounded_weeks=weeks, added_set=True
-            )
-        need = weeks_needed(last.load, target_load, cap_factor)
-        return Rise(None, weeks_to_wait=need - weeks)
+        # No split rises within the cap: reshape the same total into one more set, never
+        # above it, and never below the floor (then this is as far as the phase goes).
+        reshaped = min(whole(last.load / more_sets), ceiling_unit)
+        if reshaped >= lowest:
+            return Rise(last.with_unit(reshaped, sets=more_sets), added_set=True, same_total=True)
     return Rise(None, at_top=True)
 
 

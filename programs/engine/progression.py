@@ -257,13 +257,19 @@ def decide_exercise(
     cap = f"{phase.weekly_cap_percent:g} %"
     word = _word(current.dose)
     if rise.dose is None:
+        if rise.at_top and current.dose.sets < own.ceiling.sets:
+            return _hold(
+                current,
+                shown,
+                f"one more set of at least {describe_unit(own.floor)} would raise the total by "
+                f"more than {cap} in a week, so this is as far as it goes in this phase.",
+            )
         if rise.at_top:
             return _hold(current, shown, "that's the top of the range for this phase.")
-        step = "set" if current.dose.unit >= own.ceiling.unit else word
         return _hold(
             current,
             shown,
-            f"every session last week was green, but one more {step} right now would be more "
+            f"every session last week was green, but one more {word} right now would be more "
             f"than {cap} in a week. It comes after {plural(rise.weeks_to_wait, 'more week')} "
             "at this dose.",
         )
@@ -274,11 +280,18 @@ def decide_exercise(
     )
     new = describe_dose(raised, per_side=spec.per_side)
     if rise.compounded_weeks:
-        step = "set" if rise.added_set else word
         reason = (
             f"Up to {new} (from {shown}): you've trained at {describe_unit(current.dose)} for "
-            f"{plural(rise.compounded_weeks, 'week')}, so one more {step} now is no more than "
+            f"{plural(rise.compounded_weeks, 'week')}, so one more {word} now is no more than "
             f"{cap} a week over that time; {why}"
+        )
+    elif rise.same_total:
+        shorter = "shorter holds" if raised.is_hold else "fewer reps per set"
+        same = "the same" if raised.load == current.dose.load else "about the same"
+        reason = (
+            f"Now {new} (from {shown}): one more set with {shorter} and {same} total, because "
+            f"a bigger total would rise more than {cap} in a week. Each set grows from here; "
+            f"{why}"
         )
     elif rise.added_set:
         shorter = "shorter holds" if raised.is_hold else "fewer reps per set"

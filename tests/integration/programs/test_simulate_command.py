@@ -25,9 +25,19 @@ def unit(item) -> int:
     return item["hold_seconds"] or item["reps"]
 
 
-def test_low_pain_rises_within_the_cap_and_advances():
-    weeks = simulate("--weeks", "12", "--pain", "2,2,1,2,2")
-    assert [week["week"] for week in weeks] == list(range(1, 13))
+LONG_RUNS = [
+    ("--weeks", "12", "--pain", "2,2,1,2,2"),
+    # Long enough for sets to be added at the top of a range (cat-cow at 12 reps × 1).
+    ("--weeks", "30", "--pain", "2"),
+    ("--weeks", "30", "--pain", "1", "--equipment", "none,wall,chair,band,step"),
+    ("--weeks", "30", "--pain", "2,3,2", "--track", "sciatica", "--sessions-per-week", "3"),
+]
+
+
+@pytest.mark.parametrize("args", LONG_RUNS)
+def test_low_pain_rises_within_the_cap_and_advances(args):
+    weeks = simulate(*args)
+    assert [week["week"] for week in weeks] == list(range(1, int(args[1]) + 1))
     phases = {phase.slug: phase for phase in Phase.objects.all()}
     orders = [phases[week["phase"]].order for week in weeks]
     assert orders == sorted(orders) and orders[-1] >= 3  # advances, never skips

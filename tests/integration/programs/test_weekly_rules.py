@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Enrolment, MemberDose, Phase, PlannedItem, PlannedSession
@@ -175,3 +176,27 @@ def test_each_member_is_reviewed_after_their_own_sunday(time_machine):
     assert review_due_weeks()["members_reviewed"] == 1
     assert review_due_weeks()["members_reviewed"] == 0
     assert Enrolment.objects.get(member=member).last_reviewed_week == WEEK
+
+
+def test_a_set_added_at_the_top_of_the_range_keeps_the_total_on_every_page(time_machine, client):
+    # Was: 12 reps × 1 became 7 reps × 2 after two weeks at 12 (+17 % in a week at a 10 % cap).
+    time_machine.move_to(at(WEEK, 0))
+    member = MemberFactory()
+    enrol(member, today=WEEK, training_days="1111111")
+    cat_cow = MemberDose.objects.get(member=member, exercise__slug="cat-cow")
+    phase = Enrolment.objects.get(member=member).phase
+    cat_cow.reps, cat_cow.sets, cat_cow.weeks_at_dose = 12, 1, 4
+    cat_cow.save(update_fields=["reps", "sets", "weeks_at_dose"])
+    time_machine.move_to(at(WEEK, 12))
+    train_week(member, WEEK)
+    time_machine.move_to(at(WEEK + timedelta(days=7), 6))
+    review_due_weeks()
+    cat_cow.refresh_from_db()
+    assert (cat_cow.reps, cat_cow.sets) == (6, 2)  # the same total, one more set
+    assert cat_cow.reps * cat_cow.sets <= 12 * (1 + phase.weekly_cap_percent / 100)
+    assert "one more set" in cat_cow.reason and "same total" in cat_cow.reason
+    client.force_login(member)
+    today = client.get(reverse("programs:today")).content.decode()
+    assert "6 reps × 2 sets" in today and "7 reps × 2 sets" not in today
+    programme = client.get(reverse("programs:programme")).content.decode()
+    assert "7 reps × 2 sets" not in programme

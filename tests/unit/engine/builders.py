@@ -196,8 +196,8 @@ def shown_cap_violations(
     `weeks` is, per week, the cap factor of the phase that set the doses and the dose shown for
     each exercise done (keyed by the slug actually performed). A rise is allowed when the load
     and the single hold (or set's reps) each rise by at most the cap, rounded down; or, as the
-    one exception, by one unit (or one smallest set) once the dose has been shown long enough
-    for the compounded cap to cover the step.
+    one exception, by one unit with the same sets once the dose has been shown long enough for
+    the compounded cap to cover the step. A new set never takes that exception.
     """
     problems = []
     streak: dict[str, int] = {}
@@ -219,10 +219,11 @@ def shown_cap_violations(
             plain = dose.load <= math.floor(last.load * factor + TOLERANCE) and (
                 dose.unit <= math.floor(last.unit * factor + TOLERANCE)
             )
+            # Never a new set: that exception let 12 reps × 1 become 7 × 2 (+17 % at 10 %).
             one_unit = (
                 dose.load <= last.load * factor**weeks_at + TOLERANCE
-                and (dose.unit <= last.unit + 1)
-                and (dose.sets == last.sets or dose.unit <= last.unit)
+                and dose.unit == last.unit + 1
+                and dose.sets == last.sets
             )
             if not (plain or one_unit):
                 problems.append(f"week {index + 1}: {slug} {last} → {dose}")

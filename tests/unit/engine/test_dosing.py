@@ -83,12 +83,34 @@ def test_no_rise_at_the_ceiling():
     assert rise.dose is None and rise.at_top
 
 
-def test_extra_set_below_the_floor_waits_for_the_compounded_cap():
+def test_a_set_that_would_jump_the_total_is_never_added_however_long_the_wait():
+    # Was: after four weeks at 10 s × 2, 8 s × 3 (24 s, +20 % in one week at a 5 % cap).
     entry = hold_entry(top=10, top_sets=3, low=8)
-    # 21/3 = 7 s < 8 s floor; 24 s over three sets needs 20 × 1.05ʷ ≥ 24: four weeks.
-    assert raise_dose(Dose.of_hold(10, sets=2), entry, 1.05, weeks_at_dose=3).dose is None
-    rise = raise_dose(Dose.of_hold(10, sets=2), entry, 1.05, weeks_at_dose=4)
-    assert rise.dose == Dose.of_hold(8, sets=3) and rise.added_set
+    for weeks in (1, 4, 30):
+        rise = raise_dose(Dose.of_hold(10, sets=2), entry, 1.05, weeks_at_dose=weeks)
+        assert rise.dose is None and rise.at_top  # 7 s or 6 s a set is below the 8 s floor
+
+
+def test_when_no_split_rises_within_the_cap_the_same_total_gets_one_more_set():
+    # Was: 12 reps × 1 → 7 reps × 2 after two weeks (14 reps, +17 % in one week at 10 %).
+    entry = PoolEntry(
+        exercise="cat-cow",
+        start=Dose.of_reps(8),
+        ceiling=Dose.of_reps(12, sets=2),
+        floor=Dose.of_reps(4),
+    )
+    for weeks in (1, 2, 10):
+        rise = raise_dose(Dose.of_reps(12), entry, 1.10, weeks_at_dose=weeks)
+        assert rise.dose == Dose.of_reps(6, sets=2) and rise.same_total and rise.added_set
+        assert not rise.compounded_weeks
+
+
+def test_an_odd_total_splits_just_under_never_over():
+    entry = PoolEntry(
+        exercise="x", start=Dose.of_reps(8), ceiling=Dose.of_reps(11, sets=2), floor=Dose.of_reps(4)
+    )
+    rise = raise_dose(Dose.of_reps(11), entry, 1.05, weeks_at_dose=5)
+    assert rise.dose == Dose.of_reps(5, sets=2) and rise.same_total  # 6 × 2 = 12 is +9 %
 
 
 def test_back_off_takes_twenty_percent_off_and_stops_at_the_floor():
@@ -111,19 +133,36 @@ def test_a_weekly_rise_never_exceeds_the_cap_on_the_shown_dose(entry_and_dose, c
     raised = rise.dose
     if raised is None:
         return
-    assert raised.load > last.load  # a rise is never a fall
     assert raised.unit <= entry.ceiling.unit and raised.sets <= entry.ceiling.sets
+    assert raised.unit >= entry.floor.unit
+    if rise.same_total:
+        # One more set, the total reshaped and never raised.
+        assert rise.added_set and not rise.compounded_weeks
+        assert raised.sets == last.sets + 1 and raised.load <= last.load
+        assert math.floor(last.load * factor + TOLERANCE) < (raised.unit + 1) * raised.sets
+        return
+    assert raised.load > last.load  # a rise is never a fall
     if rise.compounded_weeks:
-        # The one exception: a single unit (or the smallest set), covered by the cap compounded
-        # over the weeks already trained at this dose.
+        # The one exception: a single unit, covered by the cap compounded over the weeks
+        # already trained at this dose; never a new set.
+        assert not rise.added_set and raised.sets == last.sets
         assert rise.compounded_weeks == weeks
+        assert raised.unit == last.unit + 1
         assert raised.load <= last.load * factor**weeks + TOLERANCE
-        assert raised.unit <= last.unit + 1
-        assert raised.unit * factor > last.unit or raised.sets > last.sets
         return
     # Both the load and one hold (or set of reps) rise by at most the cap, rounded down.
     assert raised.load <= math.floor(last.load * factor + TOLERANCE)
     assert raised.unit <= math.floor(last.unit * factor + TOLERANCE)
+
+
+@given(entries_and_doses(), caps, st.integers(1, 30))
+def test_adding_a_set_never_raises_the_total_past_this_weeks_cap(entry_and_dose, cap, weeks):
+    # However long the member has trained the dose: the compounded exception is one unit only.
+    entry, last = entry_and_dose
+    factor = 1 + cap / 100
+    raised = raise_dose(last, entry, factor, weeks_at_dose=weeks).dose
+    if raised is not None and raised.sets > entry.clamp(last).sets:
+        assert raised.load <= math.floor(entry.clamp(last).load * factor + TOLERANCE)
 
 
 @given(entries_and_doses())

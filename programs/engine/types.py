@@ -388,6 +388,8 @@ class Decision:
             return DecisionKind.START
         if self.dose.load > self.previous.load or self.dose.unit > self.previous.unit:
             return DecisionKind.PROGRESS
+        if self.kind is DecisionKind.PROGRESS and self.dose.sets > self.previous.sets:
+            return DecisionKind.PROGRESS  # one more set, the total reshaped (12 × 1 → 6 × 2)
         if self.dose.load < self.previous.load or self.dose.unit < self.previous.unit:
             return DecisionKind.BACK_OFF
         return DecisionKind.HOLD

@@ -195,6 +195,7 @@ def test_a_set_added_at_the_top_of_the_range_keeps_the_total_on_every_page(time_
     assert (cat_cow.reps, cat_cow.sets) == (6, 2)  # the same total, one more set
     assert cat_cow.reps * cat_cow.sets <= 12 * (1 + phase.weekly_cap_percent / 100)
     assert "one more set" in cat_cow.reason and "same total" in cat_cow.reason
+    assert cat_cow.kind == "progress"  # a step forward, never shown as "Eased off"
     client.force_login(member)
     today = client.get(reverse("programs:today")).content.decode()
     assert "6 reps × 2 sets" in today and "7 reps × 2 sets" not in today

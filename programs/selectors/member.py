@@ -148,6 +148,14 @@ def pain_record(session: PlannedSession) -> engine.SessionRecord:
     )
 
 
+def pain_light(session: PlannedSession) -> engine.PainLight:
+    """The session's traffic light from its stored answers (green when nothing is logged)."""
+    record = pain_record(session)
+    if not engine.pain.counts_for_pain(record):
+        return engine.PainLight.GREEN
+    return engine.classify_session(record, check_in_pending=session.morning_pain is None).light
+
+
 def session_record(session: PlannedSession, slugs_by_id: dict[int, str]) -> engine.SessionRecord:
     record = pain_record(session)
     if not record.completed:

@@ -17,6 +17,7 @@ from programs import engine
 from programs.choices import EnrolmentStatus, EscalationKind
 from programs.coach_models import AlertCause
 from programs.models import Enrolment, PainEscalation
+from programs.services.coach_alerts import coach_alert_raise
 
 ALERT_CAUSES = {
     EscalationKind.SEVERE_SESSION: AlertCause.SESSION_PAIN,
@@ -40,7 +41,6 @@ def escalations_record(
     """Store each escalation once (per member, kind and day), raise its coach alert, and pause
     the programme for a PAUSE. `alert_kinds` limits which kinds raise an alert (a caller that
     already raised one, e.g. for a session logged at 8/10, leaves it out). Idempotent."""
-    from programs.services.coach_alerts import coach_alert_raise
 
     recorded = []
     alerting = None if alert_kinds is None else set(alert_kinds)

@@ -8,7 +8,10 @@ from django.utils import timezone
 
 from programs.choices import CLINICIAN_FLAGS, EMERGENCY_FLAGS, AgeBand, EnrolmentStatus, Track
 from programs.models import EmergencyLift, Enrolment, Intake, SafetyScreen
+from programs.selectors.sessions import member_today
+from programs.services.coach_alerts import coach_alerts_after_screen
 from programs.services.outcomes import outcome_baseline_record
+from programs.services.planning import enrolment_start_or_update, plans_refresh
 from programs.services.safety_gate import clearance_date_error, enrolment_status_for
 
 LIFT_NOTE_MIN = 10
@@ -100,8 +103,6 @@ def intake_screen_submit(*, member, answers: dict[str, bool]) -> Intake:
     screen.full_clean(exclude=["member"])
     screen.save()
     _sync_enrolment_status(intake)
-    from programs.services.coach_alerts import coach_alerts_after_screen
-    from programs.services.planning import plans_refresh
 
     coach_alerts_after_screen(intake=intake)
     # The gate may have opened (a lifted block answered) or closed (a new red flag).
@@ -121,7 +122,6 @@ def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
     ).exists()
     if not intake.has_clinician_flag and not paused:
         raise ValidationError("There is nothing to clear: no clinician signs were reported.")
-    from programs.selectors.sessions import member_today
 
     error = clearance_date_error(intake=intake, cleared_on=cleared_on, today=member_today(member))
     if error:
@@ -134,7 +134,6 @@ def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
         .values("pk")[:1]
     ).update(clinician_cleared_on=cleared_on)
     _sync_enrolment_status(intake, lift_pause=True)
-    from programs.services.planning import plans_refresh
 
     plans_refresh(member=member)  # cleared: today's session is there when they next look
     return intake
@@ -143,7 +142,6 @@ def intake_confirm_clearance(*, member, cleared_on: date) -> Intake:
 @transaction.atomic
 def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
     """Save the rest of the intake, derive the track, and start (or update) the enrolment."""
-    from programs.services.planning import enrolment_start_or_update, plans_refresh
 
     intake = Intake.objects.select_for_update().filter(member=member).first()
     if intake is None:
@@ -162,8 +160,6 @@ def intake_complete(*, member, data: dict, today: date | None = None) -> Intake:
     intake.full_clean(exclude=["member"])
     intake.save(update_fields=[*DETAIL_FIELDS, "track", "completed_at", "updated_at"])
     if today is None:
-        from programs.selectors.sessions import member_today
-
         today = member_today(member)
     enrolment_start_or_update(member=member, intake=intake, today=today)
     outcome_baseline_record(member=member, intake=intake, today=today)  # once; never moved

@@ -21,6 +21,8 @@ from programs.models import (
     RecheckSkip,
 )
 from programs.outcome_models import MAX_ACTIVE_GOALS
+from programs.selectors.sessions import member_zone
+from programs.services.coach_alerts import coach_alert_raise
 from programs.services.milestones import milestones_after_goal_ratings
 
 
@@ -175,8 +177,6 @@ def recheck_submit(
         raise ValidationError("Finish the intake first.")
     start = OutcomeCheck.objects.filter(member=member, kind=CheckKind.INTAKE).first()
     if start is None:
-        from programs.selectors.sessions import member_zone
-
         started = timezone.localtime(intake.completed_at, member_zone(member)).date()
         start = outcome_baseline_record(member=member, intake=intake, today=min(started, today))
     answers, score = _clean_function_answers(function_answers)
@@ -216,7 +216,6 @@ def recheck_submit(
 def _recheck_tell_coaches(*, member, check: OutcomeCheck, verdict: _Verdict) -> None:
     """A re-check that shows no improvement, or a worsening, reaches the coaches (the rule is
     the engine's `recheck_concerns`)."""
-    from programs.services.coach_alerts import coach_alert_raise
 
     start = verdict.start
     weeks = (check.taken_on - start.taken_on).days // 7

@@ -34,6 +34,7 @@ from programs.selectors.member import (
     week_start_of,
 )
 from programs.selectors.programme import ProgrammeBundle, programme_build
+from programs.selectors.sessions import member_today
 from programs.services.safety_gate import enrolment_status_for, safety_verdict
 
 logger = logging.getLogger(__name__)
@@ -237,8 +238,6 @@ def plan_day(*, member, day: date | None = None) -> PlannedSession | None:
     nothing new. None when the safety gate is closed (a red flag, a pause, a missing safety
     screen, an unfinished intake): a plan made earlier is not handed out then either."""
     if day is None:
-        from programs.selectors.sessions import member_today
-
         day = member_today(member)
     verdict = safety_verdict(member=member, day=day)
     if not verdict.is_open:
@@ -313,8 +312,6 @@ def plans_refresh(*, member, today: date | None = None) -> PlannedSession | None
     A programme that cannot be planned right now (a coach's half-finished edit) must not undo
     the member's answer that led here: the plan is then made on their next visit to Today."""
     if today is None:
-        from programs.selectors.sessions import member_today
-
         today = member_today(member)
     plans_discard_untouched(member_ids=[member.pk], from_day=today)
     try:
@@ -341,7 +338,6 @@ def plans_make_due(
     """One chunk of the hourly planning: for active enrolments after `after_id` (by id), make
     today's plan for each member whose own day began without one (their today in their own
     timezone). Idempotent; the task runs the next chunk until `finished`."""
-    from programs.selectors.sessions import member_today
 
     now = now or timezone.now()
     limit = limit or PLAN_CHUNK

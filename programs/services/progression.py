@@ -33,6 +33,7 @@ from programs.models import (
 from programs.selectors.member import (
     history_records,
     member_state,
+    pain_light,
     sessions_for_members,
     week_start_of,
 )
@@ -432,8 +433,6 @@ def progression_after_report(*, session: PlannedSession, was=None) -> engine.Wee
 
     Acts only when the session's light got worse than `was` (its light before this report), so
     answering twice never eases twice. Returns the engine's result when doses changed."""
-    from programs.services.sessions import pain_light
-
     now_light = pain_light(session)
     worse = _LIGHT_RANK[now_light.value] > _LIGHT_RANK[(was or engine.PainLight.GREEN).value]
     enrolment = (

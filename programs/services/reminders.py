@@ -25,6 +25,9 @@ from django.urls import reverse
 
 from programs.models import ReminderSent, ReminderSettings
 from programs.reminder_times import GRACE, describe_weekdays, due_local_date, next_sendable
+from programs.selectors.sessions import morning_checkin_due, session_with_items
+from programs.services.planning import plan_day
+from programs.services.safety_gate import safety_verdict
 
 logger = logging.getLogger(__name__)
 
@@ -190,8 +193,6 @@ def _email_context(*, member, local_date: date, reminder: ReminderSettings) -> d
     """What the reminder says; reads only (`reminder_send` has the day planned first). It asks
     the safety gate: while the gate is closed it lists no session and links no player, only the
     page that says what to do instead."""
-    from programs.selectors.sessions import morning_checkin_due, session_with_items
-    from programs.services.safety_gate import safety_verdict
 
     site = settings.SITE_URL.rstrip("/")
     verdict = safety_verdict(member=member, day=local_date)
@@ -260,7 +261,6 @@ def _plan_the_day(*, member, local_date: date) -> None:
     right now (a coach's half-finished edit) must not stop the reminder: it then names no
     session and points to Today."""
     from programs import engine
-    from programs.services.planning import plan_day
 
     try:
         with transaction.atomic():

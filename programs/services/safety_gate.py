@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from programs.choices import EnrolmentStatus, PainDuration
 from programs.models import Enrolment, Intake, SafetyScreen
+from programs.selectors.sessions import member_today
 
 RESCREEN_AFTER_DAYS = 28  # red flags are weak alone: ask again every four weeks
 RESCREEN_GRACE_DAYS = 14  # then two weeks to answer before new plans stop
@@ -233,8 +234,6 @@ def verdict_for(
 def safety_verdict(*, member, day: date | None = None) -> SafetyVerdict:
     """The gate's verdict for `member` on `day` (their own today by default). One query."""
     if day is None:
-        from programs.selectors.sessions import member_today
-
         day = member_today(member)
     last_screen = SafetyScreen.objects.filter(member_id=OuterRef("member_id")).order_by(
         "-screened_at", "-id"

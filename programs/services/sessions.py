@@ -10,9 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.choices import SessionStatus
+from programs.coach_models import AlertCause
 from programs.models import PlannedItem, PlannedSession
+from programs.selectors.member import pain_light
 from programs.selectors.sessions import member_today
+from programs.services.coach_alerts import coach_alert_raise, coach_alerts_after_session
 from programs.services.milestones import milestones_after_session
+from programs.services.planning import plans_refresh
+from programs.services.progression import progression_after_report
 from programs.services.safety_gate import safety_gate_ensure_open
 
 MAX_HOLD_SECONDS = 600
@@ -168,22 +173,14 @@ def session_finish(
             "completed_at",
         ]
     )
-    from programs.services.coach_alerts import coach_alerts_after_session
-    from programs.services.progression import progression_after_report
-
     coach_alerts_after_session(session=session)
     if session.pain_spread:
-        from programs.coach_models import AlertCause
-        from programs.services.coach_alerts import coach_alert_raise
-
         coach_alert_raise(
             member=session.member,
             cause=AlertCause.LEG_PAIN_SPREADING,
             detail=f"Session on {session.date:%-d %b %Y}: pain spread further down the leg.",
         )
     progression_after_report(session=session, was=was)
-    from programs.services.planning import plans_refresh
-
     today = member_today(member)
     milestones_after_session(member=member, today=today)
     if session.date < today:  # a late log: today's plan reads that day's history now
@@ -208,17 +205,6 @@ def session_record_pain_before(
     return session
 
 
-def pain_light(session: PlannedSession):
-    """The session's traffic light from its stored answers (green when nothing is logged)."""
-    from programs import engine
-    from programs.selectors.member import pain_record
-
-    record = pain_record(session)
-    if not engine.pain.counts_for_pain(record):
-        return engine.PainLight.GREEN
-    return engine.classify_session(record, check_in_pending=session.morning_pain is None).light
-
-
 @transaction.atomic
 def session_answer_morning(*, member, session: PlannedSession, morning_pain: int) -> PlannedSession:
     """The next-morning check-in: how the back feels now (0–10). The engine's pain rule reads
@@ -232,9 +218,6 @@ def session_answer_morning(*, member, session: PlannedSession, morning_pain: int
     session.morning_answered_at = timezone.now()
     session.full_clean()
     session.save(update_fields=["morning_pain", "morning_answered_at"])
-    from programs.services.planning import plans_refresh
-    from programs.services.progression import progression_after_report
-
     progression_after_report(session=session, was=was)
     if pain_light(session) != was:
         # The answer changed how that session counts (a sore morning can make today a rest

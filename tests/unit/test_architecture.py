@@ -649,3 +649,48 @@ def test_templates_link_by_url_name():
         if link.search(line)
     ]
     assert offenders == []
+
+
+# ------------------------------------------------------------- services: imports at the top
+
+
+def deferred_layer_imports(path: Path) -> list[str]:
+    """Imports of first-party services or selectors made inside a function of a services
+    module: a sign of an import loop dodged rather than resolved."""
+    if not _is_services_module(path):
+        return []
+    found = []
+    for function in ast.walk(tree_of(path)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
+                continue
+            parts = node.module.split(".")
+            if parts[0] in FIRST_PARTY and {"services", "selectors"} & set(parts[1:]):
+                found.append(f"{rel(path)}:{node.lineno} {node.module}")
+    return found
+
+
+def test_services_import_services_and_selectors_at_the_top():
+    """Service modules import each other at module level, so a loop between them fails at
+    start-up instead of hiding inside a function (was: sessions <-> progression)."""
+    assert [o for path in _all_files() for o in deferred_layer_imports(path)] == []
+
+
+def test_the_checker_sees_deferred_service_imports(tmp_path):
+    (tmp_path / "programs" / "services").mkdir(parents=True)
+    module = tmp_path / "programs" / "services" / "sessions.py"
+    module.write_text(
+        "from programs.selectors.member import pain_record\n"
+        "def f():\n"
+        "    from programs.services.progression import after\n"
+        "    from programs.models import X\n"
+    )
+    real_root = ROOT
+    globals()["ROOT"] = tmp_path
+    try:
+        found = deferred_layer_imports(module)
+    finally:
+        globals()["ROOT"] = real_root
+    assert found == ["programs/services/sessions.py:3 programs.services.progression"]

@@ -235,7 +235,7 @@ def test_the_reminder_plans_its_day_first_then_lists_it():
 
 
 def test_a_programme_that_cannot_be_planned_does_not_stop_the_reminder(monkeypatch):
-    from programs.services import planning
+    from programs.services import reminders
 
     member = MemberFactory()
     enrol(member)
@@ -245,7 +245,7 @@ def test_a_programme_that_cannot_be_planned_does_not_stop_the_reminder(monkeypat
     def broken(**_kwargs):
         raise engine.ConfigurationError("two phases share an order")
 
-    monkeypatch.setattr(planning, "plan_day", broken)
+    monkeypatch.setattr(reminders, "plan_day", broken)
     assert reminder_send(member_id=member.pk, local_date=local_today())
     assert mail.outbox[0].subject == "Your BackCore reminder"
 

@@ -133,6 +133,13 @@ class Post(models.Model):
                 condition=Q(notified_at__isnull=True),
                 name="community_post_notify_pending",
             ),
+            # search: the latest published posts first; a common word's matches are read
+            # newest first through it and only the latest SEARCH_RANKED are ranked
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_approved=True, is_hidden=False, is_deleted=False),
+                name="community_post_recent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -238,10 +238,54 @@ def _stored_search_vector():
     return RawSQL('"community_post"."search_vector"', [], output_field=SearchVectorField())
 
 
+class _RankedPaginator(Paginator):
+    """A paginator over a ranked result whose (capped) size one query already returned."""
+
+    def __init__(self, *, count: int, per_page: int, cap: int):
+        super().__init__([], per_page)
+        self._known_count = count
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def _ranked_page(matching: QuerySet[Post], search, number: int) -> tuple[list[int], int]:
+    """(ids of page `number`, count up to SEARCH_COUNT_CAP + 1): one query over the latest
+    SEARCH_COUNT_CAP + 1 matches.
+
+    The matches are read newest first (by `community_post_recent` for a common word, the GIN
+    index for a rare one) and cut there, so a word in every other post costs no more than a
+    word in a thousand; only those are ranked (`ts_rank` over the stored vector), a top-N sort picks
+    the page and a window counts them alongside."""
+    from django.contrib.postgres.search import SearchRank
+
+    latest = (
+        matching.annotate(rank=SearchRank(F("document"), search))
+        .order_by("-created_at", "-pk")
+        .values("pk", "created_at", "rank")[: SEARCH_COUNT_CAP + 1]
+    )
+    sql, params = latest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.pk, count(*) OVER () FROM (" + sql + ") AS m "
+            "ORDER BY m.rank DESC, m.created_at DESC, m.pk DESC LIMIT %s OFFSET %s",
+            [*params, SEARCH_PER_PAGE, (number - 1) * SEARCH_PER_PAGE],
+        )
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
 def search_posts(*, query: str, user, page) -> Page:
-    """Postgres: full-text search (English stemming) on the stored, GIN-indexed vector; the best
-    20 by rank (a top-N sort, never a full one), highlighted snippets for those 20 only, and a
-    count capped at SEARCH_COUNT_CAP.
+    """Postgres: full-text search (English stemming) on the stored, GIN-indexed vector. The
+    latest SEARCH_COUNT_CAP + 1 matches are ranked (all of them for any but a very common word) and
+    the best 20 shown, with highlighted snippets for those 20 only; the count stops at
+    SEARCH_COUNT_CAP. Two queries whatever the number of posts.
     Elsewhere (SQLite in development): a plain case-insensitive contains search."""
     query = query.strip()[:200]
     threads = visible_threads(user=user).filter(is_approved=True, is_hidden=False)
@@ -251,12 +295,24 @@ def search_posts(*, query: str, user, page) -> Page:
     if not query:
         return Paginator(posts.none(), SEARCH_PER_PAGE).get_page(1)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery
 
         search = SearchQuery(query, config="english", search_type="websearch")
         matching = posts.annotate(document=_stored_search_vector()).filter(document=search)
-        ranked = (
-            matching.annotate(rank=SearchRank(F("document"), search))
+        try:
+            number = max(int(page), 1)
+        except (TypeError, ValueError):
+            number = 1
+        ids, count = _ranked_page(matching, search, number)
+        if not ids and number > 1:  # past the end: the last page, as Paginator.get_page does
+            _none, count = _ranked_page(matching, search, 1)
+            number = max((count - 1) // SEARCH_PER_PAGE + 1, 1)
+            ids, count = _ranked_page(matching, search, number)
+        paginator = _RankedPaginator(count=count, per_page=SEARCH_PER_PAGE, cap=SEARCH_COUNT_CAP)
+        # the ranked query chose only posts this person may read: fetch those 20 by id
+        shown = (
+            Post.objects.filter(pk__in=ids)
+            .select_related("thread__category")
             .annotate(
                 headline=SearchHeadline(
                     "body",
@@ -268,14 +324,12 @@ def search_posts(*, query: str, user, page) -> Page:
                     min_words=15,
                 )
             )
-            .order_by("-rank", "-created_at", "-pk")
         )
-        result = CappedPaginator(
-            ranked, SEARCH_PER_PAGE, count_from=matching, cap=SEARCH_COUNT_CAP
-        ).get_page(page)
-        for post in result:
+        by_pk = {post.pk: post for post in shown}
+        results = [by_pk[pk] for pk in ids if pk in by_pk]
+        for post in results:
             post.snippet = _highlight(post.headline)
-        return result
+        return Page(results, number, paginator)
     posts = posts.filter(Q(body__icontains=query) | Q(thread__title__icontains=query)).order_by(
         "-created_at", "-pk"
     )

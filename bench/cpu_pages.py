@@ -2,7 +2,7 @@
 shared, loaded machine where wrk's req/s does not.
 
     DATABASE_URL=postgres://…/backcore_bench .venv/bin/python bench/cpu_pages.py [--rounds 30]
-        [--only "/exercises/,category"] [--profile "thread, last page"]
+        [--only "/exercises/;category"] [--profile "thread, last page"]
 
 Logs the bench people in with Django's test Client (production settings, DEBUG off, cached
 templates), then requests every page of `bench/run.py`'s list in rounds (page after page, so a
@@ -59,7 +59,7 @@ def main() -> None:
     who = people()
     pages = targets()
     if args.only:
-        wanted = set(args.only.split(","))
+        wanted = set(args.only.split(";"))
         pages = [p for p in pages if p[0] in wanted or p[0] == "bare view"]
     clients = {}
     for key, user in who.items():

@@ -1,0 +1,96 @@
+"""`{% forum_post post %}`: one post of a thread page, drawn once and then reused.
+
+A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
+most of the page's time. Each post's HTML is kept per process under a key made of *every value
+it is drawn from*: the post's own fields (body, state, edit time, badge), its reaction counts
+and the viewer's own reactions, how long ago it was written in words, and this viewer's rights
+over it (moderator, author, may edit, may delete, may reply). The fragment is drawn from those
+values only (never from the user or the post objects), so an edited, hidden or reacted-to post,
+another viewer's rights or a new minute simply make another key: nothing is invalidated and one
+viewer's rights are never shown to another. The CSRF token is not kept in a fragment: a
+per-process marker stands in for it and each request puts in its own token.
+"""
+
+import secrets
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils.safestring import mark_safe
+
+from community import permissions
+from community.models import Reaction
+
+register = template.Library()
+
+FRAGMENT_CACHE_SIZE = 4_096  # posts kept per process (a few kB each)
+_fragments: dict[tuple, str] = {}
+_CSRF_MARK = f"csrf-{secrets.token_hex(16)}"  # unguessable, so no post can contain it
+
+
+def _values(post, *, user, thread, first_new, can_reply: bool) -> dict:
+    """Everything the fragment shows, as plain values (the cache key is made of these)."""
+    moderator = permissions.is_moderator(user)
+    values = {
+        "pk": post.pk,
+        "author_id": post.author_id,
+        "author_name": post.author_name,
+        "created_at": post.created_at,
+        "natural_time": naturaltime(post.created_at),
+        "edited_at": post.edited_at,
+        "has_badge": post.has_badge,
+        "badge_streak_days": post.badge_streak_days,
+        "badge_phase_name": post.badge_phase_name,
+        "is_approved": post.is_approved,
+        "is_deleted": post.is_deleted,
+        "is_hidden": post.is_hidden,
+        "hidden_reason": post.hidden_reason,
+        "body_html": post.body_html,
+        "is_new": bool(getattr(post, "is_new", False)),
+        "is_first_new": post.pk == first_new,
+        # this viewer's rights over this post
+        "moderator": moderator,
+        "is_author": post.author_id is not None and post.author_id == user.pk,
+        "can_edit": permissions.can_edit_post(user, post, thread),
+        "can_change": permissions.can_change_post(user, post),
+        "can_reply": bool(can_reply),
+        "thread_pk": thread.pk,
+        "script_prefix": get_script_prefix(),
+    }
+    for kind in Reaction.Kind.values:
+        values[f"n_{kind}"] = getattr(post, f"n_{kind}", 0)
+        values[f"mine_{kind}"] = getattr(post, f"mine_{kind}", 0)
+    return values
+
+
+def _draw(values: dict) -> str:
+    return get_template("community/_post.html").render(
+        {
+            "post": values,
+            "reaction_kinds": Reaction.Kind.choices,
+            "csrf_token": _CSRF_MARK,
+        }
+    )
+
+
+@register.simple_tag(takes_context=True)
+def forum_post(context, post):
+    """The post as `community/_post.html` draws it for this viewer."""
+    values = _values(
+        post,
+        user=context["user"],
+        thread=context["thread"],
+        first_new=context.get("first_new"),
+        can_reply=context.get("can_reply"),
+    )
+    key = tuple(values.values())
+    html = _fragments.get(key)
+    if html is None:
+        html = _draw(values)
+        if len(_fragments) >= FRAGMENT_CACHE_SIZE:
+            _fragments.pop(next(iter(_fragments)))  # the oldest makes room
+        _fragments[key] = html
+    if _CSRF_MARK in html:
+        html = html.replace(_CSRF_MARK, str(context.get("csrf_token", "")))
+    return mark_safe(html)  # a template's output; the token is Django's own

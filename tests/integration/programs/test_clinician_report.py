@@ -187,6 +187,31 @@ def test_one_pdf_at_a_time_per_person(client):
     assert cache.get(busy) is None  # released once the PDF is made
 
 
+def test_the_same_report_is_made_once_and_any_change_makes_it_again(client, monkeypatch):
+    # A PDF takes seconds of CPU: the same HTML is not rendered twice, a changed report is.
+    import weasyprint
+
+    renders = []
+    real_render = weasyprint.HTML.render
+
+    def counting_render(self, *args, **kwargs):
+        renders.append(1)
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counting_render)
+    member = member_with_history(weeks=1)
+    client.force_login(member)
+    first = client.get("/progress/report.pdf")
+    again = client.get("/progress/report.pdf")
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and len(renders) == 1
+    assert again["Cache-Control"] == "private, no-store"
+    Intake.objects.filter(member=member).update(pain_now=2)  # what the report says changes
+    changed = client.get("/progress/report.pdf")
+    assert len(renders) == 2 and changed.content != first.content
+    assert "2/10" in pdf_text(changed)
+
+
 def test_the_pdf_renderer_loads_our_static_files_and_nothing_else():
     from programs.pdf import StaticOnlyFetcher
 

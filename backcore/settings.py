@@ -375,3 +375,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# programs: replanning after a coach's programme edit that stopped part-way or was never sent
+# (broker down), sent again every 10 minutes; after a few sends it shows as failed in admin.
+CELERY_BEAT_SCHEDULE["programs-programme-edits-resume"] = {
+    "task": "programs.tasks.programme_edits_resume",
+    "schedule": 10 * 60,
+}

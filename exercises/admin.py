@@ -181,6 +181,24 @@ class ExerciseAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_tags(form.instance)
+        if change and (form.changed_data or any(f.has_changed() for f in formsets)):
+            # Plans already made with this exercise follow the edit (withdrawn, new equipment,
+            # new variations or safety notes), once it commits.
+            services.exercise_changes_announce(
+                exercise_ids=[form.instance.pk], summary=f"Exercise {form.instance} edited"
+            )
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        services.exercise_changes_announce(exercise_ids=[pk], summary=f"Exercise {obj} deleted")
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        services.exercise_changes_announce(
+            exercise_ids=ids, summary=f"{len(ids)} exercise(s) deleted"
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ExerciseImage:
@@ -218,3 +236,20 @@ class ExerciseTagAdmin(admin.ModelAdmin):
     list_filter = ["kind", "value"]
     search_fields = ["exercise__name", "value"]
     list_select_related = ["exercise"]
+
+    def save_model(self, request, obj, form, change):
+        was = ExerciseTag.objects.filter(pk=obj.pk).values_list("exercise_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        services.exercise_changes_announce(
+            exercise_ids=[obj.exercise_id, was], summary=f"Tag {obj} of {obj.exercise} saved"
+        )
+
+    def delete_model(self, request, obj):
+        exercise_id = obj.exercise_id
+        super().delete_model(request, obj)
+        services.exercise_changes_announce(exercise_ids=[exercise_id], summary=f"Tag {obj} deleted")
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("exercise_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        services.exercise_changes_announce(exercise_ids=ids, summary="Exercise tags deleted")

@@ -9,6 +9,7 @@ from PIL import Image
 
 from backcore.dispatch import send_on_commit
 from backcore.images import clean_uploaded_image
+from exercises import library_changes
 from exercises.choices import TAG_VOCABULARY
 from exercises.models import Exercise, ExerciseImage, ExerciseTag
 
@@ -141,4 +142,15 @@ def exercise_publish_set(*, exercises: QuerySet[Exercise], published: bool) -> l
     for exercise in changed:
         exercise.is_published = published
         exercise.save(update_fields=["is_published", "updated_at"])
+    verb = "published" if published else "withdrawn (unpublished)"
+    exercise_changes_announce(
+        exercise_ids=[exercise.pk for exercise in changed],
+        summary=f"{len(changed)} exercise(s) {verb}",
+    )
     return changed
+
+
+def exercise_changes_announce(*, exercise_ids, summary: str) -> None:
+    """Tell the apps that use the library (plans already made) that coaches changed these
+    exercises; they act once the current transaction commits."""
+    library_changes.announce(exercise_ids=exercise_ids, summary=summary)

@@ -21,6 +21,7 @@ from programs.models import (
     PlannedItem,
     PlannedSession,
     PoolEntry,
+    ProgrammeEdit,
     ProgressionDecision,
     ReminderSent,
     ReminderSettings,
@@ -30,6 +31,7 @@ from programs.outcome_admin import OutcomeSummaryAdminMixin, ResponseFilter
 from programs.selectors import programme_build
 from programs.services.intake import LIFT_NOTE_MAX, LIFT_NOTE_MIN, redflag_emergency_lift
 from programs.services.planning import plans_refresh
+from programs.services.programme_edits import programme_edit_again, programme_edit_record
 from programs.services.simulation import simulation_run
 
 PREVIEW_WEEKS = 8
@@ -89,6 +91,26 @@ class PhaseAdmin(admin.ModelAdmin):
         ("Simulation preview", {"fields": ["simulation_preview"], "classes": ["collapse"]}),
     ]
 
+    # A coach's edit reaches plans already made: after the phase and its pool rows are saved
+    # (or deleted), stored plans of today and later in this phase are made again on commit.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pool_changed = any(formset.has_changed() for formset in formsets)
+        if change and (form.changed_data or pool_changed):
+            programme_edit_record(
+                summary=f"Phase {form.instance} edited", phase_ids=[form.instance.pk]
+            )
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        programme_edit_record(summary=f"Phase {obj} deleted", phase_ids=[pk])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        programme_edit_record(summary=f"{len(ids)} phase(s) deleted", phase_ids=ids)
+
     @admin.display(
         description=f"A low-pain member (pain 2/10, general track), {PREVIEW_WEEKS} weeks"
     )
@@ -130,6 +152,62 @@ class PoolEntryAdmin(admin.ModelAdmin):
     list_filter = ["phase", "track"]
     autocomplete_fields = ["exercise"]
     list_select_related = ["phase", "exercise"]
+
+    def save_model(self, request, obj, form, change):
+        was = PoolEntry.objects.filter(pk=obj.pk).values_list("phase_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            # Moved to another phase: plans of both phases follow.
+            programme_edit_record(summary=f"Pool entry {obj} saved", phase_ids=[obj.phase_id, was])
+
+    def delete_model(self, request, obj):
+        phase_id = obj.phase_id
+        super().delete_model(request, obj)
+        programme_edit_record(summary=f"Pool entry {obj} deleted", phase_ids=[phase_id])
+
+    def delete_queryset(self, request, queryset):
+        phase_ids = list(queryset.values_list("phase_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        programme_edit_record(summary="Pool entries deleted", phase_ids=phase_ids)
+
+
+@admin.register(ProgrammeEdit)
+class ProgrammeEditAdmin(admin.ModelAdmin):
+    """What coaches' programme edits replanned, and any replanning that failed (operators)."""
+
+    list_display = [
+        "summary",
+        "created_at",
+        "members_replanned",
+        "sends",
+        "finished_at",
+        "failed_at",
+    ]
+    list_filter = [
+        ("finished_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["summary"]
+    actions = ["replan_again"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description="Replan again (after the cause of a failure is fixed)", permissions=["change"]
+    )
+    def replan_again(self, request, queryset):
+        count = 0
+        for edit in queryset.filter(finished_at__isnull=True):
+            programme_edit_again(edit=edit)
+            count += 1
+        self.message_user(request, f"Replanning sent again for {count} edit(s).", messages.SUCCESS)
 
 
 class RedFlagFilter(admin.SimpleListFilter):

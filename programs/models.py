@@ -688,6 +688,9 @@ from programs.outcome_models import (  # noqa: E402,F401  (goals and re-checks l
     OutcomeCheck,
     RecheckSkip,
 )
+from programs.programme_edit_models import (  # noqa: E402,F401  (replanning after coaches' edits)
+    ProgrammeEdit,
+)
 from programs.progression_run_models import (  # noqa: E402,F401  (the weekly run's record)
     ProgressionRun,
     ProgressionRunChunk,

@@ -89,3 +89,24 @@ def coach_alerts_sweep() -> dict:
     from programs.services.coach_alerts import coach_alerts_sweep as sweep
 
     return sweep()
+
+
+# Coaches' programme edits ---------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def replan_after_programme_edit(edit_id: int) -> dict:
+    """One chunk of members whose stored plans a coach's edit touches, replanned; the service
+    sends the next chunk after commit until the edit is finished. Idempotent."""
+    from programs.services.programme_edits import programme_edit_replan_chunk
+
+    return vars(programme_edit_replan_chunk(edit_id=edit_id))
+
+
+@shared_task(acks_late=True)
+def programme_edits_resume() -> int:
+    """Every 10 minutes: replans that stopped part-way or were never sent, sent again
+    (bounded: after a few sends an edit shows as failed for an operator)."""
+    from programs.services.programme_edits import programme_edits_resume as resume
+
+    return resume()

@@ -50,7 +50,14 @@ def _floor_for(exercise, start: engine.Dose) -> engine.Dose:
     return start.with_unit(min(floor.unit, start.unit), sets=min(floor.sets, start.sets))
 
 
+def _plannable(exercise) -> bool:
+    """A coach withdraws an exercise from plans by unpublishing it (retiring it)."""
+    return exercise is not None and exercise.is_published
+
+
 def exercise_spec(exercise) -> engine.ExerciseSpec:
+    """The engine's view of an exercise; a withdrawn easier or harder variation is not offered."""
+    easier, harder = exercise.easier, exercise.harder
     return engine.ExerciseSpec(
         slug=exercise.slug,
         name=exercise.name,
@@ -58,8 +65,8 @@ def exercise_spec(exercise) -> engine.ExerciseSpec:
         equipment=frozenset(exercise.equipment or [engine.NO_EQUIPMENT]),
         per_side=exercise.per_side,
         rest_seconds=exercise.rest_seconds,
-        easier_slug=exercise.easier.slug if exercise.easier_id else None,
-        harder_slug=exercise.harder.slug if exercise.harder_id else None,
+        easier_slug=easier.slug if exercise.easier_id and _plannable(easier) else None,
+        harder_slug=harder.slug if exercise.harder_id and _plannable(harder) else None,
         opening=dose_of(exercise.hold_seconds, exercise.reps, exercise.sets),
         lowest=dose_of(exercise.floor_hold_seconds, exercise.floor_reps, exercise.floor_sets),
         highest=dose_of(
@@ -82,8 +89,8 @@ def phase_rules(phase: Phase, entries: list[PoolEntry], exercises_by_id: dict) -
     pools: dict[str, list[engine.PoolEntry]] = {}
     for entry in entries:
         exercise = exercises_by_id.get(entry.exercise_id)
-        if exercise is None:
-            continue
+        if not _plannable(exercise):
+            continue  # withdrawn: no plan offers it until a coach publishes it again
         try:
             pools.setdefault(entry.track, []).append(pool_entry_to_engine(entry, exercise))
         except engine.ConfigurationError:
@@ -158,7 +165,11 @@ def programme_build_uncached() -> ProgrammeBundle:
     for entry in entries:
         by_phase.setdefault(entry.phase_id, []).append(entry)
     rules = [phase_rules(phase, by_phase.get(phase.pk, []), exercises_by_id) for phase in phases]
-    programme = engine.Programme(phases=rules, exercises=[exercise_spec(e) for e in catalogue])
+    # The engine sees only exercises a plan may offer (pools, warm-ups, variations); the look-ups
+    # below keep every exercise, so history and stored plans still show their names.
+    programme = engine.Programme(
+        phases=rules, exercises=[exercise_spec(e) for e in catalogue if _plannable(e)]
+    )
     return ProgrammeBundle(
         programme=programme,
         phases_by_slug={phase.slug: phase for phase in phases},

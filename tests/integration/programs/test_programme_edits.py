@@ -1,0 +1,410 @@
+"""A coach's programme-wide edit in admin reaches plans already made, where the member meets
+them: Today, the session player, the reminder email and the calendar feed.
+
+Each test edits through the admin as a coach (client posts to the change pages and actions),
+with the replanning task run after commit as a worker would, then reads the member's pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from exercises.models import Exercise
+from programs.choices import DecisionKind, SessionStatus
+from programs.models import (
+    MemberDose,
+    Phase,
+    PlannedItem,
+    PlannedSession,
+    PoolEntry,
+    ProgrammeEdit,
+    ProgressionDecision,
+    ReminderSent,
+    ReminderSettings,
+)
+from programs.selectors.member import week_start_of
+from programs.selectors.sessions import member_today
+from programs.services import plan_day
+from programs.services.calendar import calendar_feed_create
+from programs.services.reminders import reminder_send
+from programs.services.sessions import session_log_item
+from tests.factories import CoachFactory, MemberFactory
+from tests.factories.programs import enrol
+from tests.integration.exercises.test_admin import admin_form_data
+
+pytestmark = pytest.mark.django_db
+
+BRACE = "abdominal-brace"  # a main exercise every new general-track member is planned
+TILT = "supine-pelvic-tilt"
+STRETCH = "single-knee-to-chest"  # a pool warm-up, dosed in holds
+
+
+@pytest.fixture
+def coach_client(client):
+    coach = CoachFactory()
+    client.force_login(coach)
+    return client
+
+
+@pytest.fixture
+def planned_member():
+    member = MemberFactory()
+    enrol(member)
+    session = plan_day(member=member)
+    assert session is not None and not session.is_rest_day
+    return member
+
+
+def item_for(member, slug: str) -> PlannedItem | None:
+    return (
+        PlannedItem.objects.filter(
+            session__member=member, session__date=member_today(member), exercise__slug=slug
+        )
+        .select_related("exercise")
+        .first()
+    )
+
+
+def pool_entry(member, slug: str) -> PoolEntry:
+    session = PlannedSession.objects.get(member=member, date=member_today(member))
+    return PoolEntry.objects.get(phase=session.phase, track="general", exercise__slug=slug)
+
+
+def run_on_commit(func, *args, **kwargs):
+    """The edit's request, with what it sends after commit (the replanning task) run here."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = func(*args, **kwargs)
+    assert response.status_code in (200, 302), response.content[:2000]
+    if response.status_code == 200:
+        assert b"errorlist" not in response.content, response.content.decode()[:3000]
+    return response
+
+
+# What the member meets --------------------------------------------------------------------
+
+
+def shown_everywhere(_client, member) -> dict[str, str]:
+    """The text of Today, the player, today's reminder email and the calendar feed, read by the
+    member in their own browser (not the coach's: no admin message in between)."""
+    client = Client()
+    client.force_login(member)
+    today = member_today(member)
+    pages = {
+        "today": client.get(reverse("programs:today")).content.decode(),
+        "player": client.get(reverse("programs:session_player")).content.decode(),
+    }
+    ReminderSettings.objects.update_or_create(member=member, defaults={"enabled": True})
+    ReminderSent.objects.filter(member=member).delete()  # each look is a fresh day's email
+    mail.outbox.clear()
+    assert reminder_send(member_id=member.pk, local_date=today)
+    pages["email"] = mail.outbox[-1].body
+    feed = calendar_feed_create(member=member)
+    ics = client.get(reverse("programs:calendar_feed", args=[feed.token])).content.decode()
+    # Unfold iCalendar lines and unescape, so a dose reads as it is written.
+    pages["calendar"] = ics.replace("\r\n ", "").replace("\\,", ",").replace("\\n", "\n")
+    return pages
+
+
+def assert_everywhere(pages: dict[str, str], text: str) -> None:
+    for where, body in pages.items():
+        if where == "player":
+            continue  # the player shows one exercise at a time: checked separately
+        assert text in body, f"{text!r} missing from {where}"
+
+
+def assert_nowhere(pages: dict[str, str], text: str) -> None:
+    for where, body in pages.items():
+        assert text not in body, f"{text!r} still shown in {where}"
+
+
+# The edits, each through admin ---------------------------------------------------------------
+
+
+def lower_range_in_phase_page(client, member, slug: str, **dose) -> None:
+    """The phase's change page, its pool inline: one row's start and ceiling lowered."""
+    entry = pool_entry(member, slug)
+    url = reverse("admin:programs_phase_change", args=[entry.phase_id])
+    data = admin_form_data(client.get(url))
+    prefix = next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith("pool_entries-") and key.endswith("-id") and value == str(entry.pk)
+    )
+    for name, value in dose.items():
+        data[f"{prefix}-{name}"] = str(value)
+    run_on_commit(client.post, url, data)
+
+
+def lower_range_in_pool_page(client, member, slug: str, **dose) -> None:
+    entry = pool_entry(member, slug)
+    url = reverse("admin:programs_poolentry_change", args=[entry.pk])
+    data = admin_form_data(client.get(url))
+    data.update({name: str(value) for name, value in dose.items()})
+    run_on_commit(client.post, url, data)
+
+
+def unpublish_in_change_page(client, slug: str) -> None:
+    exercise = Exercise.objects.get(slug=slug)
+    url = reverse("admin:exercises_exercise_change", args=[exercise.pk])
+    data = admin_form_data(client.get(url))
+    data.pop("is_published", None)  # the box unticked
+    run_on_commit(client.post, url, data)
+
+
+def unpublish_by_action(client, slug: str) -> None:
+    exercise = Exercise.objects.get(slug=slug)
+    run_on_commit(
+        client.post,
+        reverse("admin:exercises_exercise_changelist"),
+        {"action": "unpublish", "_selected_action": [exercise.pk]},
+    )
+
+
+def delete_pool_entry(client, member, slug: str) -> None:
+    entry = pool_entry(member, slug)
+    url = reverse("admin:programs_poolentry_delete", args=[entry.pk])
+    run_on_commit(client.post, url, {"post": "yes"})
+
+
+def delete_pool_entries_by_action(client, member, slug: str) -> None:
+    entry = pool_entry(member, slug)
+    run_on_commit(
+        client.post,
+        reverse("admin:programs_poolentry_changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+
+
+# The brace starts at 7 s × 5 sets in Reconnect (range 7–10 s, 5–8 sets); a coach lowers it.
+LOWERED_BRACE = {
+    "start_hold_seconds": 5,
+    "start_sets": 3,
+    "ceiling_hold_seconds": 6,
+    "ceiling_sets": 4,
+}
+WAS, NOW = "7 s hold × 5 sets", "6 s hold × 4 sets"
+
+RANGE_EDITS = {
+    "phase page inline": lambda client, member: lower_range_in_phase_page(
+        client, member, BRACE, **LOWERED_BRACE
+    ),
+    "pool entry page": lambda client, member: lower_range_in_pool_page(
+        client, member, BRACE, **LOWERED_BRACE
+    ),
+}
+
+WITHDRAWALS = {
+    "unticked on its page": lambda client, member: unpublish_in_change_page(client, BRACE),
+    "unpublish action": lambda client, member: unpublish_by_action(client, BRACE),
+    "pool entry deleted": lambda client, member: delete_pool_entry(client, member, BRACE),
+    "pool entries bulk-deleted": lambda client, member: delete_pool_entries_by_action(
+        client, member, BRACE
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", RANGE_EDITS, ids=list(RANGE_EDITS))
+def test_a_lowered_range_reaches_every_page_before_the_session_starts(
+    client, coach_client, planned_member, edit
+):
+    before = shown_everywhere(client, planned_member)
+    assert_everywhere(before, WAS)
+
+    client.force_login(CoachFactory())
+    RANGE_EDITS[edit](client, planned_member)
+
+    after = shown_everywhere(client, planned_member)
+    assert_everywhere(after, NOW)
+    assert_nowhere(after, WAS)
+    assert item_for(planned_member, BRACE).hold_seconds == 6
+    assert ProgrammeEdit.objects.filter(finished_at__isnull=False, members_replanned=1).exists()
+
+
+@pytest.mark.parametrize("edit", WITHDRAWALS, ids=list(WITHDRAWALS))
+def test_a_withdrawn_exercise_leaves_every_page_before_the_session_starts(
+    client, coach_client, planned_member, edit
+):
+    name = Exercise.objects.get(slug=BRACE).name
+    before = shown_everywhere(client, planned_member)
+    assert_everywhere(before, name)
+
+    client.force_login(CoachFactory())
+    WITHDRAWALS[edit](client, planned_member)
+
+    after = shown_everywhere(client, planned_member)
+    assert_nowhere(after, name)
+    assert item_for(planned_member, BRACE) is None
+    session = PlannedSession.objects.get(member=planned_member, date=member_today(planned_member))
+    assert session.items.filter(role="main").exists()  # the day is planned from what is left
+
+
+def test_only_members_whose_plans_the_edit_touches_are_replanned(coach_client, planned_member):
+    elsewhere = MemberFactory()
+    enrol(elsewhere)
+    plan_day(member=elsewhere)
+    other_phase = Phase.objects.exclude(pk=pool_entry(planned_member, BRACE).phase_id).first()
+    untouched = PlannedSession.objects.get(member=elsewhere)
+    PlannedSession.objects.filter(pk=untouched.pk).update(phase=other_phase)
+
+    lower_range_in_pool_page(coach_client, planned_member, BRACE, **LOWERED_BRACE)
+
+    edit = ProgrammeEdit.objects.get()
+    assert edit.members_replanned == 1 and edit.finished_at is not None
+    assert PlannedSession.objects.filter(pk=untouched.pk).exists()  # not made again
+
+
+def test_an_unchanged_save_replans_nothing(coach_client, planned_member):
+    entry = pool_entry(planned_member, BRACE)
+    url = reverse("admin:programs_poolentry_change", args=[entry.pk])
+    run_on_commit(coach_client.post, url, admin_form_data(coach_client.get(url)))
+    assert not ProgrammeEdit.objects.exists()
+
+
+def test_replanning_runs_in_chunks_and_a_repeat_changes_nothing(coach_client, settings):
+    from programs.services import programme_edits
+
+    members = [MemberFactory() for _ in range(3)]
+    for member in members:
+        enrol(member)
+        plan_day(member=member)
+    entry = pool_entry(members[0], BRACE)
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        edit = programme_edits.programme_edit_record(summary="test", phase_ids=[entry.phase_id])
+    PoolEntry.objects.filter(pk=entry.pk).update(**LOWERED_BRACE)  # a bulk statement: no signal
+
+    first = programme_edits.programme_edit_replan_chunk(edit_id=edit.pk, limit=2)
+    assert (first.members, first.finished) == (2, False)
+    second = programme_edits.programme_edit_replan_chunk(edit_id=edit.pk, limit=2)
+    assert (second.members, second.finished) == (1, True)
+    again = programme_edits.programme_edit_replan_chunk(edit_id=edit.pk, limit=2)
+    assert (again.members, again.finished) == (0, True)
+    edit.refresh_from_db()
+    assert edit.members_replanned == 3
+    for member in members:
+        assert item_for(member, BRACE).hold_seconds == 6  # the recorded edit rebuilt the bundle
+
+
+def test_a_replan_that_keeps_failing_is_marked_failed_for_operators(
+    coach_client, admin_client, planned_member
+):
+    from django.utils import timezone
+
+    from programs.services.programme_edits import MAX_SENDS, programme_edits_resume
+
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        lower_range_in_pool_page_no_commit(coach_client, planned_member)
+    edit = ProgrammeEdit.objects.get()
+    later = timezone.now() + timedelta(hours=1)
+    for n in range(MAX_SENDS - 1):
+        with TestCase.captureOnCommitCallbacks(execute=False):
+            assert programme_edits_resume(now=later + timedelta(hours=n)) == 1
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        assert programme_edits_resume(now=later + timedelta(hours=MAX_SENDS)) == 0
+    edit.refresh_from_db()
+    assert edit.failed_at is not None and edit.finished_at is None
+    response = admin_client.get(
+        reverse("admin:programs_programmeedit_changelist"), {"failed_at__isnull": "False"}
+    )
+    assert response.status_code == 200 and edit.summary in response.content.decode()
+
+
+def lower_range_in_pool_page_no_commit(client, member) -> None:
+    entry = pool_entry(member, BRACE)
+    url = reverse("admin:programs_poolentry_change", args=[entry.pk])
+    data = admin_form_data(client.get(url))
+    data.update({name: str(value) for name, value in LOWERED_BRACE.items()})
+    assert client.post(url, data).status_code == 302
+
+
+# A session under way --------------------------------------------------------------------------
+
+
+def test_a_session_under_way_keeps_what_is_done_and_drops_or_lowers_the_rest(
+    client, coach_client, planned_member
+):
+    done = item_for(planned_member, "cat-cow")
+    session_log_item(member=planned_member, item=done, actual_reps=8, actual_sets=1)
+    session = PlannedSession.objects.get(pk=done.session_id)
+    assert session.status == SessionStatus.IN_PROGRESS
+    tilt_name = Exercise.objects.get(slug=TILT).name
+
+    client.force_login(CoachFactory())
+    unpublish_by_action(client, TILT)
+    lower_range_in_pool_page(client, planned_member, BRACE, **LOWERED_BRACE)
+
+    session.refresh_from_db()
+    assert session.status == SessionStatus.IN_PROGRESS  # the same session, not a new plan
+    kept = item_for(planned_member, "cat-cow")
+    assert kept.pk == done.pk and kept.completed_at is not None
+    assert item_for(planned_member, TILT) is None
+    brace = item_for(planned_member, BRACE)
+    assert (brace.hold_seconds, brace.sets) == (6, 4)
+    assert "was 7 s × 5 sets" in brace.reason
+
+    pages = shown_everywhere(client, planned_member)
+    today = pages.pop("today")
+    assert_nowhere(pages, tilt_name)
+    assert_nowhere(pages, WAS)
+    # Today says what happened, once, and lists the exercise no more.
+    note = f"Your coach took {tilt_name} out of the programme"
+    assert note in today and today.count(tilt_name) == 1
+    assert WAS not in today and NOW in today
+
+
+def test_nothing_is_raised_mid_session(client, coach_client, planned_member):
+    done = item_for(planned_member, "cat-cow")
+    session_log_item(member=planned_member, item=done, actual_reps=8, actual_sets=1)
+    client.force_login(CoachFactory())
+    # The brace's start raised to 9 s: the member keeps today's 7 s until the next plan.
+    lower_range_in_pool_page(client, planned_member, BRACE, start_hold_seconds=9)
+    assert item_for(planned_member, BRACE).hold_seconds == 7
+
+
+# The weekly cap ---------------------------------------------------------------------------------
+
+
+def test_a_lowered_weekly_cap_brings_this_weeks_rise_down_everywhere(
+    client, coach_client, planned_member
+):
+    """The stretch rose 20 → 22 s this week under a 10 % cap; the coach sets 5 %: 21 s."""
+    member = planned_member
+    today = member_today(member)
+    entry = pool_entry(member, STRETCH)
+    Phase.objects.filter(pk=entry.phase_id).update(weekly_cap_percent=10)
+    stretch = Exercise.objects.get(slug=STRETCH)
+    MemberDose.objects.filter(member=member, exercise=stretch).update(
+        hold_seconds=22, reps=None, sets=2, kind=DecisionKind.PROGRESS
+    )
+    ProgressionDecision.objects.update_or_create(
+        member=member,
+        week_start=week_start_of(today),
+        exercise=stretch,
+        defaults={
+            "kind": DecisionKind.PROGRESS,
+            "reason": "Raised to 22 s.",
+            "before_hold_seconds": 20,
+            "before_sets": 2,
+            "after_hold_seconds": 22,
+            "after_sets": 2,
+        },
+    )
+    PlannedSession.objects.filter(member=member).delete()
+    plan_day(member=member)
+    assert_everywhere(shown_everywhere(client, member), "22 s hold × 2 sets each side")
+
+    phase = Phase.objects.get(pk=entry.phase_id)
+    url = reverse("admin:programs_phase_change", args=[phase.pk])
+    client.force_login(CoachFactory())
+    data = admin_form_data(client.get(url))
+    data["weekly_cap_percent"] = "5"
+    run_on_commit(client.post, url, data)
+
+    pages = shown_everywhere(client, member)
+    assert_everywhere(pages, "21 s hold × 2 sets each side")
+    assert_nowhere(pages, "22 s hold")
+    dose = MemberDose.objects.get(member=member, exercise=stretch)
+    assert dose.hold_seconds == 21 and "5 % a week" in dose.reason

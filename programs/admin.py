@@ -23,6 +23,8 @@ from programs.models import (
     PoolEntry,
     ProgrammeEdit,
     ProgressionDecision,
+    ProgressionRun,
+    ProgressionRunChunk,
     ReminderSent,
     ReminderSettings,
     SafetyScreen,
@@ -32,6 +34,7 @@ from programs.selectors import programme_build
 from programs.services.intake import LIFT_NOTE_MAX, LIFT_NOTE_MIN, redflag_emergency_lift
 from programs.services.planning import plans_refresh
 from programs.services.programme_edits import programme_edit_again, programme_edit_record
+from programs.services.progression import progression_chunks_retry
 from programs.services.simulation import simulation_run
 
 PREVIEW_WEEKS = 8
@@ -208,6 +211,82 @@ class ProgrammeEditAdmin(admin.ModelAdmin):
             programme_edit_again(edit=edit)
             count += 1
         self.message_user(request, f"Replanning sent again for {count} edit(s).", messages.SUCCESS)
+
+
+class ProgressionRunChunkInline(admin.TabularInline):
+    model = ProgressionRunChunk
+    extra = 0
+    can_delete = False
+    fields = [
+        "number",
+        "week_start",
+        "sends",
+        "sent_at",
+        "done_at",
+        "failed_at",
+        "members_reviewed",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ChunkFailedFilter(admin.SimpleListFilter):
+    title = "failed chunks"
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has a failed chunk")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(chunks__failed_at__isnull=False).distinct()
+        return queryset
+
+
+@admin.register(ProgressionRun)
+class ProgressionRunAdmin(admin.ModelAdmin):
+    """Operators: each weekly run, its chunks, and any chunk that failed (retry it here)."""
+
+    list_display = ["__str__", "started_at", "members", "finished_at", "failed_chunks"]
+    list_filter = [ChunkFailedFilter]
+    inlines = [ProgressionRunChunkInline]
+    actions = ["retry_failed_chunks"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(failed=Count("chunks", filter=Q(chunks__failed_at__isnull=False)))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="failed chunks", ordering="failed")
+    def failed_chunks(self, obj):
+        return obj.failed
+
+    @admin.action(
+        description="Retry the failed chunks (after the cause is fixed)", permissions=["change"]
+    )
+    def retry_failed_chunks(self, request, queryset):
+        ids = list(
+            ProgressionRunChunk.objects.filter(
+                run__in=queryset, failed_at__isnull=False, done_at__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        sent = progression_chunks_retry(chunk_ids=ids)
+        self.message_user(request, f"Sent {sent} failed chunk(s) again.", messages.SUCCESS)
 
 
 class RedFlagFilter(admin.SimpleListFilter):

@@ -33,6 +33,12 @@ class ProgressionRunChunk(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     sends = models.PositiveSmallIntegerField(default=0)
     done_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Sent the most times allowed without finishing: no longer sent again by itself "
+        "(its members stay out of new runs). See the worker's log, then retry it from admin.",
+    )
     members_reviewed = models.PositiveIntegerField(default=0)
     already_reviewed = models.PositiveIntegerField(default=0)
     decisions_written = models.PositiveIntegerField(default=0)

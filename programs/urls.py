@@ -6,6 +6,7 @@ app_name = "programs"
 
 urlpatterns = [
     path("today/", today.today, name="today"),
+    path("today/milestones/seen/", today.milestones_seen, name="milestones_seen"),
     path("programme/", today.programme, name="programme"),
     path("programme/intake/", intake.intake, name="intake"),
     path("programme/urgent-care/", intake.urgent_care, name="urgent_care"),

@@ -115,8 +115,8 @@ def milestones_after_weekly_review(*, week_start: date, reviewed: Sequence[WeekR
 
 
 def milestones_mark_seen(*, member, ids: Sequence[int]) -> int:
-    """Today showed these milestones: from now on they are kept on Progress only. One UPDATE,
-    atomic on its own (no savepoint needed on the page's pinned query count)."""
+    """The member dismissed these milestones on Today: from now on they are kept on Progress
+    only. One UPDATE; someone else's ids change nothing."""
     if not ids:
         return 0
     return Milestone.objects.filter(member=member, pk__in=ids, seen_at__isnull=True).update(

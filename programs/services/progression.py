@@ -62,7 +62,18 @@ logger = logging.getLogger(__name__)
 # limit, and small enough that two workers share a run evenly.
 CHUNK_SIZE = 500
 # A chunk sent this long ago and not done was lost (killed worker, time limit, lost message).
+# Each further send waits twice as long; after MAX_SENDS a chunk is marked failed for an
+# operator instead (admin: weekly runs), so a chunk that fails every time is not sent forever.
 RESEND_AFTER = timedelta(minutes=15)
+MAX_SENDS = 5
+
+
+def _overdue(now: datetime) -> Q:
+    """Chunks whose last send has had its time: RESEND_AFTER, doubled for each send before."""
+    due = Q(sent_at__isnull=True)
+    for sends in range(1, MAX_SENDS + 1):
+        due |= Q(sends=sends, sent_at__lt=now - RESEND_AFTER * 2 ** (sends - 1))
+    return due | Q(sends__gt=MAX_SENDS, sent_at__lt=now - RESEND_AFTER * 2 ** (MAX_SENDS - 1))
 
 
 @dataclass
@@ -382,20 +393,45 @@ def progression_run_chunk(*, chunk_id: int, now: datetime | None = None) -> Week
 
 
 def progression_runs_resume(*, now: datetime | None = None) -> int:
-    """Send again each chunk not done although it was sent RESEND_AFTER ago (or never): its
-    worker was killed or hit its time limit, or the message was lost. Returns how many."""
+    """Send again each chunk not done although it was sent long enough ago (or never): its
+    worker was killed or hit its time limit, or the message was lost. The wait doubles with each
+    send; a chunk sent MAX_SENDS times is marked failed instead and left for an operator.
+    Returns how many were sent."""
     now = now or timezone.now()
     with transaction.atomic():
-        stale = list(
-            ProgressionRunChunk.objects.filter(done_at__isnull=True)
-            .filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
+        stale = ProgressionRunChunk.objects.filter(done_at__isnull=True, failed_at__isnull=True)
+        stale = stale.filter(_overdue(now))
+        failed = list(stale.filter(sends__gte=MAX_SENDS).values_list("pk", flat=True))
+        if failed:
+            ProgressionRunChunk.objects.filter(pk__in=failed).update(failed_at=now)
+            logger.error(
+                "Weekly run: %s chunks failed %s times and are left for an operator: %s",
+                len(failed),
+                MAX_SENDS,
+                failed,
+            )
+        again = list(
+            stale.filter(sends__lt=MAX_SENDS)
             .order_by("run_id", "number")
             .values_list("pk", flat=True)
         )
-        if stale:
-            logger.warning("Weekly run: sending %s unfinished chunks again", len(stale))
-            _send(stale, now=now)
-    return len(stale)
+        if again:
+            logger.warning("Weekly run: sending %s unfinished chunks again", len(again))
+            _send(again, now=now)
+    return len(again)
+
+
+@transaction.atomic
+def progression_chunks_retry(*, chunk_ids: list[int], now: datetime | None = None) -> int:
+    """An operator retries failed chunks (the cause fixed): sent now, with a fresh count."""
+    retry = list(
+        ProgressionRunChunk.objects.filter(
+            pk__in=chunk_ids, done_at__isnull=True, failed_at__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    ProgressionRunChunk.objects.filter(pk__in=retry).update(failed_at=None, sends=0)
+    _send(retry, now=now or timezone.now())
+    return len(retry)
 
 
 def progression_run_week(

@@ -1,9 +1,12 @@
 """/today/ and /programme/: the member's plan and where they are in the programme."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from backcore.accounts.selectors import user_is_member
+from backcore.params import parse_id
 from programs import engine, services
 from programs.selectors.coach import coach_loop_for
 from programs.selectors.milestones import milestones_unseen
@@ -47,10 +50,23 @@ def _today(request):
     context["coach_loop"] = coach_loop_for(member=request.user)
     context["goals"] = active_goals(member=request.user)
     context["recheck"] = recheck_state(member=request.user, intake=verdict.intake, today=day)
+    # Shown here until the member dismisses them (a POST below); always kept on Progress.
     context["milestones_new"] = milestones_unseen(member=request.user)
-    # Shown once, here: from now on they are kept on Progress (an update only when any are new).
-    milestones_mark_seen(member=request.user, ids=[m.id for m in context["milestones_new"]])
     return render(request, "programs/today.html", context)
+
+
+@login_required
+@require_POST
+def milestones_seen(request):
+    """The member dismissed Today's new milestones: from now on they are kept on Progress."""
+    raw = request.POST.getlist("ids")
+    ids = [parse_id(value) for value in raw]
+    if not raw or None in ids:
+        return HttpResponseBadRequest("Which milestones? Reload Today and try again.")
+    milestones_mark_seen(member=request.user, ids=ids)
+    if request.htmx:
+        return HttpResponse("")  # the card is swapped out where it stood
+    return redirect("programs:today")
 
 
 @login_required

@@ -12,6 +12,8 @@ import pytest
 from django.core import mail
 from django.test import Client, TestCase
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exercises.models import Exercise
 from programs.choices import DecisionKind, SessionStatus
@@ -408,3 +410,107 @@ def test_a_lowered_weekly_cap_brings_this_weeks_rise_down_everywhere(
     assert_nowhere(pages, "22 s hold")
     dose = MemberDose.objects.get(member=member, exercise=stretch)
     assert dose.hold_seconds == 21 and "5 % a week" in dose.reason
+
+
+# Any edit, any moment: what the member is shown stays within the programme -------------------
+
+EDIT_KINDS = ["lower range", "raise start", "withdraw", "delete pool entry", "lower cap"]
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    kind=st.sampled_from(EDIT_KINDS),
+    pick=st.integers(min_value=0, max_value=10),
+    done=st.integers(min_value=0, max_value=3),
+    shrink=st.floats(min_value=0.0, max_value=1.0),
+)
+def test_any_edit_at_any_point_of_the_session_keeps_what_is_shown_within_the_programme(
+    client, kind, pick, done, shrink
+):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    with transaction.atomic():
+        _edit_and_check(client, kind=kind, pick=pick, done=done, shrink=shrink)
+        transaction.set_rollback(True)  # the next example starts from the seeded programme
+    cache.clear()
+
+
+def _edit_and_check(client, *, kind: str, pick: int, done: int, shrink: float) -> None:
+    member = MemberFactory()
+    enrol(member)
+    session = plan_day(member=member)
+    items = list(session.items.order_by("order").select_related("exercise"))
+    for item in items[:done]:
+        value = {"actual_seconds": item.hold_seconds} if item.hold_seconds else {}
+        value = value or {"actual_reps": item.reps}
+        session_log_item(member=member, item=item, actual_sets=item.sets, **value)
+    done_before = {item.pk: (item.hold_seconds, item.reps, item.sets) for item in items[:done]}
+    target = items[pick % len(items)]
+    slug = (target.pool_exercise or target.exercise).slug
+    entry = PoolEntry.objects.filter(
+        phase=session.phase, track="general", exercise__slug=slug
+    ).first()
+    coach = Client()
+    coach.force_login(CoachFactory())
+    if kind == "withdraw" or entry is None:
+        unpublish_by_action(coach, target.exercise.slug)
+    elif kind == "delete pool entry":
+        delete_pool_entry(coach, member, slug)
+    elif kind == "lower cap":
+        url = reverse("admin:programs_phase_change", args=[session.phase_id])
+        data = admin_form_data(coach.get(url))
+        data["weekly_cap_percent"] = "5"
+        data["min_weeks"] = str(session.phase.min_weeks + 1)  # a rule edit with it
+        run_on_commit(coach.post, url, data)
+    else:
+        hold = entry.start_hold_seconds is not None
+        unit = "hold_seconds" if hold else "reps"
+        start, ceiling = getattr(entry, f"start_{unit}"), getattr(entry, f"ceiling_{unit}")
+        if kind == "lower range":
+            ceiling = max(1, int(start * (1 - shrink * 0.5)))
+            start = min(start, ceiling)
+            dose = {f"start_{unit}": start, f"ceiling_{unit}": ceiling}
+            dose |= {"start_sets": 1, "ceiling_sets": max(1, entry.start_sets - 1)}
+        else:
+            dose = {f"start_{unit}": min(ceiling, start + 1 + int(shrink * 3))}
+        lower_range_in_pool_page(coach, member, slug, **dose)
+
+    today = member_today(member)
+    stored = list(
+        PlannedItem.objects.filter(session__member=member, session__date__gte=today)
+        .select_related("exercise", "pool_exercise", "session")
+        .order_by("session__date", "order")
+    )
+    # What was done stays exactly as done.
+    for item in stored:
+        if item.pk in done_before:
+            assert (item.hold_seconds, item.reps, item.sets) == done_before[item.pk]
+            assert item.completed_at is not None
+    assert {i.pk for i in stored if i.completed_at} == set(done_before)
+    # Everything still to do is offered by the programme, within its pool entry's range.
+    for item in stored:
+        if item.completed_at is not None:
+            continue
+        assert item.exercise.is_published
+        if item.pool_exercise_id is None:
+            continue
+        pool = PoolEntry.objects.get(
+            phase=item.session.phase, track="general", exercise=item.pool_exercise
+        )
+        if item.exercise_id == item.pool_exercise_id:
+            assert item.sets <= pool.ceiling_sets
+            if item.hold_seconds is not None and pool.ceiling_hold_seconds is not None:
+                assert item.hold_seconds <= pool.ceiling_hold_seconds
+            if item.reps is not None and pool.ceiling_reps is not None:
+                assert item.reps <= pool.ceiling_reps
+    # And that is what the member is shown.
+    pages = shown_everywhere(client, member)
+    for item in stored:
+        if item.completed_at is None:
+            for where in ("today", "email", "calendar"):
+                assert item.dose_label in pages[where], (where, item.dose_label)

@@ -56,7 +56,7 @@ from programs.selectors.programme import (
     programme_cache_invalidate,
 )
 from programs.selectors.sessions import member_today
-from programs.services.planning import plan_for, plans_refresh
+from programs.services.planning import plan_day, plan_for, plans_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -392,8 +392,6 @@ def session_follow_programme(
         # Nothing done and nothing left: the day is planned afresh, keeping the pain answer.
         pain_before = session.pain_before
         session.delete()
-        from programs.services.planning import plan_day
-
         replanned = plan_day(member=session.member, day=session.date)
         if replanned is not None and pain_before is not None:
             replanned.pain_before = pain_before

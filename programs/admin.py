@@ -100,8 +100,12 @@ class PhaseAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         pool_changed = any(formset.has_changed() for formset in formsets)
         if change and (form.changed_data or pool_changed):
+            was = form.initial.get("weekly_cap_percent")
+            cap_lowered = was is not None and form.instance.weekly_cap_percent < was
             programme_edit_record(
-                summary=f"Phase {form.instance} edited", phase_ids=[form.instance.pk]
+                summary=f"Phase {form.instance} edited",
+                phase_ids=[form.instance.pk],
+                every_member_of_phases=cap_lowered,
             )
 
     def delete_model(self, request, obj):

@@ -14,6 +14,12 @@ class ProgrammeEdit(models.Model):
     summary = models.CharField(max_length=200)
     phase_ids = models.JSONField(default=list, blank=True)
     exercise_ids = models.JSONField(default=list, blank=True)
+    enrolled_phase_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Phases whose every active member is visited, planned today or not (a lowered "
+        "weekly cap limits the doses members carry, not only stored plans).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     after_member_id = models.PositiveIntegerField(default=0)
     members_replanned = models.PositiveIntegerField(default=0)

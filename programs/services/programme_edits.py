@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from backcore.dispatch import send_on_commit
 from programs import engine
-from programs.choices import DecisionKind, SessionStatus
+from programs.choices import DecisionKind, EnrolmentStatus, SessionStatus
 from programs.engine.dosing import raise_dose, whole
 from programs.engine.phases import variation_entry
 from programs.engine.wording import describe_dose
@@ -67,16 +67,27 @@ TASK = "programs.tasks.replan_after_programme_edit"
 
 
 def programme_edit_record(
-    *, summary: str, phase_ids: Iterable[int] = (), exercise_ids: Iterable[int] = ()
+    *,
+    summary: str,
+    phase_ids: Iterable[int] = (),
+    exercise_ids: Iterable[int] = (),
+    every_member_of_phases: bool = False,
 ) -> ProgrammeEdit | None:
     """Record an edit and replan after it commits. Call it inside the edit's transaction (the
-    admin's save and delete hooks do): the replanning then reads the committed programme."""
+    admin's save and delete hooks do): the replanning then reads the committed programme.
+
+    Stored plans the edit touches are replanned; with `every_member_of_phases` (a lowered
+    weekly cap: it limits the doses members carry, not only plans) every active member of those
+    phases is visited too, planned today or not."""
     phases = sorted({int(pk) for pk in phase_ids if pk is not None})
     exercises = sorted({int(pk) for pk in exercise_ids if pk is not None})
     if not phases and not exercises:
         return None
     edit = ProgrammeEdit.objects.create(
-        summary=summary[:200], phase_ids=phases, exercise_ids=exercises
+        summary=summary[:200],
+        phase_ids=phases,
+        exercise_ids=exercises,
+        enrolled_phase_ids=phases if every_member_of_phases else [],
     )
     # The signal in programs/cache.py bumps the bundle's version on each write; say it once more
     # here, so an edit made by a bulk statement (no signal) is never planned from an old copy.
@@ -122,6 +133,29 @@ def _touched_plans(edit: ProgrammeEdit, *, from_day: date):
     )
 
 
+def _next_members(edit: ProgrammeEdit, *, from_day: date, limit: int) -> list[int]:
+    """The next `limit` member ids (in order, after the cursor) the edit reaches: members with a
+    touched plan, and every active member of `enrolled_phase_ids`. Two indexed reads at most."""
+    found = set(
+        _touched_plans(edit, from_day=from_day)
+        .filter(member_id__gt=edit.after_member_id)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+        .distinct()[:limit]
+    )
+    if edit.enrolled_phase_ids:
+        found |= set(
+            Enrolment.objects.filter(
+                phase_id__in=edit.enrolled_phase_ids,
+                status=EnrolmentStatus.ACTIVE,
+                member_id__gt=edit.after_member_id,
+            )
+            .order_by("member_id")
+            .values_list("member_id", flat=True)[:limit]
+        )
+    return sorted(found)[:limit]
+
+
 @dataclass(frozen=True)
 class ReplanChunk:
     members: int  # members replanned in this chunk
@@ -145,13 +179,7 @@ def programme_edit_replan_chunk(
             return ReplanChunk(members=0, finished=True)
         # Every member's own today is within a day of UTC's.
         earliest = now.date() - timedelta(days=1)
-        member_ids = list(
-            _touched_plans(edit, from_day=earliest)
-            .filter(member_id__gt=edit.after_member_id)
-            .order_by("member_id")
-            .values_list("member_id", flat=True)
-            .distinct()[:limit]
-        )
+        member_ids = _next_members(edit, from_day=earliest, limit=limit)
         if edit.after_member_id == 0 and edit.members_replanned == 0:
             # The first chunk reads the programme as committed, whatever copy a process holds.
             programme_cache_invalidate()

@@ -369,33 +369,42 @@ def test_nothing_is_raised_mid_session(client, coach_client, planned_member):
 # The weekly cap ---------------------------------------------------------------------------------
 
 
-def test_a_lowered_weekly_cap_brings_this_weeks_rise_down_everywhere(
-    client, coach_client, planned_member
-):
-    """The stretch rose 20 → 22 s this week under a 10 % cap; the coach sets 5 %: 21 s."""
-    member = planned_member
-    today = member_today(member)
-    entry = pool_entry(member, STRETCH)
-    Phase.objects.filter(pk=entry.phase_id).update(weekly_cap_percent=10)
-    stretch = Exercise.objects.get(slug=STRETCH)
+def rose_under_a_ten_percent_cap(member, stretch: Exercise, *, to: int = 22) -> None:
+    """This week the stretch rose from 20 s (22 s is 10 %), as the weekly review wrote it."""
     MemberDose.objects.filter(member=member, exercise=stretch).update(
-        hold_seconds=22, reps=None, sets=2, kind=DecisionKind.PROGRESS
+        hold_seconds=to, reps=None, sets=2, kind=DecisionKind.PROGRESS
     )
     ProgressionDecision.objects.update_or_create(
         member=member,
-        week_start=week_start_of(today),
+        week_start=week_start_of(member_today(member)),
         exercise=stretch,
         defaults={
             "kind": DecisionKind.PROGRESS,
-            "reason": "Raised to 22 s.",
+            "reason": f"Raised to {to} s.",
             "before_hold_seconds": 20,
             "before_sets": 2,
-            "after_hold_seconds": 22,
+            "after_hold_seconds": to,
             "after_sets": 2,
         },
     )
+
+
+def test_a_lowered_weekly_cap_brings_this_weeks_rise_down_everywhere(
+    client, coach_client, planned_member
+):
+    """The stretch rose 20 → 22 s this week under a 10 % cap; the coach sets 5 %: 21 s, for a
+    member with today's plan stored and for one whose day is not planned yet."""
+    member = planned_member
+    entry = pool_entry(member, STRETCH)
+    Phase.objects.filter(pk=entry.phase_id).update(weekly_cap_percent=10)
+    stretch = Exercise.objects.get(slug=STRETCH)
+    rose_under_a_ten_percent_cap(member, stretch)
     PlannedSession.objects.filter(member=member).delete()
     plan_day(member=member)
+    not_planned_yet = MemberFactory()
+    enrol(not_planned_yet)
+    rose_under_a_ten_percent_cap(not_planned_yet, stretch)
+    PlannedSession.objects.filter(member=not_planned_yet).delete()
     assert_everywhere(shown_everywhere(client, member), "22 s hold × 2 sets each side")
 
     phase = Phase.objects.get(pk=entry.phase_id)
@@ -405,11 +414,24 @@ def test_a_lowered_weekly_cap_brings_this_weeks_rise_down_everywhere(
     data["weekly_cap_percent"] = "5"
     run_on_commit(client.post, url, data)
 
-    pages = shown_everywhere(client, member)
-    assert_everywhere(pages, "21 s hold × 2 sets each side")
-    assert_nowhere(pages, "22 s hold")
-    dose = MemberDose.objects.get(member=member, exercise=stretch)
-    assert dose.hold_seconds == 21 and "5 % a week" in dose.reason
+    for someone in (member, not_planned_yet):
+        pages = shown_everywhere(client, someone)
+        assert_everywhere(pages, "21 s hold × 2 sets each side")
+        assert_nowhere(pages, "22 s hold")
+        dose = MemberDose.objects.get(member=someone, exercise=stretch)
+        assert dose.hold_seconds == 21 and "5 % a week" in dose.reason
+
+
+def test_a_raised_cap_changes_no_dose(coach_client, planned_member):
+    stretch = Exercise.objects.get(slug=STRETCH)
+    rose_under_a_ten_percent_cap(planned_member, stretch, to=21)  # 5 %, within Reconnect's cap
+    phase = PlannedSession.objects.get(member=planned_member).phase
+    url = reverse("admin:programs_phase_change", args=[phase.pk])
+    data = admin_form_data(coach_client.get(url))
+    data["weekly_cap_percent"] = str(phase.weekly_cap_percent + 1)
+    run_on_commit(coach_client.post, url, data)
+    assert MemberDose.objects.get(member=planned_member, exercise=stretch).hold_seconds == 21
+    assert ProgrammeEdit.objects.get().enrolled_phase_ids == []  # only plans were visited
 
 
 # Any edit, any moment: what the member is shown stays within the programme -------------------

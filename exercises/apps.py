@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ExercisesConfig(AppConfig):
     name = "exercises"
+
+    def ready(self) -> None:
+        from exercises import cache
+
+        cache.connect()

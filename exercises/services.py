@@ -10,6 +10,7 @@ from PIL import Image
 from backcore.dispatch import send_on_commit
 from backcore.images import clean_uploaded_image
 from exercises import library_changes
+from exercises.cache import library_changed
 from exercises.choices import TAG_VOCABULARY
 from exercises.models import Exercise, ExerciseImage, ExerciseTag
 
@@ -133,6 +134,7 @@ def exercise_tags_set(*, exercise: Exercise, kind: str, values: list[str]) -> No
         for value in wanted
         if value not in present
     )
+    library_changed()  # bulk inserts send no post_save
 
 
 @transaction.atomic

@@ -1,13 +1,16 @@
+import json
+
 import pytest
 from django.urls import reverse
 
-from exercises import selectors
+from exercises import content, selectors
 from exercises.models import Exercise
 from tests.factories import ExerciseFactory, ExerciseImageFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("exercises:list")
+POSES = json.loads((content.SEED_DIR / "poses_v1.json").read_text())
 
 
 @pytest.fixture
@@ -254,3 +257,59 @@ class TestDetail:
         # 4 for the exercise, its tags, images and steps; 1 for the phase pools' doses.
         with django_assert_num_queries(5):
             assert client.get(exercise.get_absolute_url()).status_code == 200
+
+
+class TestDrawnCards:
+    """Cards and filters are drawn once per process, and afresh after any edit."""
+
+    def test_an_edit_to_an_exercise_its_tags_steps_or_images_shows_at_once(self, client, library):
+        from exercises import services
+        from exercises.choices import TagKind
+        from exercises.models import ExerciseStep
+
+        exercise = library(name="Bridge", purpose="Wake the glutes.", equipment=["none"])
+        assert "Wake the glutes." in client.get(LIST).content.decode()
+        assert "Wake the glutes." in client.get(LIST).content.decode()  # drawn, then kept
+        exercise.purpose = "Strong hips."
+        exercise.save(update_fields=["purpose"])
+        html = client.get(LIST).content.decode()
+        assert "Strong hips." in html and "Wake the glutes." not in html
+        services.exercise_tags_set(
+            exercise=exercise, kind=TagKind.EQUIPMENT, values=["none", "chair"]
+        )
+        assert "Chair" in client.get(LIST).content.decode()
+        placeholder = Exercise.objects.get(pk=exercise.pk).card_image_url
+        assert placeholder in html
+        ExerciseImageFactory(exercise=exercise, is_main=True)
+        photo = Exercise.objects.get(pk=exercise.pk).card_image_url
+        html = client.get(LIST).content.decode()
+        assert photo != placeholder and photo in html and placeholder not in html
+        # with a figure, the card's text alternative reads the steps
+        exercise.demonstration = POSES["glute-bridge"]
+        exercise.save(update_fields=["demonstration"])
+        assert "Breathe out slowly." not in client.get(LIST).content.decode()
+        ExerciseStep.objects.create(exercise=exercise, order=9, text="Breathe out slowly.")
+        assert "Breathe out slowly." in client.get(LIST).content.decode()
+        exercise.delete()
+        assert "Bridge" not in names(client.get(LIST))
+
+    def test_ticked_filters_are_drawn_for_their_own_values(self, client, library):
+        library(name="Wall sit", equipment=["wall"])
+        plain = client.get(LIST).content.decode()
+        ticked = client.get(LIST, {"equipment": "wall"}).content.decode()
+        assert 'value="wall" id="id_equipment_' in plain
+        assert 'value="wall" id="id_equipment_' in ticked
+        assert plain.count(" checked") == 0
+        assert ticked.count(" checked") == 1
+        assert client.get(LIST).content.decode().count(" checked") == 0
+
+    @pytest.mark.parametrize("rows", [1, 30])
+    def test_a_drawn_page_keeps_its_query_count(
+        self, client, library, rows, django_assert_num_queries
+    ):
+        for _ in range(rows):
+            library(phases=["reconnect"])
+        client.get(LIST)
+        # count, page, tags, images, steps
+        with django_assert_num_queries(5):
+            assert client.get(LIST).status_code == 200

@@ -491,7 +491,7 @@ class ProgressionDecisionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "week_start"]
     search_fields = ["member__email"]
     list_select_related = ["member", "exercise"]
-    list_per_page = 50
+    list_per_page = 25
     show_full_result_count = False  # no second COUNT over every decision ever made
     paginator = EstimatedCountPaginator
 

@@ -1,4 +1,5 @@
-"""`{% forum_post post %}`: one post of a thread page, drawn once and then reused.
+"""`{% forum_post post %}`: one post of a thread page, drawn once and then reused (and
+`{% thread_row thread %}`, one line of a category's thread list, the same way).
 
 A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
 most of the page's time. Each post's HTML is kept per process under a key made of *every value
@@ -94,3 +95,39 @@ def forum_post(context, post):
     if _CSRF_MARK in html:
         html = html.replace(_CSRF_MARK, str(context.get("csrf_token", "")))
     return mark_safe(html)  # a template's output; the token is Django's own
+
+
+def _thread_values(thread) -> dict:
+    """Everything a category's line for this thread shows, as plain values (the key)."""
+    read = getattr(thread, "last_read_at", None)
+    return {
+        "pk": thread.pk,
+        "title": thread.title,
+        "author_name": thread.author_name,
+        "reply_count": thread.reply_count,
+        "is_pinned": thread.is_pinned,
+        "is_locked": thread.is_locked,
+        "is_hidden": thread.is_hidden,
+        "is_approved": thread.is_approved,
+        # this viewer's reading
+        "has_new": bool(read and thread.last_post_at > read),
+        "unread": not read,
+        "natural_time": naturaltime(thread.last_post_at),
+        "has_last_post": thread.last_post_id is not None,
+        "last_post_author": thread.last_post.author_name if thread.last_post_id else "",
+        "script_prefix": get_script_prefix(),
+    }
+
+
+@register.simple_tag
+def thread_row(thread):
+    """The thread's line as `community/_thread_row.html` draws it for this viewer."""
+    values = _thread_values(thread)
+    key = ("thread", *values.values())
+    html = _fragments.get(key)
+    if html is None:
+        html = get_template("community/_thread_row.html").render({"thread": values})
+        if len(_fragments) >= FRAGMENT_CACHE_SIZE:
+            _fragments.pop(next(iter(_fragments)))
+        _fragments[key] = html
+    return mark_safe(html)  # a template's output

@@ -77,3 +77,19 @@ def test_every_form_carries_the_viewers_own_token(thread, member):
     response = client.post(react_url, {"kind": "cheer", "csrfmiddlewaretoken": token})
     assert response.status_code in (200, 302)
     assert opening.reactions.filter(member=member, kind="cheer").exists()
+
+
+def test_a_category_lists_each_thread_as_this_viewer_has_read_it(thread, category, member, later):
+    reader = MemberFactory()
+    _page(reader, thread)  # reads to the end
+    client = Client()
+    client.force_login(reader)
+    assert b"(unread)" not in client.get(category.get_absolute_url()).content
+    stranger = Client()
+    stranger.force_login(member)
+    assert b"(unread)" in stranger.get(category.get_absolute_url()).content
+    later()
+    services.post_create(author=MemberFactory(), thread=thread, body="A new reply.")
+    listing = client.get(category.get_absolute_url()).content
+    assert b'badge-green">New<' in listing and b"2 replies" in listing
+    assert b'badge-green">New<' not in stranger.get(category.get_absolute_url()).content

@@ -60,12 +60,14 @@ class Contribution(models.Model):
     customer_id = models.CharField(max_length=255, blank=True)
     payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
     receipt_url = models.URLField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The admin's list, newest first, one page at a time (and date ranges by created_at).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="contribution_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_minor__gte=0), name="contribution_amount_not_negative"
@@ -117,6 +119,7 @@ class Subscription(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="subscription_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_minor__gte=0), name="subscription_amount_not_negative"
@@ -149,7 +152,7 @@ class WebhookEvent(models.Model):
     stripe_event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100, db_index=True)
     payload = models.JSONField()
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
@@ -157,6 +160,7 @@ class WebhookEvent(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["-received_at", "-id"], name="webhook_event_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "processed", "ignored", "failed"]),

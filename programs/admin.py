@@ -527,6 +527,7 @@ class PlannedSessionAdmin(admin.ModelAdmin):
     search_fields = ["member__email"]
     list_select_related = ["member", "phase"]
     date_hierarchy = "date"
+    show_full_result_count = False  # one COUNT over every session ever planned is enough
     inlines = [PlannedItemInline]
     raw_id_fields = ["member"]
 

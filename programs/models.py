@@ -165,7 +165,10 @@ class SafetyScreen(RedFlagAnswers):
 
     class Meta:
         ordering = ["-screened_at", "-id"]
-        indexes = [models.Index(fields=["member", "-screened_at"])]
+        indexes = [
+            models.Index(fields=["member", "-screened_at"]),
+            models.Index(fields=["-screened_at", "-id"], name="safety_screen_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"Screen of {self.member} at {self.screened_at:%Y-%m-%d}"
@@ -184,6 +187,7 @@ class EmergencyLift(models.Model):
 
     class Meta:
         ordering = ["-lifted_at", "-id"]
+        indexes = [models.Index(fields=["-lifted_at", "-id"], name="emergency_lift_newest_first")]
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="emergency_lift_has_a_note"),
         ]
@@ -399,6 +403,8 @@ class PlannedSession(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        # The admin's list: newest first over every member's sessions, one page at a time.
+        indexes = [models.Index(fields=["-date", "-id"], name="planned_session_newest_first")]
         constraints = [
             models.UniqueConstraint(fields=["member", "date"], name="one_planned_session_per_day"),
             models.CheckConstraint(

@@ -105,7 +105,11 @@ class OutcomeCheck(models.Model):
                 name="one_intake_outcome_per_member",
             ),
         ]
-        indexes = [models.Index(fields=["member", "-taken_on"], name="outcome_check_latest")]
+        indexes = [
+            models.Index(fields=["member", "-taken_on"], name="outcome_check_latest"),
+            # The admin's list over every member, in the model's order, one page at a time.
+            models.Index(fields=["taken_on", "created_at", "id"], name="outcome_check_in_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.member} on {self.taken_on}"

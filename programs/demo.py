@@ -6,6 +6,7 @@ from programs.services import intake_complete, intake_screen_submit, plan_day
 
 DEMO_INTAKE = {
     "pain_now": 3,
+    "pain_worst": 6,
     "pain_low_back": True,
     "pain_buttock": False,
     "pain_leg": False,

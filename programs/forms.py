@@ -72,6 +72,13 @@ class DetailsForm(forms.Form):
         max_value=10,
         widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1}),
     )
+    pain_worst = forms.IntegerField(
+        label="And at its worst over the last week? (0–10)",
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1}),
+        help_text="Your four-weekly check-ins ask this again, so you can see it change.",
+    )
     pain_areas = forms.MultipleChoiceField(
         label="Where do you feel it?",
         choices=PAIN_AREAS,
@@ -152,6 +159,15 @@ class DetailsForm(forms.Form):
     def basic_fields(self):
         return [self[name] for name in self.fields if not name.startswith(("fear_", "function_"))]
 
+    def clean(self):
+        data = super().clean()
+        now, worst = data.get("pain_now"), data.get("pain_worst")
+        if now is not None and worst is not None and worst < now:
+            self.add_error(
+                "pain_worst", "Your worst over the last week can't be lower than your pain now."
+            )
+        return data
+
     def clean_training_days(self):
         days = self.cleaned_data["training_days"]
         if not days:
@@ -169,6 +185,7 @@ class DetailsForm(forms.Form):
         items = function_questionnaire()["items"]
         return {
             "pain_now": data["pain_now"],
+            "pain_worst": data["pain_worst"],
             "pain_low_back": "low_back" in areas,
             "pain_buttock": "buttock" in areas,
             "pain_leg": "leg" in areas,
@@ -195,6 +212,7 @@ class DetailsForm(forms.Form):
             return {"minutes_per_day": 10, "training_days": [0, 1, 2, 3, 4]}
         initial = {
             "pain_now": intake.pain_now,
+            "pain_worst": intake.pain_worst,
             "pain_areas": [
                 key
                 for key, flag in (

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from programs.choices import (
     CLINICIAN_FLAGS,
@@ -91,6 +91,9 @@ class Intake(RedFlagAnswers):
     )
 
     pain_now = models.PositiveSmallIntegerField(default=0, validators=ZERO_TO_TEN)
+    # The worst of the last week: the starting point of the worst-pain series the four-weekly
+    # re-checks continue (blank for intakes made before it was asked).
+    pain_worst = models.PositiveSmallIntegerField(null=True, blank=True, validators=ZERO_TO_TEN)
     pain_low_back = models.BooleanField(default=False)
     pain_buttock = models.BooleanField(default=False)
     pain_leg = models.BooleanField(default=False)
@@ -121,6 +124,11 @@ class Intake(RedFlagAnswers):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=_zero_to_ten("pain_now"), name="intake_pain_now_0_10"),
+            models.CheckConstraint(
+                condition=Q(pain_worst__isnull=True)
+                | (_zero_to_ten("pain_worst") & Q(pain_worst__gte=F("pain_now"))),
+                name="intake_pain_worst_0_10_not_below_now",
+            ),
             models.CheckConstraint(
                 condition=Q(track_choice="") | _in_choices("track_choice", Track),
                 name="intake_track_choice_valid",

@@ -20,6 +20,7 @@ LIFT_NOTE_MAX = 2000
 FLAG_FIELDS = tuple(EMERGENCY_FLAGS) + tuple(CLINICIAN_FLAGS)
 DETAIL_FIELDS = (
     "pain_now",
+    "pain_worst",
     "pain_low_back",
     "pain_buttock",
     "pain_leg",

@@ -101,6 +101,7 @@ def outcome_baseline_record(*, member, intake: Intake, today: date) -> OutcomeCh
         kind=CheckKind.INTAKE,
         taken_on=today,
         pain_usual=intake.pain_now,
+        pain_worst=intake.pain_worst,
         function_answers=answers,
         function_score=score,
     )

@@ -64,6 +64,7 @@ def answer_intake_details(page: Page) -> None:
     """The rest of the intake, training every day so that today is never a rest day."""
     expect(page.get_by_role("heading", level=1)).to_have_text("About you and your back")
     page.get_by_label("How much does your back hurt right now?").fill("3")
+    page.get_by_label("And at its worst over the last week?").fill("5")
     page.get_by_role("group", name="Where do you feel it?").get_by_label("Low back").check()
     page.get_by_label("More than 12 weeks").check()
     page.get_by_label("Your age").select_option(label="40–54")

@@ -33,6 +33,7 @@ class IntakeFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory("tests.factories.accounts.MemberFactory")
     pain_now = 2
+    pain_worst = factory.LazyAttribute(lambda intake: min(10, intake.pain_now + 2))
     pain_low_back = True
     duration = "over_12_weeks"
     age_band = "40_54"

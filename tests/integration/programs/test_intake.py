@@ -14,6 +14,7 @@ def details_post(**overrides):
     data = {
         "step": "details",
         "pain_now": "3",
+        "pain_worst": "5",
         "pain_areas": ["low_back"],
         "duration": "over_12_weeks",
         "age_band": "40_54",
@@ -141,6 +142,21 @@ def test_full_intake_with_leg_pain_starts_the_sciatica_track(client, member):
     assert b"Start session" in today.content or b"Rest day" in today.content
 
 
+def test_the_worst_pain_of_the_last_week_starts_the_worst_pain_series(client, member):
+    from programs.models import OutcomeCheck
+
+    client.force_login(member)
+    client.post(INTAKE_URL, {"step": "screen"})
+    client.post(INTAKE_URL, details_post(pain_now="3", pain_worst="7"))
+    assert Intake.objects.get(member=member).pain_worst == 7
+    baseline = OutcomeCheck.objects.get(member=member, kind="intake")
+    assert (baseline.pain_usual, baseline.pain_worst) == (3, 7)
+    low = client.post(INTAKE_URL, details_post(pain_now="5", pain_worst="2"))
+    assert low.status_code == 422
+    assert "can&#x27;t be lower than your pain now" in low.content.decode()
+    assert Intake.objects.get(member=member).pain_worst == 7  # nothing saved is lost
+
+
 def test_function_questionnaire_scores_only_when_complete(client, member):
     from programs.content import function_questionnaire
 
@@ -160,6 +176,8 @@ def test_function_questionnaire_scores_only_when_complete(client, member):
     "bad",
     [
         {"pain_now": "11"},
+        {"pain_worst": ""},
+        {"pain_now": "6", "pain_worst": "4"},
         {"training_days": []},
         {"minutes_per_day": "15"},
         {"duration": "forever"},

@@ -440,7 +440,7 @@ EDIT_KINDS = ["lower range", "raise start", "withdraw", "delete pool entry", "lo
 
 
 @settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

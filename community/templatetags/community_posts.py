@@ -4,11 +4,11 @@
 A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
 most of the page's time. Each post's HTML is kept per process under a key made of *every value
 it is drawn from*: the post's own fields (body, state, edit time, badge), its reaction counts
-and the viewer's own reactions, how long ago it was written in words, and this viewer's rights
-over it (moderator, author, may edit, may delete, may reply). The fragment is drawn from those
-values only (never from the user or the post objects), so an edited, hidden or reacted-to post,
-another viewer's rights or a new minute simply make another key: nothing is invalidated and one
-viewer's rights are never shown to another. The CSRF token is not kept in a fragment: a
+and the viewer's own reactions, how long ago it was written (to the unit its words show), and
+this viewer's rights over it (moderator, author, may edit, may delete, may reply). The fragment
+is drawn from those values only (never from the user or the post objects), so an edited,
+hidden or reacted-to post, another viewer's rights or a new minute simply make another key:
+nothing is invalidated and one viewer's rights are never shown to another. The CSRF token is not kept in a fragment: a
 per-process marker stands in for it and each request puts in its own token.
 """
 
@@ -18,6 +18,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.loader import get_template
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from community import permissions
@@ -30,6 +31,20 @@ _fragments: dict[tuple, str] = {}
 _CSRF_MARK = f"csrf-{secrets.token_hex(16)}"  # unguessable, so no post can contain it
 
 
+def _age(moment) -> tuple:
+    """How long ago `moment` was, to the unit `naturaltime` shows at that age (seconds under a
+    minute, minutes under a day, hours under a week, days beyond), so its words need computing
+    only when they can have changed."""
+    seconds = int((timezone.now() - moment).total_seconds())
+    size = abs(seconds)
+    unit = 1 if size < 60 else 60 if size < 86_400 else 3_600 if size < 604_800 else 86_400
+    return (moment, seconds // unit)
+
+
+def _with_time(values: dict, moment) -> dict:
+    return {**values, "natural_time": naturaltime(moment)}
+
+
 def _values(post, *, user, thread, first_new, can_reply: bool) -> dict:
     """Everything the fragment shows, as plain values (the cache key is made of these)."""
     moderator = permissions.is_moderator(user)
@@ -38,7 +53,7 @@ def _values(post, *, user, thread, first_new, can_reply: bool) -> dict:
         "author_id": post.author_id,
         "author_name": post.author_name,
         "created_at": post.created_at,
-        "natural_time": naturaltime(post.created_at),
+        "age": _age(post.created_at),
         "edited_at": post.edited_at,
         "has_badge": post.has_badge,
         "badge_streak_days": post.badge_streak_days,
@@ -88,7 +103,7 @@ def forum_post(context, post):
     key = tuple(values.values())
     html = _fragments.get(key)
     if html is None:
-        html = _draw(values)
+        html = _draw(_with_time(values, post.created_at))
         if len(_fragments) >= FRAGMENT_CACHE_SIZE:
             _fragments.pop(next(iter(_fragments)))  # the oldest makes room
         _fragments[key] = html
@@ -112,7 +127,8 @@ def _thread_values(thread) -> dict:
         # this viewer's reading
         "has_new": bool(read and thread.last_post_at > read),
         "unread": not read,
-        "natural_time": naturaltime(thread.last_post_at),
+        "last_post_at": thread.last_post_at,
+        "age": _age(thread.last_post_at),
         "has_last_post": thread.last_post_id is not None,
         "last_post_author": thread.last_post.author_name if thread.last_post_id else "",
         "script_prefix": get_script_prefix(),
@@ -126,7 +142,9 @@ def thread_row(thread):
     key = ("thread", *values.values())
     html = _fragments.get(key)
     if html is None:
-        html = get_template("community/_thread_row.html").render({"thread": values})
+        html = get_template("community/_thread_row.html").render(
+            {"thread": _with_time(values, thread.last_post_at)}
+        )
         if len(_fragments) >= FRAGMENT_CACHE_SIZE:
             _fragments.pop(next(iter(_fragments)))
         _fragments[key] = html

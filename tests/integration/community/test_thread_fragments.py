@@ -93,3 +93,29 @@ def test_a_category_lists_each_thread_as_this_viewer_has_read_it(thread, categor
     listing = client.get(category.get_absolute_url()).content
     assert b'badge-green">New<' in listing and b"2 replies" in listing
     assert b'badge-green">New<' not in stranger.get(category.get_absolute_url()).content
+
+
+def test_the_time_in_words_follows_the_clock(thread, category, member):
+    from datetime import timedelta
+
+    import time_machine
+
+    def words(html: str) -> str:
+        return html.replace("\xa0", " ")
+
+    last = thread.posts.order_by("created_at").last()
+    listing = Client()
+    listing.force_login(member)
+    with time_machine.travel(last.created_at + timedelta(minutes=2, seconds=5), tick=False):
+        assert ">2 minutes ago</time>" in words(_page(member, thread))
+        assert "last post 2 minutes ago" in words(
+            listing.get(category.get_absolute_url()).content.decode()
+        )
+    with time_machine.travel(last.created_at + timedelta(minutes=7), tick=False):
+        page = words(_page(member, thread))
+        assert ">7 minutes ago</time>" in page and ">2 minutes ago</time>" not in page
+        assert "last post 7 minutes ago" in words(
+            listing.get(category.get_absolute_url()).content.decode()
+        )
+    with time_machine.travel(last.created_at + timedelta(days=1, hours=3, minutes=4), tick=False):
+        assert ">1 day, 3 hours ago</time>" in words(_page(member, thread))

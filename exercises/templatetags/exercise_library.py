@@ -15,9 +15,13 @@ from exercises import cache
 register = template.Library()
 
 
-@register.simple_tag
-def library_card(exercise):
-    version = cache.library_version()
+@register.simple_tag(takes_context=True)
+def library_card(context, exercise):
+    # one cache read per page, not one per card
+    state = context.render_context
+    if "library_version" not in state:
+        state["library_version"] = cache.library_version()
+    version = state["library_version"]
     if version is None:  # the cache answers nothing: draw it, keep nothing
         return get_template("exercises/_card.html").render({"exercise": exercise})
     key = ("card", version, exercise.pk, get_script_prefix())

@@ -51,6 +51,9 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", "--noinput", verbosity=0)
+    from django.core.cache import cache
+
+    cache.clear()  # nothing kept from another version of the code (use a cache of your own)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

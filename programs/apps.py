@@ -13,6 +13,7 @@ class ProgramsConfig(AppConfig):
         from programs.services.programme_edits import programme_edit_after_library_change
 
         cache.connect()
+        cache.connect_history()
         personal_data.register(PERSONAL_DATA)
         plan_doses.register(pool_doses_for_exercise)  # the library shows where plan doses come from
         library_changes.register(programme_edit_after_library_change)  # plans follow coaches' edits

@@ -127,6 +127,25 @@ def programme(ctx: BenchContext) -> None:
         model.objects.bulk_create(rows, batch_size=BATCH)
     ctx.say(f"  {len(enrolments)} enrolments, {len(doses)} doses, {len(reminders)} reminders on")
     _history(ctx, plans)
+    _progress_totals(ctx)
+
+
+def _progress_totals(ctx: BenchContext) -> None:
+    """Progress's stored totals up to each member's charts, as the roll task leaves them."""
+    from programs.selectors.progress import charted_weeks, first_day
+    from programs.selectors.sessions import member_today
+    from programs.services.progress_totals import progress_totals_roll
+
+    enrolments = Enrolment.objects.filter(member_id__in=ctx.member_ids).select_related(
+        "member__profile"
+    )
+    for enrolment in enrolments.iterator(chunk_size=BATCH):
+        member = enrolment.member
+        weeks = charted_weeks(
+            today=member_today(member), since=first_day(member=member, enrolment=enrolment)
+        )
+        progress_totals_roll(member_id=member.pk, through_week=weeks[0])
+    ctx.say(f"  progress totals stored for {len(ctx.member_ids)} members")
 
 
 def _history(ctx: BenchContext, plans) -> None:

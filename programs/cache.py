@@ -27,3 +27,28 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"programme-bundle-save-{label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"programme-bundle-del-{label}")
     post_migrate.connect(_changed, dispatch_uid="programme-bundle-migrate")
+
+
+def _history_changed(sender, instance, **_kwargs) -> None:
+    """Stored Progress totals cover weeks no chart shows; a change to a session that old (an
+    admin correction: the session admin saves the session with its items; a deletion) drops
+    them so Progress reads the history again. Recent sessions (played, logged late) never
+    reach them: no query for those. Items have no receiver, so deleting them in bulk stays one
+    statement."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programs.selectors.progress import CHART_WEEKS
+    from programs.services.progress_totals import progress_totals_forget_from
+
+    if instance.date < timezone.localdate() - timedelta(weeks=CHART_WEEKS + 1):
+        progress_totals_forget_from(member_id=instance.member_id, day=instance.date)
+
+
+def connect_history() -> None:
+    from programs.models import PlannedSession
+
+    uid = "progress-totals-plannedsession"
+    post_save.connect(_history_changed, sender=PlannedSession, dispatch_uid=uid)
+    post_delete.connect(_history_changed, sender=PlannedSession, dispatch_uid=uid + "-del")

@@ -110,3 +110,13 @@ def programme_edits_resume() -> int:
     from programs.services.programme_edits import programme_edits_resume as resume
 
     return resume()
+
+
+@shared_task(acks_late=True)
+def progress_totals_roll(member_id: int, through_week: str) -> bool:
+    """Move a member's stored Progress totals up to the first charted week. Idempotent."""
+    from datetime import date
+
+    from programs.services.progress_totals import progress_totals_roll as roll
+
+    return roll(member_id=member_id, through_week=date.fromisoformat(through_week)) is not None

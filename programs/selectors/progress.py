@@ -3,11 +3,11 @@ however many sessions a member has logged."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import Avg, Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -19,6 +19,7 @@ from programs.models import (
     PlannedItem,
     PlannedSession,
     ProgressionDecision,
+    ProgressTotals,
 )
 from programs.selectors.member import week_start_of as week_start
 from programs.selectors.outcome import counts_for_streak
@@ -95,6 +96,11 @@ class Progress:
     enrolment: Enrolment | None = None
     phase: PhaseStory | None = None
     decisions: list[ProgressionDecision] = field(default_factory=list)
+    totals_behind: bool = False  # the stored totals end before the charts begin
+
+    @property
+    def charted_from(self) -> date:
+        return self.weeks[0]
 
     @property
     def total_minutes(self) -> int:
@@ -109,16 +115,9 @@ class Progress:
         return [self.streak[i : i + 7] for i in range(0, len(self.streak), 7)]
 
 
-# Weeks before the charted ones cannot change any more (a missed session can be logged up to
-# seven days back), so their aggregates are read once and kept for a while; each request reads
-# only the charted weeks. A coach's correction to old history shows within this time.
-HISTORY_CACHE_SECONDS = 6 * 60 * 60
-HISTORY_CACHE_KEY = "programs:progress:before:{member}:{start}"
-
-
 @dataclass(frozen=True)
 class _Rows:
-    """The three weekly aggregates as plain tuples (cheap to cache)."""
+    """The three weekly aggregates as plain tuples."""
 
     exercises: list[tuple]  # (exercise_id, name, week, best_hold, best_reps, sessions)
     sessions: list[tuple]  # (week, average pain or None, finished sessions)
@@ -169,14 +168,66 @@ def _prefixed(condition: Q, prefix: str) -> Q:
     return Q(*[(prefix + key, value) for key, value in condition.children])
 
 
-def _history_rows(member, *, charted_from: date) -> _Rows:
-    """Every week's aggregates: the charted weeks read now, earlier weeks from the cache."""
-    key = HISTORY_CACHE_KEY.format(member=member.pk, start=charted_from.isoformat())
-    before = cache.get(key)
-    if before is None:
-        before = _rows(member, Q(date__lt=charted_from))
-        cache.set(key, before, timeout=HISTORY_CACHE_SECONDS)
-    return before + _rows(member, Q(date__gte=charted_from))
+def totals_before(*, member, through_week: date) -> dict:
+    """The stored running totals of every week before `through_week`, computed from history
+    (3 queries): the fields of a ProgressTotals row."""
+    rows = _rows(member, Q(date__lt=through_week))
+    best: dict[int, list] = {}
+    for exercise_id, name, week, hold, reps, sessions in rows.exercises:
+        week = _as_date(week)
+        entry = best.setdefault(exercise_id, [exercise_id, name, None, None, None, None, 0])
+        entry[6] += sessions
+        if hold is not None and (
+            entry[2] is None or (hold, week.isoformat()) >= (entry[2], entry[3])
+        ):
+            entry[2], entry[3] = hold, week.isoformat()
+        if reps is not None and (
+            entry[4] is None or (reps, week.isoformat()) >= (entry[4], entry[5])
+        ):
+            entry[4], entry[5] = reps, week.isoformat()
+    return {
+        "sessions_completed": sum(count for _week, _pain, count in rows.sessions),
+        "tension_seconds": sum(seconds or 0 for _week, seconds in rows.tension),
+        "exercises": [best[key] for key in sorted(best)],
+    }
+
+
+def _rows_of_totals(totals) -> _Rows:
+    """Stored totals as aggregate rows of earlier weeks: the same bests, sessions and sums as
+    the weeks they stand for (their single week is before any charted one)."""
+    earlier = totals.through_week - timedelta(weeks=1)
+    exercises = []
+    for exercise_id, name, hold, hold_week, reps, reps_week, sessions in totals.exercises:
+        if hold is not None:
+            exercises.append(
+                (exercise_id, name, date.fromisoformat(hold_week), hold, None, sessions)
+            )
+            sessions = 0
+        if reps is not None:
+            exercises.append(
+                (exercise_id, name, date.fromisoformat(reps_week), None, reps, sessions)
+            )
+            sessions = 0
+        if sessions:
+            exercises.append((exercise_id, name, earlier, None, None, sessions))
+    return _Rows(
+        exercises,
+        [(earlier, None, totals.sessions_completed)],
+        [(earlier, totals.tension_seconds)],
+    )
+
+
+def _history_rows(member, *, charted_from: date, totals) -> tuple[_Rows, bool]:
+    """Every week's aggregates: the charted weeks read now, earlier weeks from the stored
+    totals (and any weeks that left the charts since they were stored). The flag says the
+    stored totals should be moved forward to `charted_from`."""
+    charted = _rows(member, Q(date__gte=charted_from))
+    if totals is not None and totals.through_week == charted_from:
+        return _rows_of_totals(totals) + charted, False
+    if totals is not None and totals.through_week < charted_from:
+        gap = _rows(member, Q(date__gte=totals.through_week, date__lt=charted_from))
+        return _rows_of_totals(totals) + gap + charted, True
+    return _rows(member, Q(date__lt=charted_from)) + charted, True
 
 
 def _exercise_weeks(rows: list[tuple]) -> list[ExerciseWeeks]:
@@ -285,29 +336,45 @@ def streak_calendar(
     return days, streak
 
 
-def _intake_and_enrolment(member) -> tuple[Intake | None, Enrolment | None]:
-    """Both in one query (an enrolment always comes with an intake)."""
-    intake = Intake.objects.filter(member=member).select_related("member__enrolment__phase").first()
+def _intake_enrolment_totals(member) -> tuple[Intake | None, Enrolment | None, object]:
+    """The intake, enrolment and stored totals in one query (an enrolment always comes with an
+    intake)."""
+    intake = (
+        Intake.objects.filter(member=member)
+        .select_related("member__enrolment__phase", "member__progress_totals")
+        .first()
+    )
     if intake is None:
-        return None, Enrolment.objects.filter(member=member).select_related("phase").first()
-    try:
-        return intake, intake.member.enrolment
-    except Enrolment.DoesNotExist:
-        return intake, None
+        return (
+            None,
+            Enrolment.objects.filter(member=member).select_related("phase").first(),
+            ProgressTotals.objects.filter(member=member).first(),
+        )
+    enrolment = totals = None
+    with contextlib.suppress(Enrolment.DoesNotExist):
+        enrolment = intake.member.enrolment
+    with contextlib.suppress(ProgressTotals.DoesNotExist):
+        totals = intake.member.progress_totals
+    return intake, enrolment, totals
+
+
+def charted_weeks(*, today: date, since: date) -> list[date]:
+    """The Mondays Progress charts: from the week the member joined (at most CHART_WEEKS back,
+    at least two weeks so a first week still reads as a chart), never with empty weeks from
+    before they came."""
+    this_week = week_start(today)
+    shown = min(CHART_WEEKS, max(MIN_CHART_WEEKS, (this_week - week_start(since)).days // 7 + 1))
+    return [this_week - timedelta(weeks=n) for n in range(shown - 1, -1, -1)]
 
 
 def progress_for(*, member, today: date) -> Progress:
     """Everything /progress/ shows, in a fixed number of queries regardless of history length
     (the phase story reads doses and the engine's four-week look-back)."""
-    this_week = week_start(today)
-    intake, enrolment = _intake_and_enrolment(member)
+    intake, enrolment, totals = _intake_enrolment_totals(member)
     since = first_day(member=member, enrolment=enrolment)
-    # Charts start the week the member joined (at most CHART_WEEKS back, at least two weeks so
-    # a first week still reads as a chart), never with empty weeks from before they came.
-    shown = min(CHART_WEEKS, max(MIN_CHART_WEEKS, (this_week - week_start(since)).days // 7 + 1))
-    weeks = [this_week - timedelta(weeks=n) for n in range(shown - 1, -1, -1)]
+    weeks = charted_weeks(today=today, since=since)
     progress = Progress(today=today, weeks=weeks)
-    rows = _history_rows(member, charted_from=weeks[0])
+    rows, progress.totals_behind = _history_rows(member, charted_from=weeks[0], totals=totals)
     progress.exercises = _exercise_weeks(rows.exercises)
     progress.pain_by_week, progress.sessions_completed = _weekly_sessions(rows.sessions)
     tension = _weekly_tension(rows.tension)

@@ -1,21 +1,31 @@
 """/today/ and /programme/: the member's plan and where they are in the programme."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from backcore.accounts.selectors import user_is_member
 from backcore.params import parse_id
 from programs import engine, services
 from programs.selectors.coach import coach_loop_for
+from programs.selectors.member import HISTORY_DAYS, week_start_of
 from programs.selectors.milestones import milestones_unseen
 from programs.selectors.outcomes import active_goals, recheck_state
+from programs.selectors.page_cache import cached_page_body, hour_of, render_body
 from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.selectors.sessions import member_today
 from programs.services.milestones import milestones_mark_seen
 from programs.services.safety_gate import safety_verdict
 from programs.views.gate import gate_response
+
+
+class _NoPlan(Exception):
+    """The day could not be planned (no finished intake): the member belongs on the intake."""
 
 
 def _unavailable(request):
@@ -38,21 +48,44 @@ def _today(request):
         if not verdict.allows_sample:
             return gate_response(request, verdict)
         return render(request, "programs/today_preview.html", today_preview(day=day))
+    # The gate is asked on every request, never kept: a closed programme shows no plan.
     if not verdict.is_open:
         return gate_response(request, verdict)
-    context = today_page(member=request.user, today=day, verdict=verdict)
-    if context["session"] is None:
-        # Plans are made when something changes and by the hourly run for each new local day;
-        # a member who arrives before it reached their day gets it made here, explicitly, once.
-        if services.plan_day(member=request.user, day=day) is None:
-            return redirect("programs:intake")
+    now = timezone.now()
+
+    def build() -> str:
         context = today_page(member=request.user, today=day, verdict=verdict)
-    context["coach_loop"] = coach_loop_for(member=request.user)
-    context["goals"] = active_goals(member=request.user)
-    context["recheck"] = recheck_state(member=request.user, intake=verdict.intake, today=day)
-    # Shown here until the member dismisses them (a POST below); always kept on Progress.
-    context["milestones_new"] = milestones_unseen(member=request.user)
-    return render(request, "programs/today.html", context)
+        if context["session"] is None:
+            # Plans are made when something changes and by the hourly run for each new local
+            # day; a member who arrives before it reached their day gets it made here,
+            # explicitly, once.
+            if services.plan_day(member=request.user, day=day) is None:
+                raise _NoPlan
+            context = today_page(member=request.user, today=day, verdict=verdict)
+        context["coach_loop"] = coach_loop_for(member=request.user, now=now)
+        context["goals"] = active_goals(member=request.user)
+        context["recheck"] = recheck_state(member=request.user, intake=verdict.intake, today=day)
+        # Shown here until the member dismisses them (a POST below); always kept on Progress.
+        context["milestones_new"] = milestones_unseen(member=request.user)
+        return render_body(request, "programs/_today_body.html", context)
+
+    try:
+        body = cached_page_body(
+            request,
+            page="today",
+            since=day - timedelta(days=HISTORY_DAYS),
+            until=day,
+            parts=(
+                day,
+                hour_of(now),
+                verdict.rescreen_asked(day),
+                verdict.rescreen_blocks_on,
+            ),
+            build=build,
+        )
+    except _NoPlan:
+        return redirect("programs:intake")
+    return render(request, "programs/today.html", {"body": mark_safe(body)})
 
 
 @login_required
@@ -82,5 +115,17 @@ def _programme(request):
     verdict = safety_verdict(member=request.user, day=day)
     if not verdict.is_open:
         return gate_response(request, verdict)
-    context = programme_page(member=request.user, today=day, verdict=verdict)
-    return render(request, "programs/programme.html", context)
+
+    def build() -> str:
+        context = programme_page(member=request.user, today=day, verdict=verdict)
+        return render_body(request, "programs/_programme_body.html", context)
+
+    body = cached_page_body(
+        request,
+        page="programme",
+        since=day - timedelta(days=HISTORY_DAYS),
+        until=week_start_of(day) + timedelta(days=6),
+        parts=(day,),
+        build=build,
+    )
+    return render(request, "programs/programme.html", {"body": mark_safe(body)})

@@ -8,6 +8,7 @@ from programs.models import Phase, PlannedSession
 from programs.services import plan_day
 from tests.factories import MemberFactory, UserFactory
 from tests.factories.programs import enrol
+from tests.page_pins import built, served, without_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +40,15 @@ def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     # +1 (milestones): the ones not shown yet (marking them seen costs one more only when any).
     # -2: Today only reads the stored plan (no second gate check and plan look-up on GET).
     # -1: the morning question comes from the sessions the page read, not a query of its own.
-    with django_assert_num_queries(14):
+    # +1 on PostgreSQL: the member's fingerprint, under which the body is kept.
+    with django_assert_num_queries(built(14)):
         response = client.get("/today/")
     assert response.status_code == 200
+    # Served again while nothing changed: session, user, membership, profile, the safety gate
+    # (never kept), the fingerprint and the notifications bell.
+    with django_assert_num_queries(served(14, kept_queries=7)):
+        again = client.get("/today/")
+    assert without_tokens(again.content) == without_tokens(response.content)
     session = PlannedSession.objects.get(member=member, date=timezone.localdate())
     for item in session.items.select_related("exercise"):
         assert item.exercise.name.encode() in response.content.replace(b"&#x27;", b"'")
@@ -56,9 +63,13 @@ def test_programme_query_count_is_constant(client, days, django_assert_num_queri
     member = member_with_history(days)
     client.force_login(member)
     # 8 (bundle cached): the page reuses the safety gate's intake and enrolment (3 fewer).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(built(8)):
         response = client.get("/programme/")
     assert response.status_code == 200
+    # Kept: session, user, profile, the safety gate, the fingerprint and the bell.
+    with django_assert_num_queries(served(8, kept_queries=6)):
+        again = client.get("/programme/")
+    assert without_tokens(again.content) == without_tokens(response.content)
     assert b"Reconnect" in response.content
     assert b"What opens" in response.content
     assert b"This week" in response.content

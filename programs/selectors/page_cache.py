@@ -1,0 +1,186 @@
+"""Member pages kept as rendered HTML, checked against the database on every request.
+
+Today, Programme and Progress are each a pure function of the member's own rows (intake,
+enrolment, doses, sessions and items, escalations, alerts, messages, goals, checks,
+milestones, decisions, stored totals), the programme bundle, the member's day and a few
+answers of the safety gate. A page is kept under a key made of all of those, where the
+member's rows enter as a *fingerprint*: one query that sums a 64-bit hash of each row's
+physical version (`ctid`, `xmin`) and counts the rows, table by table. Any insert, update or
+delete, by any code path (a service, a bulk statement, raw SQL, the admin, a migration), gives
+a row a new version, so the fingerprint changes and the page is built again. Nothing has to
+remember to invalidate it: a dose, phase, pain advice or plan is never shown from an older
+state than the database holds when the request begins. The safety gate itself is never
+cached (views ask it before looking here).
+
+PostgreSQL only (`xmin` and `ctid` are its row versions); elsewhere pages are built every time.
+Tables that pages read must be listed in `FINGERPRINT_TABLES`; a test fails when a programs
+model pointing at a member is neither there nor in `NOT_SHOWN_ON_MEMBER_PAGES`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cache as memoize
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+PAGE_CACHE_SECONDS = 6 * 60 * 60
+PAGE_KEY = "programs:page:{page}:{member}:{digest}"
+
+
+def _tables():
+    """(model, how it reaches the member, whether it is limited to the session window)."""
+    from programs.coach_models import CoachAlert, Conversation, Message
+    from programs.milestone_models import Milestone
+    from programs.models import (
+        EmergencyLift,
+        Enrolment,
+        Intake,
+        MemberDose,
+        PainEscalation,
+        PlannedItem,
+        PlannedSession,
+        ProgressionDecision,
+        SafetyScreen,
+    )
+    from programs.outcome_models import Goal, GoalRating, OutcomeCheck, RecheckSkip
+    from programs.progress_models import ProgressTotals
+
+    member = "t.member_id = %(member)s"
+    return [
+        (Intake, member),
+        (Enrolment, member),
+        (MemberDose, member),
+        (SafetyScreen, member),
+        (EmergencyLift, member),
+        (PainEscalation, member),
+        (ProgressionDecision, member),
+        (Milestone, member),
+        (CoachAlert, member),
+        (Conversation, member),
+        (Goal, member),
+        (OutcomeCheck, member),
+        (RecheckSkip, member),
+        (ProgressTotals, member),
+        (PlannedSession, member + " AND t.date BETWEEN %(since)s AND %(until)s"),
+        (
+            PlannedItem,
+            "t.session_id IN (SELECT s.id FROM {session} s WHERE s.member_id = %(member)s"
+            " AND s.date BETWEEN %(since)s AND %(until)s)",
+        ),
+        (
+            Message,
+            "t.conversation_id IN (SELECT c.id FROM {conversation} c"
+            " WHERE c.member_id = %(member)s)",
+        ),
+        (GoalRating, "t.goal_id IN (SELECT g.id FROM {goal} g WHERE g.member_id = %(member)s)"),
+    ]
+
+
+def fingerprint_models() -> list:
+    return [model for model, _where in _tables()]
+
+
+@memoize
+def _fingerprint_sql() -> str:
+    from programs.coach_models import Conversation
+    from programs.models import PlannedSession
+    from programs.outcome_models import Goal
+
+    names = {
+        "session": PlannedSession._meta.db_table,
+        "conversation": Conversation._meta.db_table,
+        "goal": Goal._meta.db_table,
+    }
+    parts = []
+    for model, where in _tables():
+        table = connection.ops.quote_name(model._meta.db_table)
+        condition = where.format(**names)
+        parts.append(
+            f"(SELECT count(*)::text || '.' || coalesce(sum(hashtextextended("
+            f"t.ctid::text || t.xmin::text, 0)), 0)::text FROM {table} t WHERE {condition})"
+        )
+    return "SELECT concat_ws(':', " + ", ".join(parts) + ")"
+
+
+def member_fingerprint(*, member_id: int, since: date, until: date) -> str | None:
+    """The version of everything the member pages read for this member (sessions and their
+    items only from `since` to `until`): one query. None where the database cannot say."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), {"member": member_id, "since": since, "until": until})
+        return cursor.fetchone()[0]
+
+
+@memoize
+def code_version() -> str:
+    """Pages kept by an older release are not served by a newer one: a digest of the
+    templates and of the code that builds the pages, read once per process."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder, pattern in (
+        ("templates", "**/*.html"),
+        ("programs", "**/*.py"),
+        ("exercises", "**/*.py"),
+    ):
+        for path in sorted((root / folder).glob(pattern)):
+            if "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Forms in a kept body carry this in place of the CSRF token; each response puts the
+# requester's own token in its place, so a body never holds anyone's token.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-5b0f1c0e9d7a4e8f"
+
+
+def render_body(request, template: str, context: dict) -> str:
+    """A page body rendered for keeping: forms get the CSRF placeholder."""
+    return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+
+
+def cached_page_body(
+    request,
+    *,
+    page: str,
+    since: date,
+    until: date,
+    parts: tuple,
+    build: Callable[[], str],
+) -> str:
+    """The page's body (`build()` renders it with `render_body`) from the cache when nothing it
+    depends on has changed, else built and kept. `parts` are the request's other inputs (day,
+    hour, the gate's answers); the member's fingerprint, the programme bundle's version and
+    the code's version are added here."""
+    from programs.selectors.programme import programme_cache_version
+
+    member = request.user.pk
+    fingerprint = member_fingerprint(member_id=member, since=since, until=until)
+    bundle_version = programme_cache_version() if fingerprint is not None else None
+    if bundle_version is None:
+        body = build()
+    else:
+        raw = "|".join(str(p) for p in (code_version(), bundle_version, fingerprint, *parts))
+        digest = hashlib.sha256(raw.encode()).hexdigest()
+        key = PAGE_KEY.format(page=page, member=member, digest=digest)
+        body = cache.get(key)
+        if body is None:
+            body = build()
+            cache.set(key, body, timeout=PAGE_CACHE_SECONDS)
+    if CSRF_PLACEHOLDER in body:
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+    return body
+
+
+def hour_of(now: datetime) -> str:
+    """Windows such as 'alerts of the last two weeks' move with the clock: a kept page lasts
+    at most until the hour turns."""
+    return now.strftime("%Y-%m-%dT%H")

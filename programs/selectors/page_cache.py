@@ -84,6 +84,14 @@ def _tables():
     ]
 
 
+# Programs models that point at a member but that no kept page shows.
+NOT_SHOWN_ON_MEMBER_PAGES = {
+    "programs.remindersettings",
+    "programs.remindersent",
+    "programs.calendarfeed",
+}
+
+
 def fingerprint_models() -> list:
     return [model for model, _where in _tables()]
 

@@ -42,8 +42,17 @@ def _history_changed(sender, instance, **_kwargs) -> None:
     from programs.selectors.progress import CHART_WEEKS
     from programs.services.progress_totals import progress_totals_forget_from
 
-    if instance.date < timezone.localdate() - timedelta(weeks=CHART_WEEKS + 1):
-        progress_totals_forget_from(member_id=instance.member_id, day=instance.date)
+    if instance.date >= timezone.localdate() - timedelta(weeks=CHART_WEEKS + 1):
+        return
+    # A bulk delete (an account's sessions, an admin action) drops each member's totals once.
+    origin = _kwargs.get("origin")
+    bulk = origin is not None and origin is not instance
+    done = getattr(origin, "_progress_totals_dropped", set()) if bulk else set()
+    if instance.member_id in done:
+        return
+    progress_totals_forget_from(member_id=instance.member_id, day=instance.date)
+    if bulk:
+        origin._progress_totals_dropped = done | {instance.member_id}
 
 
 def connect_history() -> None:

@@ -17,6 +17,7 @@ from programs.models import (
     PainEscalation,
     PlannedSession,
     ProgressionDecision,
+    ProgressTotals,
     RecheckSkip,
     ReminderSent,
     ReminderSettings,
@@ -62,6 +63,9 @@ PERSONAL_DATA = PersonalData(
         OutcomeCheck: Handling(OnDelete.DELETE, section="outcome_checks"),
         RecheckSkip: Handling(OnDelete.DELETE, section="recheck_skips"),
         Milestone: Handling(OnDelete.DELETE, section="milestones"),
+        ProgressTotals: Handling(
+            OnDelete.DELETE, section=None, reason="sums of the sessions exported under 'sessions'"
+        ),
         # Alerts stay without the person (member emptied, detail and notes cleared) as a record
         # of what coaches did; a coach's own actions and replies stay under a neutral name.
         CoachAlert: Handling(OnDelete.ANONYMISE, section="coach_alerts"),

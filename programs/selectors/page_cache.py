@@ -35,8 +35,16 @@ PAGE_CACHE_SECONDS = 6 * 60 * 60
 PAGE_KEY = "programs:page:{page}:{member}:{digest}"
 
 
+_OF_EXERCISES_PLANNED = (
+    "t.exercise_id IN (SELECT i.exercise_id FROM {item} i JOIN {session} s"
+    " ON s.id = i.session_id WHERE s.member_id = %(member)s"
+    " AND s.date BETWEEN %(since)s AND %(until)s)"
+)
+
+
 def _tables():
-    """(model, how it reaches the member, whether it is limited to the session window)."""
+    """(model, the condition that picks this member's rows) for every table pages show."""
+    from exercises.models import ExerciseImage, ExerciseStep
     from programs.coach_models import CoachAlert, Conversation, Message
     from programs.milestone_models import Milestone
     from programs.models import (
@@ -81,6 +89,10 @@ def _tables():
             " WHERE c.member_id = %(member)s)",
         ),
         (GoalRating, "t.goal_id IN (SELECT g.id FROM {goal} g WHERE g.member_id = %(member)s)"),
+        # Not the member's, but shown with their sessions' exercises (the player's steps and
+        # pictures; names, doses and figures come with the programme bundle's version).
+        (ExerciseStep, _OF_EXERCISES_PLANNED),
+        (ExerciseImage, _OF_EXERCISES_PLANNED),
     ]
 
 
@@ -99,10 +111,11 @@ def fingerprint_models() -> list:
 @memoize
 def _fingerprint_sql() -> str:
     from programs.coach_models import Conversation
-    from programs.models import PlannedSession
+    from programs.models import PlannedItem, PlannedSession
     from programs.outcome_models import Goal
 
     names = {
+        "item": PlannedItem._meta.db_table,
         "session": PlannedSession._meta.db_table,
         "conversation": Conversation._meta.db_table,
         "goal": Goal._meta.db_table,

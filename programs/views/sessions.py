@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backcore.accounts.decorators import member_required
@@ -20,6 +22,7 @@ from programs import engine
 from programs.choices import SessionStatus
 from programs.models import PlannedItem, PlannedSession
 from programs.selectors.outcome import session_outcome
+from programs.selectors.page_cache import cached_page_body, render_body
 from programs.selectors.sessions import (
     asks_leg_spread,
     late_log_days,
@@ -69,24 +72,34 @@ def _player_url(day: date, today: date, **extra) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _render_player(request, session, today, *, errors=None, values=None, redo=None, status=200):
-    state = player_state(session=session, redo_item_id=redo)
+def _player_context(session, today, *, errors=None, values=None, redo=None) -> dict:
+    return {
+        "state": player_state(session=session, redo_item_id=redo),
+        "session": session,
+        "today": today,
+        "is_late": session.date != today,
+        "day_param": "" if session.date == today else session.date.isoformat(),
+        "errors": errors or {},
+        "values": values or {},
+        "limits": {"hold": MAX_HOLD_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS},
+        "scale": SCALE,
+    }
+
+
+def _player_page(request, session, today, body: str, *, status=200):
     return render(
         request,
         "programs/player.html",
-        {
-            "state": state,
-            "session": session,
-            "today": today,
-            "is_late": session.date != today,
-            "day_param": "" if session.date == today else session.date.isoformat(),
-            "errors": errors or {},
-            "values": values or {},
-            "limits": {"hold": MAX_HOLD_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS},
-            "scale": SCALE,
-        },
+        {"body": mark_safe(body), "session": session, "is_late": session.date != today},
         status=status,
     )
+
+
+def _render_player(request, session, today, *, errors=None, values=None, redo=None, status=200):
+    """The player as a form answer (errors and the member's own values): never kept."""
+    context = _player_context(session, today, errors=errors, values=values, redo=redo)
+    body = render_to_string("programs/_player_body.html", context, request)
+    return _player_page(request, session, today, body, status=status)
 
 
 @member_required
@@ -97,11 +110,11 @@ def session_player(request):
     if not day_form.is_valid():
         return HttpResponseBadRequest(day_form.error_text())
     day = day_form.cleaned_data["day"]
-    session = session_with_items(member=request.user, day=day)
+    session = PlannedSession.objects.filter(member=request.user, date=day).first()
     if session is None and day == today and plan_day(member=request.user, day=day) is not None:
         # Not planned yet (the hourly run has not reached this member's new day): made here,
         # explicitly, once; every later visit only reads it.
-        session = session_with_items(member=request.user, day=day)
+        session = PlannedSession.objects.filter(member=request.user, date=day).first()
     if session is None:
         messages.info(request, "There is no session planned for that day yet.")
         return redirect("programs:today")
@@ -111,7 +124,19 @@ def session_player(request):
     if day != today and not session.logged_late and session.status != SessionStatus.COMPLETED:
         return redirect(reverse("programs:log_late"))
     redo_id = parse_id(request.GET.get("item"))
-    return _render_player(request, session, today, redo=redo_id)
+
+    def build() -> str:
+        full = session_with_items(member=request.user, day=day)
+        return render_body(
+            request, "programs/_player_body.html", _player_context(full, today, redo=redo_id)
+        )
+
+    # Kept per state of the member's rows (the session, its items, their exercises' steps
+    # and images are in the fingerprint); the safety gate above is asked on every request.
+    body = cached_page_body(
+        request, page="player", since=day, until=day, parts=(day, today, redo_id), build=build
+    )
+    return _player_page(request, session, today, body)
 
 
 @member_required

@@ -179,3 +179,28 @@ def test_old_history_edits_drop_the_stored_totals():
     old.status = "skipped"
     old.save(update_fields=["status"])  # an admin correction of old history
     assert not ProgressTotals.objects.filter(member=member).exists()
+
+
+@pytest.mark.postgres
+def test_the_player_shows_a_saved_item_and_a_changed_step_at_once(client):
+    from exercises.models import ExerciseStep
+
+    member, session = _planned_member()
+    client.force_login(member)
+    first = client.get("/today/session/").content.decode()
+    assert f"Exercise 1 of {session.items.count()}" in first
+    item = session.items.order_by("order").first()
+    PlannedItem.objects.filter(pk=item.pk).update(
+        completed_at=timezone.now(), actual_seconds=5, actual_reps=5, actual_sets=1
+    )
+    assert (
+        f"Exercise 2 of {session.items.count()}" in client.get("/today/session/").content.decode()
+    )
+    step = ExerciseStep.objects.filter(exercise_id=item.exercise_id).first()
+    if step is None:
+        step = ExerciseStep.objects.create(exercise_id=item.exercise_id, order=1, text="Begin.")
+    # The first item is done: its change link shows it again, kept like any other view.
+    url = f"/today/session/?item={item.pk}"
+    assert "Breathe out slowly, then rest." not in client.get(url).content.decode()
+    ExerciseStep.objects.filter(pk=step.pk).update(text="Breathe out slowly, then rest.")
+    assert "Breathe out slowly, then rest." in client.get(url).content.decode()

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
@@ -35,6 +36,7 @@ from programs.services.intake import LIFT_NOTE_MAX, LIFT_NOTE_MIN, redflag_emerg
 from programs.services.planning import plans_refresh
 from programs.services.programme_edits import programme_edit_again, programme_edit_record
 from programs.services.progression import progression_chunks_retry
+from programs.services.reminders import reminder_next_store
 from programs.services.simulation import simulation_run
 
 PREVIEW_WEEKS = 8
@@ -539,11 +541,11 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
     search_fields = ("member__email",)
     list_select_related = ("member",)
     raw_id_fields = ("member",)
-    readonly_fields = ("next_due_at", "next_due_checked_at")
+    readonly_fields = ("next_due_at", "next_due_local_date", "next_due_checked_at")
 
     def save_model(self, request, obj, form, change):
-        obj.next_due_at = obj.next_due_checked_at = None  # the next scan works it out again
         super().save_model(request, obj, form, change)
+        reminder_next_store(reminder=obj, now=timezone.now())  # the new settings' next send
 
 
 @admin.register(ReminderSent)

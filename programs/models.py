@@ -584,9 +584,11 @@ class ReminderSettings(models.Model):
     morning_checkins = models.BooleanField(
         default=True, help_text="Ask the next morning whether yesterday's session settled."
     )
-    # Kept by the reminder scan: the earliest instant a reminder may be due (blank: work it out
-    # on the next scan), and when that was worked out. The scan reads only rows due by now.
+    # The next reminder: its instant, the member's local date it is for (blank when none is in
+    # reach: work it out again), and when that was worked out. Kept when settings change and
+    # when a reminder is sent, so the scan picks the due rows in SQL alone.
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_due_local_date = models.DateField(null=True, blank=True, editable=False)
     next_due_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

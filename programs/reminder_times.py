@@ -89,6 +89,23 @@ def next_sendable(
     then has an instant at or after this one. With nothing in the coming week, `ref` plus a
     week: look again then.
     """
+    return next_sendable_day(
+        ref=ref, at=at, weekdays=weekdays, timezone=timezone, last_sent=last_sent, grace=grace
+    )[0]
+
+
+def next_sendable_day(
+    *,
+    ref: datetime,
+    at: time,
+    weekdays: Iterable[int],
+    timezone: str,
+    last_sent: date | None,
+    grace: timedelta = GRACE,
+) -> tuple[datetime, date | None]:
+    """`next_sendable` and the local date that instant's reminder is for (None with nothing
+    in the coming week). A reminder is due at `now` exactly when `instant <= now < instant +
+    grace` and that date has not been sent: what `due_local_date` finds."""
     zone = ZoneInfo(timezone)
     days = set(weekdays)
     start = ref.astimezone(zone).date() - timedelta(days=1)
@@ -98,8 +115,8 @@ def next_sendable(
             continue
         due = local_instant(day=day, at=at, zone=zone)
         if due + grace > ref:
-            return due
-    return ref + timedelta(days=7)
+            return due, day
+    return ref + timedelta(days=7), None
 
 
 def next_due(

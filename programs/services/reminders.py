@@ -19,12 +19,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone as django_timezone
 
+from backcore.bulk import rows_update
 from programs.models import ReminderSent, ReminderSettings
-from programs.reminder_times import GRACE, describe_weekdays, due_local_date, next_sendable
+from programs.reminder_times import GRACE, describe_weekdays, next_sendable_day
 from programs.selectors.sessions import morning_checkin_due, session_with_items
 from programs.services.planning import plan_day
 from programs.services.safety_gate import safety_verdict
@@ -84,7 +86,6 @@ def reminder_settings_update(
     reminder.weekdays = weekdays_mask(days)
     reminder.timezone = timezone
     reminder.morning_checkins = morning_checkins
-    reminder.next_due_at = reminder.next_due_checked_at = None  # the next scan works it out
     reminder.full_clean(exclude=["member"])
     reminder.save(
         update_fields=[
@@ -93,11 +94,10 @@ def reminder_settings_update(
             "weekdays",
             "timezone",
             "morning_checkins",
-            "next_due_at",
-            "next_due_checked_at",
             "updated_at",
         ]
     )
+    reminder_next_store(reminder=reminder, now=django_timezone.now())
     return reminder
 
 
@@ -116,77 +116,118 @@ class DueReminder:
     local_date: date
 
 
-def reminder_candidates(*, now: datetime):
-    """Reminders that may be due at `now`, by the indexed next instant (see `reminders_due`)."""
+STALE_PER_SCAN = 2000  # bounded work per five-minute scan: a backfill converges over scans
+
+
+def _next_reminder(reminder: ReminderSettings, *, ref: datetime, last_sent: date | None):
+    """(instant, local date) of the reminder's next send worked out at `ref`."""
+    return next_sendable_day(
+        ref=ref,
+        at=reminder.local_time,
+        weekdays=reminder.weekday_numbers,
+        timezone=reminder.timezone,
+        last_sent=last_sent,
+    )
+
+
+def _last_sent(member_ids: list[int], *, since: date) -> dict[int, date]:
+    return dict(
+        ReminderSent.objects.filter(member_id__in=member_ids, local_date__gte=since)
+        .values("member_id")
+        .annotate(last=Max("local_date"))
+        .values_list("member_id", "last")
+    )
+
+
+def _stale_reminders(*, now: datetime):
+    """Rows whose stored next reminder cannot be read as is at `now`: never worked out (a
+    backfill), past its grace unsent (an inactive member, a send that kept failing), worked
+    out for a later clock, or with no day in reach. Each has an index to find it by."""
     return (
-        ReminderSettings.objects.filter(enabled=True, member__is_active=True)
+        ReminderSettings.objects.filter(enabled=True)
         .filter(
-            Q(next_due_at__lte=now)
-            | Q(next_due_at__isnull=True)
-            | Q(next_due_checked_at__gt=now)  # worked out for a later clock: not valid now
+            Q(next_due_at__isnull=True)
+            | Q(next_due_at__lte=now - GRACE)
+            | Q(next_due_checked_at__gt=now)
+            | Q(next_due_at__lte=now, next_due_local_date__isnull=True)
         )
-        .only(
-            "member_id",
-            "local_time",
-            "weekdays",
-            "timezone",
-            "next_due_at",
-            "next_due_checked_at",
+        .order_by(F("next_due_at").asc(nulls_first=True))
+        .only("member_id", "local_time", "weekdays", "timezone")[:STALE_PER_SCAN]
+    )
+
+
+def reminders_refresh_stale(*, now: datetime) -> int:
+    """Work out the next reminder again for the stale rows (at most STALE_PER_SCAN)."""
+    stale = list(_stale_reminders(now=now))
+    if not stale:
+        return 0
+    recent = _last_sent(
+        [r.member_id for r in stale], since=(now - GRACE - timedelta(days=2)).date()
+    )
+    rows = []
+    for reminder in stale:
+        try:
+            at, day = _next_reminder(reminder, ref=now, last_sent=recent.get(reminder.member_id))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            logger.warning("Reminder settings %s have a bad timezone", reminder.pk)
+            at, day = now + timedelta(days=1), None  # look again tomorrow, not every scan
+        rows.append((reminder.pk, at, day, now))
+    return rows_update(
+        ReminderSettings,
+        fields=["next_due_at", "next_due_local_date", "next_due_checked_at"],
+        rows=rows,
+    )
+
+
+def reminder_candidates(*, now: datetime):
+    """The reminders due at `now`, chosen in SQL: the stored instant has come and is within its
+    grace, and its local date has not been sent. Read by the partial index on the instant."""
+    sent = ReminderSent.objects.filter(
+        member_id=OuterRef("member_id"), local_date=OuterRef("next_due_local_date")
+    )
+    return (
+        ReminderSettings.objects.filter(
+            enabled=True,
+            member__is_active=True,
+            next_due_at__lte=now,
+            next_due_at__gt=now - GRACE,
+            next_due_local_date__isnull=False,
+            next_due_checked_at__lte=now,
         )
+        .exclude(Exists(sent))
+        .order_by("next_due_at", "member_id")
     )
 
 
 def reminders_due(*, now: datetime) -> list[DueReminder]:
     """Everyone whose reminder is due at `now`.
 
-    The database picks the candidates by their stored next instant (an indexed column), so a
-    scan reads the few members due by now rather than everyone with reminders on; the exact
-    rule (`due_local_date`) then runs for those only. Each candidate's next instant is worked
-    out again and stored when it moved (blank rows, e.g. just after a settings change, get one).
+    The next reminder of each member (instant and local date) is stored when settings change
+    and when a reminder is sent, so in the steady state the scan is one indexed query for the
+    members due now and one for stale rows (normally none), whatever the membership.
     """
-    candidates = list(reminder_candidates(now=now))
-    if not candidates:
-        return []
-    recent = dict(
-        ReminderSent.objects.filter(
-            member_id__in=[c.member_id for c in candidates],
-            local_date__gte=(now - GRACE - timedelta(days=2)).date(),
+    reminders_refresh_stale(now=now)
+    return [
+        DueReminder(member_id=member_id, local_date=day)
+        for member_id, day in reminder_candidates(now=now).values_list(
+            "member_id", "next_due_local_date"
         )
-        .values("member_id")
-        .annotate(last=Max("local_date"))
-        .values_list("member_id", "last")
+    ]
+
+
+def reminder_next_store(*, reminder: ReminderSettings, now: datetime) -> None:
+    """Store the member's next reminder as of `now` (after a settings change or a send)."""
+    last = _last_sent([reminder.member_id], since=(now - GRACE - timedelta(days=2)).date())
+    try:
+        at, day = _next_reminder(reminder, ref=now, last_sent=last.get(reminder.member_id))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        at, day = None, None  # the scan looks at it again
+    reminder.next_due_at, reminder.next_due_local_date, reminder.next_due_checked_at = (
+        at,
+        day,
+        now,
     )
-    due, moved = [], []
-    for reminder in candidates:
-        last_sent = recent.get(reminder.member_id)
-        try:
-            day = due_local_date(
-                now=now,
-                at=reminder.local_time,
-                weekdays=reminder.weekday_numbers,
-                timezone=reminder.timezone,
-                last_sent=last_sent,
-            )
-            next_at = next_sendable(
-                ref=now,
-                at=reminder.local_time,
-                weekdays=reminder.weekday_numbers,
-                timezone=reminder.timezone,
-                last_sent=last_sent,
-            )
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            logger.warning("Reminder settings %s have a bad timezone", reminder.pk)
-            continue
-        if day is not None:
-            due.append(DueReminder(member_id=reminder.member_id, local_date=day))
-        if next_at != reminder.next_due_at:
-            reminder.next_due_at, reminder.next_due_checked_at = next_at, now
-            moved.append(reminder)
-    if moved:
-        ReminderSettings.objects.bulk_update(
-            moved, ["next_due_at", "next_due_checked_at"], batch_size=1000
-        )
-    return due
+    reminder.save(update_fields=["next_due_at", "next_due_local_date", "next_due_checked_at"])
 
 
 def _email_context(*, member, local_date: date, reminder: ReminderSettings) -> dict:
@@ -250,6 +291,9 @@ def reminder_send(*, member_id: int, local_date: date) -> bool:
                 render_to_string("emails/reminder.html", context), "text/html"
             )
             message.send()
+            reminder_next_store(
+                reminder=reminder, now=django_timezone.now()
+            )  # tomorrow's, or later
     except IntegrityError:
         return False  # already sent for that day: another run got there first
     return True

@@ -9,10 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # A pain or effort answer compared with a number: `pain_during >= 6`, `6 < s.morning_pain`,
-# `pain_before__gte=5` (a query filter is a comparison too).
+# `pain_before__gte=5` (a query filter is a comparison too, unless it compares two answers:
+# `pain_worst__gte=F("pain_now")`).
 PAIN = r"[\w.]*(?:pain|effort)[\w.]*"
 COMPARES = re.compile(
-    rf"{PAIN}\s*(?:[<>]=?|==)\s*\d+|\d+\s*(?:[<>]=?|==)\s*{PAIN}|{PAIN}__(?:gt|gte|lt|lte)\b"
+    rf"{PAIN}\s*(?:[<>]=?|==)\s*\d+|\d+\s*(?:[<>]=?|==)\s*{PAIN}|{PAIN}__(?:gt|gte|lt|lte)\b(?!\s*=\s*F\()"
 )
 
 
@@ -46,6 +47,8 @@ def test_the_pattern_catches_a_copied_threshold():
         "if session.pain_during > 5:",
         "if 8 <= record.morning_pain:",
         "PlannedSession.objects.filter(pain_during__gte=6)",
+        "Q(morning_pain__gt=RED)",
     ):
         assert COMPARES.search(line), line
+    assert not COMPARES.search('Q(pain_worst__gte=F("pain_now"))')  # two answers, no threshold
     assert not COMPARES.search("if light is PainLight.RED:")

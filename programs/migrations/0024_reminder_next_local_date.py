@@ -30,7 +30,7 @@ def date_of_stored_instants(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0022_intake_worst_pain"),
+        ("programs", "0023_progress_totals"),
     ]
 
     operations = [

@@ -11,6 +11,11 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.dispatch import Signal
+
+# Sent for library writes no model signal reports (bulk inserts of tags), so caches built
+# from the library elsewhere (the programme bundle) hear of them too.
+library_bulk_changed = Signal()
 
 LIBRARY_VERSION_KEY = "exercises:library:version"
 # A safety net behind the version bump (an edit made while Redis was down reached only one
@@ -53,6 +58,7 @@ def drawn(key: tuple, draw) -> str:
 
 def library_changed() -> None:
     """For writes no signal reports (bulk inserts): every process draws the library afresh."""
+    library_bulk_changed.send(sender=library_changed)
     library_invalidate()
     # A request that read the old rows before this commit must not keep them under the new
     # version: bump again once the write is visible to everyone.

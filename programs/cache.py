@@ -7,6 +7,8 @@ Only cache upkeep lives here; no business rule hangs on these signals.
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
+from exercises.cache import library_bulk_changed
+
 
 def _changed(**_kwargs) -> None:
     from programs.selectors.programme import programme_cache_invalidate
@@ -27,6 +29,8 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"programme-bundle-save-{label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"programme-bundle-del-{label}")
     post_migrate.connect(_changed, dispatch_uid="programme-bundle-migrate")
+    # Tags added in bulk (exercise_tags_set) send no post_save: the library says so itself.
+    library_bulk_changed.connect(_changed, dispatch_uid="programme-bundle-library-bulk")
 
 
 def _history_changed(sender, instance, **_kwargs) -> None:

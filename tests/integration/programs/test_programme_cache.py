@@ -60,6 +60,20 @@ def test_editing_or_deleting_an_exercise_rebuilds_the_bundle():
     assert exercise.slug not in programme_build().exercise_ids
 
 
+def test_tags_added_in_bulk_rebuild_the_bundle():
+    # Was: exercise_tags_set inserts tags in bulk (no post_save), so a newly needed piece of
+    # equipment stayed unknown to the planner until the bundle aged out.
+    from exercises.services import exercise_tags_set
+
+    exercise = Exercise.objects.get(slug="cat-cow")
+    before = programme_build()
+    assert "chair" not in before.programme.exercises["cat-cow"].equipment
+    exercise_tags_set(exercise=exercise, kind="equipment", values=["chair"])
+    after = programme_build()
+    assert after is not before
+    assert "chair" in after.programme.exercises["cat-cow"].equipment
+
+
 def test_no_copy_outlives_the_max_age(monkeypatch, django_assert_num_queries):
     from django.core.cache import cache
 

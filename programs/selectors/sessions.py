@@ -47,6 +47,16 @@ def _items_prefetch() -> Prefetch:
     )
 
 
+def withdrawn_mid_session(*, member, item_id: int, today: date) -> bool:
+    """An item the player offered that is gone now (a coach withdrew it while the member's
+    session today was under way), rather than an id that was never theirs."""
+    if PlannedItem.objects.filter(pk=item_id).exists():
+        return False
+    return PlannedSession.objects.filter(
+        member=member, date=today, status=SessionStatus.IN_PROGRESS
+    ).exists()
+
+
 def session_with_items(*, member, day: date) -> PlannedSession | None:
     return (
         PlannedSession.objects.filter(member=member, date=day)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +30,7 @@ from programs.selectors.sessions import (
     morning_checkin_due,
     player_state,
     session_with_items,
+    withdrawn_mid_session,
 )
 from programs.services import plan_day
 from programs.services.sessions import (
@@ -143,10 +144,23 @@ def session_player(request):
 @require_POST
 @programme_open
 def session_item_done(request, item_id: int):
-    item = get_object_or_404(
-        PlannedItem.objects.select_related("session"), pk=item_id, session__member=request.user
+    item = (
+        PlannedItem.objects.select_related("session")
+        .filter(pk=item_id, session__member=request.user)
+        .first()
     )
     today = member_today(request.user)
+    if item is None:
+        if withdrawn_mid_session(member=request.user, item_id=item_id, today=today):
+            # A coach took it out of the programme while the player showed it: nothing to
+            # save, and the member carries on with what is left.
+            messages.warning(
+                request,
+                "That exercise was just taken out of the programme by your coach, so it is no "
+                "longer part of today's session. Carry on with the next one.",
+            )
+            return redirect("programs:session_player")
+        raise Http404("No such exercise in your sessions.")
     form = ItemDoneForm(request.POST, item=item)
     if form.is_valid():
         try:

@@ -357,6 +357,27 @@ def test_a_session_under_way_keeps_what_is_done_and_drops_or_lowers_the_rest(
     assert WAS not in today and NOW in today
 
 
+def test_saving_an_exercise_withdrawn_while_the_player_showed_it(client, planned_member):
+    done = item_for(planned_member, "cat-cow")
+    session_log_item(member=planned_member, item=done, actual_reps=8, actual_sets=1)
+    shown = item_for(planned_member, TILT)
+    coach = Client()
+    coach.force_login(CoachFactory())
+    unpublish_by_action(coach, TILT)
+    client.force_login(planned_member)
+    url = reverse("programs:session_item_done", args=[shown.pk])
+    response = client.post(url, {"actual_reps": "10", "actual_sets": "1"}, follow=True)
+    assert response.redirect_chain[0] == (reverse("programs:session_player"), 302)
+    assert "taken out of the programme by your coach" in response.content.decode()
+    assert not PlannedItem.objects.filter(pk=shown.pk).exists()
+    # An id that never was theirs is still not found.
+    other = MemberFactory()
+    enrol(other)
+    theirs = plan_day(member=other).items.first()
+    url = reverse("programs:session_item_done", args=[theirs.pk])
+    assert client.post(url, {"actual_reps": "10", "actual_sets": "1"}).status_code == 404
+
+
 def test_nothing_is_raised_mid_session(client, coach_client, planned_member):
     done = item_for(planned_member, "cat-cow")
     session_log_item(member=planned_member, item=done, actual_reps=8, actual_sets=1)

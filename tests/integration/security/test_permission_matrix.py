@@ -50,6 +50,7 @@ POSTED = {
     "programs:goal_rate",
     "programs:goal_end",
     "programs:recheck_skip",
+    "programs:milestones_seen",
     "payments:subscription_amount",
     "payments:subscription_cancel",
     "payments:billing_portal",
@@ -121,6 +122,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "exercises:figure_preview": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, "400", "400"),
     "exercises:figure_css": ("200", "200", "200", "200", "200", "200"),
     "programs:today": (LOGIN, "200", "200", "200", "→/programme/intake/", "→/programme/intake/"),
+    # Which milestones is the question: an empty form is refused for everyone signed in.
+    "programs:milestones_seen": (LOGIN, "400", "400", "400", "400", "400"),
     "programs:programme": (LOGIN, "→/programme/intake/", "200", "200", "→/programme/intake/", "→/programme/intake/"),
     "programs:intake": (LOGIN, "200", "200", "200", "200", "200"),
     "programs:urgent_care": (LOGIN, "200", "200", "200", "200", "200"),

@@ -137,8 +137,20 @@ def member_fingerprint(*, member_id: int, since: date, until: date) -> str | Non
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(), {"member": member_id, "since": since, "until": until})
+        # The statement lives in a PL/pgSQL function (migration 0025), whose plan PostgreSQL
+        # keeps per connection; `fingerprint_function_body()` is what it must compute.
+        cursor.execute("SELECT programs_member_fingerprint(%s, %s, %s)", [member_id, since, until])
         return cursor.fetchone()[0]
+
+
+def fingerprint_function_body() -> str:
+    """The query `programs_member_fingerprint` must run, with its parameters' names."""
+    return (
+        _fingerprint_sql()
+        .replace("%(member)s", "p_member")
+        .replace("%(since)s", "p_since")
+        .replace("%(until)s", "p_until")
+    )
 
 
 @memoize

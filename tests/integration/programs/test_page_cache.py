@@ -204,3 +204,16 @@ def test_the_player_shows_a_saved_item_and_a_changed_step_at_once(client):
     assert "Breathe out slowly, then rest." not in client.get(url).content.decode()
     ExerciseStep.objects.filter(pk=step.pk).update(text="Breathe out slowly, then rest.")
     assert "Breathe out slowly, then rest." in client.get(url).content.decode()
+
+
+@pytest.mark.postgres
+def test_the_database_function_computes_the_fingerprint_the_code_describes():
+    from programs.selectors.page_cache import fingerprint_function_body
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'programs_member_fingerprint'")
+        (source,) = cursor.fetchone()
+    assert " ".join(fingerprint_function_body().split()) in " ".join(source.split()), (
+        "the fingerprinted tables changed: add a migration that replaces "
+        "programs_member_fingerprint with page_cache.fingerprint_function_body()"
+    )

@@ -151,7 +151,12 @@ class Intake(RedFlagAnswers):
 
     @property
     def training_weekdays(self) -> frozenset[int]:
-        return frozenset(i for i, ch in enumerate(self.training_days) if ch == "1")
+        return self.weekdays_of(self.training_days)
+
+    @staticmethod
+    def weekdays_of(training_days: str) -> frozenset[int]:
+        """Monday 0 … Sunday 6, from the seven-character mask ("1101010")."""
+        return frozenset(i for i, ch in enumerate(training_days) if ch == "1")
 
     @property
     def is_blocked(self) -> bool:
@@ -347,7 +352,11 @@ class Enrolment(models.Model):
 class MemberDose(models.Model):
     """A member's current dose of one pool exercise, with the unrounded value the engine carries."""
 
-    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="doses")
+    # No index of its own: member_dose_unique (member, exercise) serves reads by member, and
+    # the weekly run rewrites every dose, so each index less is less work per row.
+    member = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, related_name="doses", db_index=False
+    )
     exercise = models.ForeignKey("exercises.Exercise", on_delete=models.CASCADE, related_name="+")
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -516,8 +525,9 @@ class PlannedItem(models.Model):
 class ProgressionDecision(models.Model):
     """One weekly decision: per exercise, or for the phase when exercise is blank."""
 
+    # No index of its own: decision_unique_per_week_exercise starts with the member.
     member = models.ForeignKey(
-        MEMBER, on_delete=models.CASCADE, related_name="progression_decisions"
+        MEMBER, on_delete=models.CASCADE, related_name="progression_decisions", db_index=False
     )
     week_start = models.DateField()
     exercise = models.ForeignKey(

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
+from backcore.bulk import InArray, rows_fetch
 from programs import engine
 from programs.choices import SessionStatus
 from programs.models import Intake, MemberDose, PlannedItem, PlannedSession, ProgressionRunChunk
@@ -34,18 +35,27 @@ class DoseRow(NamedTuple):
     weeks_at_dose: int
 
 
-def intakes_for_members(*, member_ids: Iterable[int]) -> dict[int, Intake]:
-    """Only the answers the engine reads."""
-    rows = Intake.objects.filter(member_id__in=list(member_ids)).only(
-        "member_id", "equipment", "minutes_per_day", "training_days", "pain_now"
-    )
-    return {intake.member_id: intake for intake in rows}
+class IntakeRow(NamedTuple):
+    """The intake answers member_state() reads (the attributes of Intake it uses), read beside
+    each enrolment in a chunk's first query."""
+
+    member_id: int
+    equipment: list[str] | None
+    minutes_per_day: int
+    training_days: str
+    pain_now: int
+
+    @property
+    def training_weekdays(self) -> frozenset[int]:
+        return Intake.weekdays_of(self.training_days)
 
 
 def dose_rows_for_members(*, member_ids: Iterable[int]) -> dict[int, list[DoseRow]]:
     grouped: dict[int, list[DoseRow]] = defaultdict(list)
-    rows = MemberDose.objects.filter(member_id__in=list(member_ids)).values_list(*DoseRow._fields)
-    for row in rows:
+    rows = MemberDose.objects.filter(InArray(F("member_id"), list(member_ids))).values_list(
+        *DoseRow._fields
+    )
+    for row in rows_fetch(rows.order_by()):
         grouped[row[0]].append(DoseRow._make(row))
     return grouped
 
@@ -74,23 +84,29 @@ def histories_for_members(
     *, member_ids: Iterable[int], start: date, end: date, slugs_by_id: dict[int, str]
 ) -> dict[int, MemberHistory]:
     """Each member's sessions from `start` to `end` (exclusive) as engine records: two queries
-    (sessions, then the exercises logged in the completed ones), whatever the chunk's size."""
-    ids = list(member_ids)
-    window = {"date__gte": start, "date__lt": end}
-    sessions = PlannedSession.objects.filter(member_id__in=ids, **window).values_list(
-        *_SESSION_FIELDS
+    (sessions, then the exercises logged in the completed ones, found by their ids so that the
+    items table is read through its (session, order) index at any size), whatever the chunk's
+    size."""
+    sessions = rows_fetch(
+        PlannedSession.objects.filter(
+            InArray(F("member_id"), list(member_ids)), date__gte=start, date__lt=end
+        )
+        .order_by()
+        .values_list(*_SESSION_FIELDS)
     )
+    completed = [row[0] for row in sessions if row[4] == SessionStatus.COMPLETED and not row[3]]
     done: dict[int, list[engine.ExerciseDone]] = defaultdict(list)
     items = (
-        PlannedItem.objects.filter(
-            session__member_id__in=ids,
-            session__date__gte=start,
-            session__date__lt=end,
-            session__status=SessionStatus.COMPLETED,
-            completed_at__isnull=False,  # planned but never logged: not done
+        rows_fetch(
+            PlannedItem.objects.filter(
+                InArray(F("session_id"), completed),
+                completed_at__isnull=False,  # planned but never logged: not done
+            )
+            .order_by("session_id", "order")
+            .values_list("session_id", "exercise_id", "hold_seconds", "reps", "sets", "target_met")
         )
-        .order_by("session_id", "order")
-        .values_list("session_id", "exercise_id", "hold_seconds", "reps", "sets", "target_met")
+        if completed
+        else ()
     )
     # A chunk logs a few thousand items with a few dozen distinct doses: build each once (the
     # engine's values are frozen, so sharing them is safe).

@@ -7,13 +7,15 @@ once, still leaves exactly one row. Nothing here is computed when a page is read
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from backcore.bulk import InArray
 from programs import engine
 from programs.choices import SessionStatus
 from programs.engine import milestones as rules
@@ -77,10 +79,16 @@ class WeekReviewed:
     reached_phase: Phase | None = None  # the phase they moved on to, if they did
 
 
-def milestones_after_weekly_review(*, week_start: date, reviewed: Sequence[WeekReviewed]) -> None:
+def milestones_after_weekly_review(
+    *,
+    week_start: date,
+    reviewed: Sequence[WeekReviewed],
+    had_green_week: Collection[int] | None = None,
+) -> None:
     """A batch of the weekly run: phases reached, and each member's first week with every
     session green. Both are dated the Monday after the week (the day the new phase starts, in
-    the member's own calendar). Two queries at most, whatever the batch size."""
+    the member's own calendar). Two queries at most, whatever the batch size; one when the
+    caller already read which of them have had a green week (`had_green_week`, member ids)."""
     if not reviewed:
         return
     reached_on = week_start + timedelta(days=7)
@@ -94,12 +102,15 @@ def milestones_after_weekly_review(*, week_start: date, reviewed: Sequence[WeekR
         for review in reviewed
         if review.reached_phase is not None
     ]
-    had_green = set(
-        Milestone.objects.filter(
-            member_id__in=[review.member_id for review in reviewed],
-            kind=MilestoneKind.GREEN_WEEK,
-        ).values_list("member_id", flat=True)
-    )
+    if had_green_week is not None:
+        had_green = set(had_green_week)
+    else:
+        had_green = set(
+            Milestone.objects.filter(
+                InArray(F("member_id"), [review.member_id for review in reviewed]),
+                kind=MilestoneKind.GREEN_WEEK,
+            ).values_list("member_id", flat=True)
+        )
     rows += [
         Milestone(
             member_id=review.member_id,

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from backcore.bulk import InArray
 from programs import engine
 from programs.choices import DecisionKind, EnrolmentStatus, SessionStatus
 from programs.models import (
@@ -288,7 +290,7 @@ def plans_untouched(*, member_ids: Iterable[int], from_day: date):
     """Plans from `from_day` on that nobody has begun (saving an exercise or opening a late log
     starts a session; finished and skipped ones are history)."""
     return PlannedSession.objects.filter(
-        member_id__in=list(member_ids),
+        InArray(F("member_id"), list(member_ids)),
         date__gte=from_day,
         status=SessionStatus.PLANNED,
         started_at__isnull=True,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from backcore.bulk import rows_insert, rows_update
+from backcore.bulk import InArray, rows_insert, rows_update
 from backcore.dispatch import send_on_commit
 from programs import engine
 from programs.choices import EnrolmentStatus, EscalationKind, SessionStatus
@@ -25,6 +25,8 @@ from programs.models import (
     Enrolment,
     Intake,
     MemberDose,
+    Milestone,
+    MilestoneKind,
     PlannedSession,
     ProgressionDecision,
     ProgressionRun,
@@ -40,10 +42,10 @@ from programs.selectors.member import (
 from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
 from programs.selectors.sessions import member_today, zone_named
 from programs.selectors.weekly import (
+    IntakeRow,
     LocalDates,
     dose_rows_for_members,
     histories_for_members,
-    intakes_for_members,
     member_history,
     run_totals,
 )
@@ -125,14 +127,31 @@ def _review_chunk(
     """Review the week from `week_start` for these enrolments: a fixed number of queries for
     the chunk (one read per table, one write per table), whatever its size."""
     result = WeeklyRunResult()
+    # The enrolments (locked), with what the review reads beside them: the member's timezone,
+    # intake answers and whether a first green week is already theirs, in one query.
     enrolments = list(
         Enrolment.objects.select_for_update(of=("self",))
-        .filter(pk__in=enrolment_ids, status=EnrolmentStatus.ACTIVE)
-        .annotate(zone=F("member__profile__timezone"))
+        .filter(InArray(F("pk"), enrolment_ids), status=EnrolmentStatus.ACTIVE)
+        .annotate(
+            zone=F("member__profile__timezone"),
+            had_green_week=Exists(
+                Milestone.objects.filter(
+                    member_id=OuterRef("member_id"), kind=MilestoneKind.GREEN_WEEK
+                )
+            ),
+            **{f"intake_{name}": F(f"member__intake__{name}") for name in IntakeRow._fields},
+        )
         .order_by("pk")
     )
+    intakes = {
+        row.member_id: row
+        for row in (
+            IntakeRow._make(getattr(e, f"intake_{name}") for name in IntakeRow._fields)
+            for e in enrolments
+        )
+        if row.member_id is not None
+    }
     member_ids = [enrolment.member_id for enrolment in enrolments]
-    intakes = intakes_for_members(member_ids=member_ids)
     doses = dose_rows_for_members(member_ids=member_ids)
     start, end = engine.review_window(week_start)
     histories = histories_for_members(
@@ -228,7 +247,11 @@ def _review_chunk(
         update=(*DOSE_FIELDS, "updated_at"),
     )
     rows_update(Enrolment, fields=_ENROLMENT_WRITE, rows=enrolment_writes)
-    milestones_after_weekly_review(week_start=week_start, reviewed=reviewed)
+    milestones_after_weekly_review(
+        week_start=week_start,
+        reviewed=reviewed,
+        had_green_week={e.member_id for e in enrolments if e.had_green_week},
+    )
     if reviewed:
         # New doses (or a new phase) from the week after: plans nobody has begun are made
         # again from them (by the hourly planning, or Today's first visit).

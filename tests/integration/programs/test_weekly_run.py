@@ -28,7 +28,7 @@ from programs.selectors.member import (
     member_state,
     sessions_for_members,
 )
-from programs.selectors.weekly import histories_for_members
+from programs.selectors.weekly import dose_rows_for_members, histories_for_members
 from programs.services import plan_day, progression_run_week
 from programs.services import progression as progression_service
 from programs.services.progression import (
@@ -281,28 +281,61 @@ def test_a_due_run_takes_each_member_once_their_own_week_has_ended(time_machine)
 
 
 @pytest.mark.postgres
-def test_postgres_chunk_reads_and_resume_use_indexes():
-    ids, window = [1, 2, 3], {"gte": WEEK, "lt": NEXT_WEEK}
+def test_postgres_chunk_reads_and_resume_use_indexes(time_machine):
+    # The reads as a chunk runs them (ids as one array parameter): the logged exercises are
+    # found by their sessions' ids, so the items table (the largest) is walked through its
+    # session index at any size, never joined to the sessions and scanned.
+    time_machine.move_to(datetime(2026, 11, 23, 3, tzinfo=UTC))
+    ids = [member.pk for member in members_with_mixed_weeks(2)]
+    bundle = programme_build()
+    start, end = engine.review_window(WEEK)
+    with CaptureQueriesContext(connection) as reads:
+        histories_for_members(member_ids=ids, start=start, end=end, slugs_by_id=bundle.slugs_by_id)
+        dose_rows_for_members(member_ids=ids)
+    sessions, items, doses = (query["sql"] for query in reads)
+    assert "= ANY(" in sessions and "= ANY(" in items and "= ANY(" in doses
+    assert "programs_plannedsession" not in items
+    resume = ProgressionRunChunk.objects.filter(done_at__isnull=True, sent_at__lt=timezone.now())
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plans = {
-            "programs_plannedsession": PlannedSession.objects.filter(
-                member_id__in=ids, date__gte=window["gte"], date__lt=window["lt"]
-            ).explain(),
-            "programs_planneditem": PlannedItem.objects.filter(
-                session__member_id__in=ids,
-                session__date__gte=window["gte"],
-                session__date__lt=window["lt"],
-                session__status="completed",
-                completed_at__isnull=False,
-            ).explain(),
-            "programs_progressionrunchunk": ProgressionRunChunk.objects.filter(
-                done_at__isnull=True, sent_at__lt=timezone.now()
-            ).explain(),
-        }
+        plans = {}
+        for table, sql in (
+            ("programs_plannedsession", sessions),
+            ("programs_planneditem", items),
+            ("programs_memberdose", doses),
+        ):
+            cursor.execute(f"EXPLAIN {sql}")
+            plans[table] = "\n".join(row[0] for row in cursor.fetchall())
+        plans["programs_progressionrunchunk"] = resume.explain()
     for table, plan in plans.items():
         assert f"Seq Scan on {table}" not in plan, plan
+    assert "planneditem_session" in plans["programs_planneditem"] or (
+        "planned_item_unique_order" in plans["programs_planneditem"]
+    )
     assert "run_chunk_pending" in plans["programs_progressionrunchunk"]
+
+
+@pytest.mark.postgres
+def test_postgres_weekly_writes_touch_no_redundant_index():
+    # Every decision row inserted and every dose rewritten each week maintains each index of
+    # its table: none may be a leading part of another (the unique constraints serve reads by
+    # member), and doses leave room on their pages so a rewrite touches no index at all.
+    with connection.cursor() as cursor:
+        for table in ("programs_memberdose", "programs_progressiondecision"):
+            cursor.execute(
+                """
+                SELECT i.indexrelid::regclass::text, i.indkey::text, i.indpred IS NOT NULL
+                FROM pg_index i WHERE i.indrelid = %s::regclass
+                """,
+                [table],
+            )
+            indexes = [(name, keys.split(), partial) for name, keys, partial in cursor.fetchall()]
+            for name, keys, partial in indexes:
+                for other, other_keys, _ in indexes:
+                    if other != name and not partial and other_keys[: len(keys)] == keys:
+                        raise AssertionError(f"{name} is a leading part of {other}")
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'programs_memberdose'")
+        assert "fillfactor=70" in cursor.fetchone()[0]
 
 
 @pytest.mark.postgres

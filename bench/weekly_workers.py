@@ -33,6 +33,20 @@ def peak_rss_mb(group: int) -> list[int]:
     return peaks
 
 
+def cpu_seconds(group: int) -> list[float]:
+    """User + system CPU of each process in the group so far (the workers' own Python work)."""
+    pids = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = []
+    for pid in pids.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out.append(round((int(fields[11]) + int(fields[12])) / ticks, 1))
+    return out
+
+
 def main() -> None:
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     chunk_size = int(sys.argv[2]) if len(sys.argv) > 2 else 500
@@ -56,6 +70,7 @@ def main() -> None:
         time.sleep(12)  # let the workers boot
         today = timezone.localdate()
         week_start = today - timedelta(days=today.weekday() + 7)
+        load_at_start = os.getloadavg()
         started = time.perf_counter()
         run = progression_run_start(week_start=week_start, chunk_size=chunk_size)
         while run.finished_at is None:
@@ -63,6 +78,7 @@ def main() -> None:
             run.refresh_from_db()
         elapsed = time.perf_counter() - started
         peaks = peak_rss_mb(worker.pid)
+        cpu = cpu_seconds(worker.pid)
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
@@ -75,7 +91,11 @@ def main() -> None:
         "seconds": round(elapsed, 1),
         "result": vars(progression_run_result(run=run)),
         "peak_rss_mb_per_process": peaks,
+        "cpu_seconds_per_process": cpu,
+        "load_at_start": load_at_start,
         "load": os.getloadavg(),
+        # a chunk's mean time on a worker: every worker busy from the first chunk to the last
+        "seconds_per_chunk": round(elapsed * workers / chunks, 2) if chunks else None,
     }
     print(json.dumps(report))
 

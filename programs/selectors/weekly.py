@@ -84,9 +84,9 @@ def histories_for_members(
     *, member_ids: Iterable[int], start: date, end: date, slugs_by_id: dict[int, str]
 ) -> dict[int, MemberHistory]:
     """Each member's sessions from `start` to `end` (exclusive) as engine records: two queries
-    (sessions, then the exercises logged in the completed ones, found by their ids so that the
-    items table is read through its (session, order) index at any size), whatever the chunk's
-    size."""
+    whatever the chunk's size (sessions, then, when any was completed, the exercises logged in
+    the completed ones, found by their ids so that the items table is walked through its
+    session index at any size, never joined to the sessions and scanned)."""
     sessions = rows_fetch(
         PlannedSession.objects.filter(
             InArray(F("member_id"), list(member_ids)), date__gte=start, date__lt=end

@@ -118,15 +118,12 @@ def test_blocked_members_are_not_progressed(time_machine):
 
 
 # One run of one chunk: the active ids, the run and its chunks (2 + 2 savepoints), then per
-# chunk (the programme bundle comes from the cache): the lock on the chunk, one read per table
-# (enrolments, intakes, doses, logged exercises, sessions), one write per table (decisions,
-# doses, enrolments), milestones (a read and a write), the chunk marked done (+ 2 savepoints)
-# and the run finished.
+# chunk (the programme bundle comes from the cache): the lock on the chunk; the enrolments with
+# their timezone, intake and first green week; doses; sessions; logged exercises; one write per
+# table (decisions, doses, enrolments); phase milestones; plans nobody has begun for the new
+# week dropped (items, then sessions) so the next plan reads the new doses; the chunk marked
+# done (+ 2 savepoints) and the run finished.
 # Pinned on PostgreSQL: SQLite's fallback (Django's bulk methods) splits big inserts in batches.
-# Per chunk: its savepoint and row; the enrolments with their timezone, intake and first green
-# week; doses; sessions; logged exercises; decisions, doses and enrolments written; phase
-# milestones; plans nobody has begun for the new week dropped (items, then sessions) so the
-# next plan reads the new doses; the chunk marked done and its run finished.
 ONE_CHUNK = 20
 PER_CHUNK = 15
 

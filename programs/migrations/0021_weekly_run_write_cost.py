@@ -25,7 +25,7 @@ def dose_pages_full(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0019_coaches_view_outcomes"),
+        ("programs", "0020_programme_edits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

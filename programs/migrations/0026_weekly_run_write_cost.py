@@ -25,7 +25,7 @@ def dose_pages_full(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0022_intake_worst_pain"),
+        ("programs", "0025_member_fingerprint_function"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -303,6 +303,9 @@ def search_posts(*, query: str, user, page) -> Page:
             number = max(int(page), 1)
         except (TypeError, ValueError):
             number = 1
+        # Only the capped matches are ranked: no page lies past them (a 40-digit page number
+        # must not reach the database's OFFSET).
+        number = min(number, SEARCH_COUNT_CAP // SEARCH_PER_PAGE + 1)
         ids, count = _ranked_page(matching, search, number)
         if not ids and number > 1:  # past the end: the last page, as Paginator.get_page does
             _none, count = _ranked_page(matching, search, 1)

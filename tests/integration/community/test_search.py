@@ -171,6 +171,8 @@ def test_postgres_search_pages_through_the_ranked_matches(member, posts, later, 
     # past the end, or not a number: the last page, or the first
     assert selectors.search_posts(query="walking", user=member, page=9).number == 3
     assert selectors.search_posts(query="walking", user=member, page="x").number == 1
+    # a page number past any bigint: the last page, not a database error
+    assert selectors.search_posts(query="walking", user=member, page="9" * 40).number == 3
 
 
 @pytest.mark.postgres

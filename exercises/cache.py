@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal
 
-# Sent for library writes no model signal reports (bulk inserts of tags), so caches built
-# from the library elsewhere (the programme bundle) hear of them too.
-library_bulk_changed = Signal()
+# Sent when tags are inserted in bulk (no model signal reports it), so caches built from the
+# exercises' tags elsewhere (the programme bundle's equipment) hear of it too.
+tags_bulk_changed = Signal()
 
 LIBRARY_VERSION_KEY = "exercises:library:version"
 # A safety net behind the version bump (an edit made while Redis was down reached only one
@@ -58,7 +58,6 @@ def drawn(key: tuple, draw) -> str:
 
 def library_changed() -> None:
     """For writes no signal reports (bulk inserts): every process draws the library afresh."""
-    library_bulk_changed.send(sender=library_changed)
     library_invalidate()
     # A request that read the old rows before this commit must not keep them under the new
     # version: bump again once the write is visible to everyone.

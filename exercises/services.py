@@ -10,7 +10,7 @@ from PIL import Image
 from backcore.dispatch import send_on_commit
 from backcore.images import clean_uploaded_image
 from exercises import library_changes
-from exercises.cache import library_changed
+from exercises.cache import library_changed, tags_bulk_changed
 from exercises.choices import TAG_VOCABULARY
 from exercises.models import Exercise, ExerciseImage, ExerciseTag
 
@@ -135,6 +135,7 @@ def exercise_tags_set(*, exercise: Exercise, kind: str, values: list[str]) -> No
         if value not in present
     )
     library_changed()  # bulk inserts send no post_save
+    tags_bulk_changed.send(sender=ExerciseTag)
 
 
 @transaction.atomic

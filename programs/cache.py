@@ -7,7 +7,7 @@ Only cache upkeep lives here; no business rule hangs on these signals.
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from exercises.cache import library_bulk_changed
+from exercises.cache import tags_bulk_changed
 
 
 def _changed(**_kwargs) -> None:
@@ -30,7 +30,7 @@ def connect() -> None:
         post_delete.connect(_changed, sender=model, dispatch_uid=f"programme-bundle-del-{label}")
     post_migrate.connect(_changed, dispatch_uid="programme-bundle-migrate")
     # Tags added in bulk (exercise_tags_set) send no post_save: the library says so itself.
-    library_bulk_changed.connect(_changed, dispatch_uid="programme-bundle-library-bulk")
+    tags_bulk_changed.connect(_changed, dispatch_uid="programme-bundle-tags-bulk")
 
 
 def _history_changed(sender, instance, **_kwargs) -> None:

@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
+# The suites run in parallel, one worker per core (pytest-xdist; each worker has its own test
+# database and Redis database). TEST_WORKERS=0 runs them in this one process (e.g. for --pdb).
+TEST_WORKERS ?= auto
+PARALLEL = -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean bench
 
@@ -33,17 +37,17 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install
-	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) -m browser $(PYTEST_ARGS)
 
 # The embedded defaults (SQLite, eager Celery, no Redis) must keep working.
 test-sqlite: install
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PARALLEL) -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
 
 # Load and timing figures on PostgreSQL + Redis (needs Debian's wrk); see BENCHMARKS.md.
 BENCH_ARGS ?= --members 2000

@@ -1,4 +1,5 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -10,12 +11,43 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def worker_redis_url(url: str, worker: int) -> str:
+    """`make test` runs the suite in parallel (pytest-xdist): worker N gets its own Redis
+    database, N below the one in REDIS_URL (wrapping at 0 to 15), since tests flush the cache.
+    PostgreSQL needs nothing: pytest-django gives each worker its own test database."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base - worker) % 16}"))
+
+
 def pytest_configure(config):
     # Every test (factories, demo seeding, browser logins) hashes with MD5: PBKDF2 costs about
     # half a second per user on this machine. Set before the first hash, so no cache to clear.
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+    # Celery's first task lookup imports the task modules, and its Django fixup then runs
+    # django.setup() again, which reconfigures logging and drops caplog's handlers from the
+    # test that happened to come first. Done here, before any test, so no test depends on
+    # which ran before it (each parallel worker runs a different share).
+    celery_app.loader.import_default_modules()
+
+    # Transactional tests (browser journeys) restore the seeded rows more cheaply.
+    from tests.support import fast_rollback
+
+    fast_rollback.install()
+
+    worker = getattr(config, "workerinput", {}).get("workerid", "gw0")
+    if settings.REDIS_URL and worker != "gw0":
+        from django.test.utils import override_settings
+
+        url = worker_redis_url(settings.REDIS_URL, int(worker.removeprefix("gw")))
+        os.environ["REDIS_URL"] = url  # subprocesses and tests that read it
+        cache = {**settings.CACHES["default"], "LOCATION": url}
+        # For the whole session; its setting_changed signal drops any cache already opened.
+        override_settings(REDIS_URL=url, CELERY_BROKER_URL=url, CACHES={"default": cache}).enable()
+        celery_app.conf.broker_url = url
 
 
 def service_missing(reason: str) -> None:

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from backcore.admin_labels import LabelledTabularInline
 from programs import engine
+from programs.admin_records import KeptRecordAdmin, RecordAdmin
 from programs.engine.wording import WEEKDAY_NAMES
 from programs.models import (
     CalendarFeed,
@@ -181,7 +182,7 @@ class PoolEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgrammeEdit)
-class ProgrammeEditAdmin(admin.ModelAdmin):
+class ProgrammeEditAdmin(KeptRecordAdmin):
     """What coaches' programme edits replanned, and any replanning that failed (operators)."""
 
     list_display = [
@@ -198,15 +199,6 @@ class ProgrammeEditAdmin(admin.ModelAdmin):
     ]
     search_fields = ["summary"]
     actions = ["replan_again"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(
         description="Replan again (after the cause of a failure is fixed)", permissions=["change"]
@@ -252,7 +244,7 @@ class ChunkFailedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgressionRun)
-class ProgressionRunAdmin(admin.ModelAdmin):
+class ProgressionRunAdmin(KeptRecordAdmin):
     """Operators: each weekly run, its chunks, and any chunk that failed (retry it here)."""
 
     list_display = ["__str__", "started_at", "members", "finished_at", "failed_chunks"]
@@ -268,15 +260,6 @@ class ProgressionRunAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(failed=Count("chunks", filter=Q(chunks__failed_at__isnull=False)))
         )
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="failed chunks", ordering="failed")
     def failed_chunks(self, obj):
@@ -429,23 +412,14 @@ class EmergencyLiftForm(forms.Form):
 
 
 @admin.register(EmergencyLift)
-class EmergencyLiftAdmin(admin.ModelAdmin):
+class EmergencyLiftAdmin(KeptRecordAdmin):
     list_display = ["member", "coach", "flagged_at", "lifted_at"]
     search_fields = ["member__email"]
     list_select_related = ["member", "coach"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SafetyScreen)
-class SafetyScreenAdmin(admin.ModelAdmin):
+class SafetyScreenAdmin(RecordAdmin):
     list_display = [
         "member",
         "screened_at",
@@ -456,12 +430,6 @@ class SafetyScreenAdmin(admin.ModelAdmin):
     list_filter = ["has_emergency", "has_clinician"]
     search_fields = ["member__email"]
     list_select_related = ["member"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Enrolment)
@@ -488,7 +456,7 @@ class EnrolmentAdmin(OutcomeSummaryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressionDecision)
-class ProgressionDecisionAdmin(admin.ModelAdmin):
+class ProgressionDecisionAdmin(RecordAdmin):
     list_display = ["member", "week_start", "exercise", "kind", "reason"]
     list_filter = ["kind", "week_start"]
     search_fields = ["member__email"]
@@ -496,12 +464,6 @@ class ProgressionDecisionAdmin(admin.ModelAdmin):
     list_per_page = 25
     show_full_result_count = False  # no second COUNT over every decision ever made
     paginator = EstimatedCountPaginator
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 class PlannedItemInline(LabelledTabularInline):

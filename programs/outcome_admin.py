@@ -4,6 +4,7 @@ Imported by programs.admin."""
 
 from django.contrib import admin
 
+from programs.admin_records import KeptRecordAdmin
 from programs.models import OutcomeCheck
 from programs.outcome_models import OutcomeResponse
 from programs.selectors.outcomes import outcome_summary, with_outcome_summary
@@ -53,7 +54,7 @@ class OutcomeSummaryAdminMixin:
 
 
 @admin.register(OutcomeCheck)
-class OutcomeCheckAdmin(admin.ModelAdmin):
+class OutcomeCheckAdmin(KeptRecordAdmin):
     """Answers are a series that is never overwritten: read-only here too."""
 
     list_display = [
@@ -69,12 +70,3 @@ class OutcomeCheckAdmin(admin.ModelAdmin):
     search_fields = ["member__email"]
     list_select_related = ["member"]
     date_hierarchy = "taken_on"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

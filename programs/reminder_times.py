@@ -73,27 +73,6 @@ def due_local_date(
     return None
 
 
-def next_sendable(
-    *,
-    ref: datetime,
-    at: time,
-    weekdays: Iterable[int],
-    timezone: str,
-    last_sent: date | None,
-    grace: timedelta = GRACE,
-) -> datetime:
-    """The earliest due instant (UTC) still sendable at `ref` for a date after `last_sent`.
-
-    Stored per member (`ReminderSettings.next_due_at`) so a scan at any `now >= ref` only needs
-    the members whose stored instant is `<= now`: any reminder `due_local_date` would find due
-    then has an instant at or after this one. With nothing in the coming week, `ref` plus a
-    week: look again then.
-    """
-    return next_sendable_day(
-        ref=ref, at=at, weekdays=weekdays, timezone=timezone, last_sent=last_sent, grace=grace
-    )[0]
-
-
 def next_sendable_day(
     *,
     ref: datetime,
@@ -103,9 +82,15 @@ def next_sendable_day(
     last_sent: date | None,
     grace: timedelta = GRACE,
 ) -> tuple[datetime, date | None]:
-    """`next_sendable` and the local date that instant's reminder is for (None with nothing
-    in the coming week). A reminder is due at `now` exactly when `instant <= now < instant +
-    grace` and that date has not been sent: what `due_local_date` finds."""
+    """The earliest due instant (UTC) still sendable at `ref` for a date after `last_sent`, and
+    the local date that instant's reminder is for.
+
+    Stored per member (`ReminderSettings.next_due_at`, `next_due_local_date`) so a scan at any
+    `now >= ref` only needs the members whose stored instant is `<= now`: any reminder
+    `due_local_date` would find due then has an instant at or after this one, and it is due
+    exactly when `instant <= now < instant + grace` and that date has not been sent. With
+    nothing in the coming week, `ref` plus a week and no date: look again then.
+    """
     zone = ZoneInfo(timezone)
     days = set(weekdays)
     start = ref.astimezone(zone).date() - timedelta(days=1)

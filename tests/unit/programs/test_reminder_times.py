@@ -10,7 +10,7 @@ from programs.reminder_times import (
     due_local_date,
     local_instant,
     next_due,
-    next_sendable,
+    next_sendable_day,
 )
 
 EVERY_DAY = range(7)
@@ -234,7 +234,9 @@ def test_a_reminder_due_later_is_never_before_the_stored_instant(
 ):
     at = at.replace(second=0, microsecond=0)
     last_sent = None if last_sent_offset is None else ref.date() + timedelta(last_sent_offset)
-    stored = next_sendable(ref=ref, at=at, weekdays=days, timezone=zone, last_sent=last_sent)
+    stored, _day = next_sendable_day(
+        ref=ref, at=at, weekdays=days, timezone=zone, last_sent=last_sent
+    )
     now = ref + later
     due = due_local_date(now=now, at=at, weekdays=days, timezone=zone, last_sent=last_sent)
     if due is not None:

@@ -3,19 +3,14 @@ and a laptop's width, with axe at 0 serious/critical violations and nothing scro
 
 Models are read from the admin site itself, so a model registered later joins the walk."""
 
-from datetime import timedelta
-
 import pytest
-from django.contrib import admin
-from django.urls import reverse
-from django.utils import timezone
 
-from programs.models import PlannedItem, PlannedSession
-from programs.services import plan_day
-from tests.factories import CoachFactory, MemberFactory
-from tests.factories.community import PostFactory
-from tests.factories.payments import ContributionFactory, WebhookEventFactory
-from tests.factories.programs import enrol
+from tests.factories import CoachFactory
+from tests.support.admin_rows import (
+    admin_url,
+    member_with_a_bit_of_everything,
+    viewable_admins,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,42 +22,17 @@ LAPTOP = {"width": 1280, "height": 800}
 BLOCKING = {"serious", "critical"}
 
 
-def _some_of_everything():
-    """Enough rows that every list has one to open: a member with a week of plans, a post, a
-    contribution and a webhook event."""
-    member = MemberFactory()
-    today = timezone.localdate()
-    enrol(member, today=today - timedelta(days=7))
-    for back in range(3, 0, -1):
-        session = plan_day(member=member, day=today - timedelta(days=back))
-        PlannedItem.objects.filter(session=session).update(completed_at=timezone.now())
-        PlannedSession.objects.filter(pk=session.pk).update(
-            status="completed", pain_during=2, effort=5
-        )
-    PostFactory(author=member)
-    ContributionFactory(member=member)
-    WebhookEventFactory()
-    return member
-
-
 def _admin_urls(coach) -> list[str]:
     """Each registered model the coach may view: its list and the change page of its first row
     (or the add page when the list is empty and the coach may add)."""
-
-    class _Request:
-        user = coach
-
     urls = []
-    for model, model_admin in admin.site._registry.items():
-        if not model_admin.has_view_permission(_Request()):
-            continue
-        info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
-        first = model_admin.get_queryset(_Request()).order_by("pk").first()
+    for model, model_admin, request in viewable_admins(coach):
+        urls.append(admin_url(model, "changelist"))
+        first = model_admin.get_queryset(request).order_by("pk").first()
         if first is not None:
-            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
-        elif model_admin.has_add_permission(_Request()):
-            urls.append(reverse("admin:{}_{}_add".format(*info)))
+            urls.append(admin_url(model, "change", first.pk))
+        elif model_admin.has_add_permission(request):
+            urls.append(admin_url(model, "add"))
     return sorted(urls)
 
 
@@ -99,7 +69,7 @@ def _walk(new_page, login_as, axe, user, urls) -> list[str]:
 
 
 def test_every_admin_page_is_accessible_and_fits(new_page, login_as, _axe):
-    _some_of_everything()
+    member_with_a_bit_of_everything()
     coach = CoachFactory()
     coach_urls = ["/admin/", *_admin_urls(coach)]
     assert len(coach_urls) > 20, coach_urls

@@ -4,7 +4,6 @@ never one query per row. Models are read from the admin site, so a model registe
 checked too."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -12,8 +11,6 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone
 from django_celery_beat.models import (
     ClockedSchedule,
     CrontabSchedule,
@@ -25,12 +22,13 @@ from django_celery_beat.models import (
 from community.models import Category
 from exercises.models import Exercise, ExerciseTag
 from payments.models import SuggestedAmount
-from programs.models import PlannedItem, PlannedSession, PoolEntry, ProgrammeEdit, ProgressionRun
-from programs.services import plan_day
-from tests.factories import CoachFactory, MemberFactory
-from tests.factories.community import PostFactory
-from tests.factories.payments import ContributionFactory, WebhookEventFactory
-from tests.factories.programs import enrol
+from programs.models import PoolEntry, ProgrammeEdit, ProgressionRun
+from tests.factories import CoachFactory
+from tests.support.admin_rows import (
+    admin_url,
+    member_with_a_bit_of_everything,
+    viewable_admins,
+)
 
 pytestmark = pytest.mark.django_db
 # Written by coaches and operators, not by members' use: a few dozen rows, read whole.
@@ -52,31 +50,12 @@ SMALL_BY_NATURE = {
 
 
 def _members_with_a_bit_of_everything(count: int) -> None:
-    today = timezone.localdate()
     for _ in range(count):
-        member = MemberFactory()
-        enrol(member, today=today - timedelta(days=7))
-        for back in range(3, 0, -1):
-            session = plan_day(member=member, day=today - timedelta(days=back))
-            PlannedItem.objects.filter(session=session).update(completed_at=timezone.now())
-            PlannedSession.objects.filter(pk=session.pk).update(
-                status="completed", pain_during=2, effort=5
-            )
-        PostFactory(author=member)
-        ContributionFactory(member=member)
-        WebhookEventFactory()
+        member_with_a_bit_of_everything()
 
 
 def _list_urls(user) -> list[str]:
-    class _Request:
-        pass
-
-    _Request.user = user
-    return sorted(
-        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        for model, model_admin in admin.site._registry.items()
-        if model_admin.has_view_permission(_Request())
-    )
+    return sorted(admin_url(model, "changelist") for model, _admin, _req in viewable_admins(user))
 
 
 def _queries(client, urls) -> dict[str, int]:
@@ -104,9 +83,7 @@ def test_every_admin_list_costs_the_same_with_few_and_many_rows(client):
 
 def _changelist_page_sql(user, model, model_admin):
     """The first page of the admin list as the admin reads it: its ordering, its related rows."""
-    request = RequestFactory().get(
-        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    )
+    request = RequestFactory().get(admin_url(model, "changelist"))
     request.user = user
     changelist = model_admin.get_changelist_instance(request)
     return changelist.get_queryset(request)[: changelist.list_per_page]

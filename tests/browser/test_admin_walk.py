@@ -73,6 +73,9 @@ def test_every_admin_page_is_accessible_and_fits(new_page, login_as, _axe):
     coach = CoachFactory()
     coach_urls = ["/admin/", *_admin_urls(coach)]
     assert len(coach_urls) > 20, coach_urls
+    # Coaches see that their edit reached plans and whether a weekly run finished (read-only).
+    for name in ("programmeedit", "progressionrun"):
+        assert any(f"/admin/programs/{name}/" in url and "/change/" in url for url in coach_urls)
     problems = _walk(new_page, login_as, _axe, coach, coach_urls)
     # The models only an administrator opens (planned sessions, users, webhook events…).
     superuser = CoachFactory(is_superuser=True)

@@ -8,7 +8,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import PlannedItem, PlannedSession
+from programs.models import (
+    PlannedItem,
+    PlannedSession,
+    ProgrammeEdit,
+    ProgressionRun,
+    ProgressionRunChunk,
+)
 from programs.services import plan_day
 from tests.factories import MemberFactory
 from tests.factories.community import PostFactory
@@ -17,8 +23,8 @@ from tests.factories.programs import enrol
 
 
 def member_with_a_bit_of_everything():
-    """A member with a week of plans (three sessions done), a post, a contribution, and a
-    webhook event."""
+    """A member with a week of plans (three sessions done), a post, a contribution, a webhook
+    event, and the records of a programme edit's replanning and of a weekly run."""
     member = MemberFactory()
     today = timezone.localdate()
     enrol(member, today=today - timedelta(days=7))
@@ -31,7 +37,49 @@ def member_with_a_bit_of_everything():
     PostFactory(author=member)
     ContributionFactory(member=member)
     WebhookEventFactory()
+    run_records(member_ids=[member.pk])
     return member
+
+
+def run_records(*, member_ids: list[int]) -> tuple[ProgrammeEdit, ProgressionRun]:
+    """A finished programme edit's replanning, and a weekly run with one chunk done and one
+    failed (what coaches and operators look at in admin)."""
+    now = timezone.now()
+    edit = ProgrammeEdit.objects.create(
+        summary="Phase Reconnect saved",
+        phase_ids=[1],
+        members_replanned=len(member_ids),
+        after_member_id=max(member_ids, default=0),
+        sent_at=now,
+        sends=1,
+        finished_at=now,
+    )
+    week = timezone.localdate() - timedelta(days=7 + timezone.localdate().weekday())
+    run = ProgressionRun.objects.create(week_start=week, members=len(member_ids) + 1)
+    ProgressionRunChunk.objects.bulk_create(
+        [
+            ProgressionRunChunk(
+                run=run,
+                number=0,
+                week_start=week,
+                enrolment_ids=member_ids,
+                sent_at=now,
+                sends=1,
+                done_at=now,
+                members_reviewed=len(member_ids),
+            ),
+            ProgressionRunChunk(
+                run=run,
+                number=1,
+                week_start=week,
+                enrolment_ids=[],
+                sent_at=now,
+                sends=5,
+                failed_at=now,
+            ),
+        ]
+    )
+    return edit, run
 
 
 def viewable_admins(user) -> list[tuple]:

@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 PARALLEL = -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean bench
+.PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean bench bench-cpu
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,11 @@ test-sqlite: install
 BENCH_ARGS ?= --members 2000
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# CPU per request of every key page (app + PostgreSQL), ratio to the bare view: the figure that
+# holds on a shared, loaded machine. e.g. make bench-cpu BENCH_ARGS="--database backcore_x --reuse"
+bench-cpu: install
+	$(PY) bench/run.py $(BENCH_ARGS) --cpu --no-wrk --skip-in-process
 
 lint: install
 	$(VENV)/bin/ruff check .

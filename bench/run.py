@@ -1,12 +1,15 @@
 """`make bench`: measure BackCore as an operator would, against a bare view in the same run.
 
     .venv/bin/python bench/run.py --members 2000 [--reuse] [--duration 10] [--connections 32]
+        [--cpu] [--no-wrk] [--only "/today/;thread, last page"]
 
 Builds a fresh PostgreSQL database (default `backcore_bench`; `--reuse` keeps the last one),
 fills it with `manage.py bench_data`, starts gunicorn (2 sync workers) with production
 settings, drives each page with wrk (Debian's `wrk`) at 32 connections, and measures the rest
 in-process: queries per page, search, the reminder scan, exports, the engine alone and the
-weekly run (in a transaction that is rolled back). Prints a Markdown report (paste it into
+weekly run (in a transaction that is rolled back). `--cpu` adds the CPU per request of every page
+(`bench/cpu.py`: app and PostgreSQL CPU, ratio to the bare view; what to read on a shared,
+loaded machine); `--cpu --no-wrk --skip-in-process` (`make bench-cpu`) runs only that. Prints a Markdown report (paste it into
 BENCHMARKS.md) and writes the raw figures to bench/last-run.json. Not part of `make test`.
 """
 
@@ -69,8 +72,16 @@ def parse_args():
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--reuse", action="store_true", help="keep the existing bench database")
-    parser.add_argument("--only", default="", help="comma-separated page names to drive")
+    parser.add_argument(
+        "--only", default="", help="page names separated by ';' (the bare view always runs)"
+    )
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--no-wrk", action="store_true", help="no gunicorn and wrk pass")
+    parser.add_argument(
+        "--cpu", action="store_true", help="CPU per request of every page (bench/cpu.py)"
+    )
+    parser.add_argument("--cpu-requests", type=int, default=100, help="per page, --cpu")
+    parser.add_argument("--cpu-rounds", type=int, default=5)
     return parser.parse_args()
 
 
@@ -165,6 +176,17 @@ def targets():
         ("coach: decisions list", "/admin/programs/progressiondecision/", "coach"),
         ("coach: moderation queue", "/community/moderation/", "coach"),
     ]
+
+
+def select(pages, only: str):
+    """The pages named in `only` (';'-separated: names hold commas) and the bare view."""
+    if not only:
+        return pages
+    wanted = {name.strip() for name in only.split(";")}
+    unknown = wanted - {name for name, *_ in pages}
+    if unknown:
+        raise SystemExit(f"unknown pages: {sorted(unknown)}")
+    return [p for p in pages if p[0] in wanted or p[0] == "bare view"]
 
 
 def people():
@@ -406,7 +428,7 @@ def webhook_body(tmp):
 
 def main():
     args = parse_args()
-    if not shutil.which("wrk"):
+    if not args.no_wrk and not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     base_env = {
         **os.environ,
@@ -427,12 +449,39 @@ def main():
 
     cache.clear()  # the bench Redis db only
     who = people()
-    pages = targets()
-    if args.only:
-        wanted = set(args.only.split(","))
-        pages = [p for p in pages if p[0] in wanted or p[0] == "bare view"]
+    pages = select(targets(), args.only)
     results = {"pages": {}, "in_process": {}}
     results["queries"] = query_counts(pages, who)
+    if not args.no_wrk:
+        drive(args, base_env, who, pages, results)
+    if args.cpu:
+        results["cpu"] = cpu_pass(args, base_env)
+    if not args.skip_in_process:
+        in_process(who, results["in_process"])
+    results["conditions"] = conditions(args)
+    (ROOT / "bench" / "last-run.json").write_text(json.dumps(results, indent=2, default=str))
+    print(report(results))
+
+
+def cpu_pass(args, env) -> dict:
+    """`bench/cpu.py` in its own process (it needs production settings from the start)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cpu.json"
+        command = [
+            PY,
+            str(ROOT / "bench" / "cpu.py"),
+            f"--requests={args.cpu_requests}",
+            f"--rounds={args.cpu_rounds}",
+            f"--json={out}",
+        ]
+        if args.only:
+            command.append(f"--only={args.only}")
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+        return json.loads(out.read_text())
+
+
+def drive(args, base_env, who, pages, results):
+    """gunicorn (2 sync workers, production settings) and wrk at 32 connections, page by page."""
     cookies = {key: session_cookie(user) for key, user in who.items()}
     port = free_port()
     prod_env = {
@@ -487,11 +536,6 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    if not args.skip_in_process:
-        in_process(who, results["in_process"])
-    results["conditions"] = conditions(args)
-    (ROOT / "bench" / "last-run.json").write_text(json.dumps(results, indent=2, default=str))
-    print(report(results))
 
 
 def conditions(args):
@@ -512,10 +556,12 @@ def conditions(args):
 def report(results) -> str:
     pages = results["pages"]
     bare = pages.get("bare view", {})
-    lines = [
-        "| page | req/s | p50 ms | p95 ms | p99 ms | ÷ bare req/s | queries | non-2xx |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+    lines = []
+    if pages:
+        lines += [
+            "| page | req/s | p50 ms | p95 ms | p99 ms | ÷ bare req/s | queries | non-2xx |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
     for name, data in pages.items():
         if "error" in data:
             lines.append(f"| {name} | error | | | | | | |")
@@ -526,7 +572,12 @@ def report(results) -> str:
             f"| {name} | {data['rps']:.0f} | {data['p50']:.0f} | {data['p95']:.0f} | "
             f"{data['p99']:.0f} | {ratio:.2f} | {q} | {data['non_2xx']} |"
         )
-    lines += ["", "| in-process | figures |", "|---|---|"]
+    if "cpu" in results:
+        from bench.cpu import report as cpu_report
+
+        lines += ["", "CPU per request (bench/cpu.py):", "", cpu_report(results["cpu"])]
+    if results["in_process"]:
+        lines += ["", "| in-process | figures |", "|---|---|"]
     for name, data in results["in_process"].items():
         lines.append(f"| {name} | {json.dumps(data)} |")
     lines += ["", "Conditions: " + json.dumps(results["conditions"])]

@@ -36,6 +36,12 @@ CHECKSUMS = {
             weeks_in_phase, weeks_away, red_weeks, red_weeks_at_floor, weeks_trained,
             last_reviewed_week, contact_coach_suggested_on)), '' ORDER BY member_id))
         FROM programs_enrolment""",
+    "decision_kinds": """
+        SELECT string_agg(kind || '=' || n, ' ' ORDER BY kind) FROM (SELECT kind, count(*) n
+        FROM programs_progressiondecision WHERE week_start = %s GROUP BY kind) k""",
+    "escalations": """
+        SELECT count(*) || ' ' || md5(coalesce(string_agg(concat_ws('|', member_id, kind, day),
+            ',' ORDER BY member_id, kind, day), '')) FROM programs_painescalation""",
     "milestones": """
         SELECT count(*) || ' ' || md5(string_agg(concat_ws('|', member_id, kind, phase_id,
             week_start, reached_on), ',' ORDER BY member_id, kind, phase_id))

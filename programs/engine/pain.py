@@ -148,6 +148,13 @@ class WeekReview:
     previous_average_pain: float | None
 
     @cached_property
+    def verdict_of(self) -> dict[int, SessionVerdict]:
+        """Each counted session's verdict by the id() of its record (the records are the
+        history's own objects): later rules over the same history reuse it."""
+        counted = (record for record in self.sessions if counts_for_pain(record))
+        return {id(record): verdict for record, verdict in zip(counted, self.verdicts, strict=True)}
+
+    @cached_property
     def planned(self) -> int:
         return sum(1 for record in self.sessions if record.planned)
 

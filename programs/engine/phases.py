@@ -10,6 +10,7 @@ from programs.engine.dosing import back_off_dose
 from programs.engine.pain import (
     WEEK,
     PainLight,
+    WeekReview,
     classify_session,
     counts_for_pain,
     sessions_between,
@@ -205,12 +206,15 @@ def advancement_status(
     programme: Programme,
     history: Iterable[SessionRecord],
     week_start: date,
+    *,
+    review: WeekReview | None = None,
 ) -> PhaseProgress:
     """Whether the phase's criteria are met, counting the week from `week_start` as done.
 
     Criteria: the phase's minimum weeks; over the last two weeks in this phase, planned-session
     adherence at or above the threshold, every session green, and targets met at effort at or
-    below the phase's maximum.
+    below the phase's maximum. `review` (the week's review_week() of the same history) lends
+    its verdicts: a session of the reviewed week is classified once, not twice.
     """
     phase = programme.phase(state.phase)
     following = programme.next_phase(phase.slug)
@@ -219,10 +223,12 @@ def advancement_status(
     window = sessions_between(history, week_start - WEEK * (window_weeks - 1), week_start + WEEK)
     planned = sum(1 for record in window if record.planned)
     done = sum(1 for record in window if record.planned and record.completed)
+    known = review.verdict_of if review is not None and review.start == week_start else {}
+    last_day = week_start + WEEK - timedelta(days=1)
     not_green = [
         verdict
         for verdict in (
-            classify_session(r, check_in_pending=r.day == week_start + WEEK - timedelta(days=1))
+            known.get(id(r)) or classify_session(r, check_in_pending=r.day == last_day)
             for r in window
             if counts_for_pain(r)
         )

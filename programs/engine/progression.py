@@ -340,7 +340,9 @@ def _carry_on(
     return _new_state(state, decisions, week_start, **changes), decisions
 
 
-def _away(state: MemberState, programme: Programme, week_start: date) -> WeekResult:
+def _away(
+    state: MemberState, programme: Programme, week_start: date, review: WeekReview
+) -> WeekResult:
     """A week without a single session: the first one holds, each further one eases a step."""
     away = state.weeks_away + 1
     phase = programme.phase(state.phase)
@@ -398,7 +400,7 @@ def _away(state: MemberState, programme: Programme, week_start: date) -> WeekRes
         if away == 1
         else f"You've been away {away} weeks, so we restart a little lighter."
     )
-    return WeekResult(new_state, tuple(decisions), summary)
+    return WeekResult(new_state, tuple(decisions), summary, review=review)
 
 
 def _all_at_lightest(state: MemberState, programme: Programme) -> bool:
@@ -471,7 +473,7 @@ def progress_week(
     phase = programme.phase(state.phase)
     review = review_week(history, week_start)
     if not any(counts_for_pain(record) or trained(record) for record in review.sessions):
-        return _away(state, programme, week_start)
+        return _away(state, programme, week_start, review)
 
     found, counters = _escalations(state, review, week_start)
     at_floor = _all_at_lightest(state, programme)
@@ -489,7 +491,9 @@ def progress_week(
                 state, programme, review, week_start, note=COACH_NOTE, **counters
             )
             summary = f"Two red sessions last week ({reds}). {COACH_NOTE}"
-            return WeekResult(new_state, decisions, summary, True, escalations=escalations)
+            return WeekResult(
+                new_state, decisions, summary, True, escalations=escalations, review=review
+            )
         new_state, decisions = enter_phase(
             state,
             programme,
@@ -501,9 +505,11 @@ def progress_week(
         )
         new_state = replace(new_state, **counters)
         summary = f"Stepped back to {earlier.name} after two red sessions. {COACH_NOTE}"
-        return WeekResult(new_state, decisions, summary, True, escalations=escalations)
+        return WeekResult(
+            new_state, decisions, summary, True, escalations=escalations, review=review
+        )
 
-    status = advancement_status(state, programme, history, week_start)
+    status = advancement_status(state, programme, history, week_start, review=review)
     following = programme.next_phase(phase.slug)
     if status.ready and following is not None:
         new_state, decisions = enter_phase(
@@ -521,10 +527,13 @@ def progress_week(
             f"Moved on to {following.name}.",
             contact,
             escalations=escalations,
+            review=review,
         )
 
     new_state, decisions = _carry_on(state, programme, review, week_start, **counters)
-    return WeekResult(new_state, decisions, status.reason, contact, escalations=escalations)
+    return WeekResult(
+        new_state, decisions, status.reason, contact, escalations=escalations, review=review
+    )
 
 
 def late_report(

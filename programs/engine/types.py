@@ -412,6 +412,9 @@ class WeekResult:
     contact_coach: bool = False
     already_reviewed: bool = False
     escalations: tuple[Escalation, ...] = ()
+    # The week's review (pain.WeekReview) the decisions came from, for rules the caller asks
+    # next about the same week (milestones): not part of the result's value.
+    review: object | None = field(default=None, compare=False, repr=False)
 
     @property
     def paused(self) -> bool:

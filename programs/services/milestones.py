@@ -77,6 +77,14 @@ class WeekReviewed:
     member_id: int
     history: Sequence[engine.SessionRecord]
     reached_phase: Phase | None = None  # the phase they moved on to, if they did
+    # The engine's review of the week (WeekResult.review), when the caller has it: the week is
+    # then not reviewed a second time here.
+    review: engine.WeekReview | None = None
+
+    def week_review(self, week_start: date) -> engine.WeekReview:
+        if self.review is not None and self.review.start == week_start:
+            return self.review
+        return engine.review_week(self.history, week_start)
 
 
 def milestones_after_weekly_review(
@@ -120,7 +128,7 @@ def milestones_after_weekly_review(
         )
         for review in reviewed
         if review.member_id not in had_green
-        and rules.week_all_green(engine.review_week(review.history, week_start))
+        and rules.week_all_green(review.week_review(week_start))
     ]
     _raise(rows)
 

@@ -12,12 +12,13 @@ decisions are unique per member, week and exercise.
 import logging
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from backcore.bulk import InArray, rows_insert, rows_update
+from backcore.bulk import InArray, gc_paused, rows_insert, rows_update
 from backcore.dispatch import send_on_commit
 from programs import engine
 from programs.choices import EnrolmentStatus, EscalationKind, SessionStatus
@@ -44,6 +45,7 @@ from programs.selectors.sessions import member_today, zone_named
 from programs.selectors.weekly import (
     IntakeRow,
     LocalDates,
+    MemberHistory,
     dose_rows_for_members,
     histories_for_members,
     member_history,
@@ -121,12 +123,30 @@ _ENROLMENT_WRITE = (
 )
 
 
-def _review_chunk(
-    *, enrolment_ids: list[int], week_start: date, bundle: ProgrammeBundle, now: datetime
-) -> WeeklyRunResult:
-    """Review the week from `week_start` for these enrolments: a fixed number of queries for
-    the chunk (one read per table, one write per table), whatever its size."""
-    result = WeeklyRunResult()
+class ChunkInputs(NamedTuple):
+    """What a chunk reads, one query per table: its locked enrolments (with their intake
+    answers, timezone and whether a first green week is theirs), doses and histories."""
+
+    enrolments: list[Enrolment]
+    intakes: dict[int, IntakeRow]
+    doses: dict[int, list]
+    histories: dict[int, MemberHistory]
+    week_start: date
+
+
+class ChunkRows(NamedTuple):
+    """What a chunk writes, as plain rows (one statement per table)."""
+
+    decisions: list[tuple]
+    doses: list[tuple]
+    enrolments: list[tuple]
+    reviewed: list[WeekReviewed]
+    escalated: dict[int, tuple]
+    result: WeeklyRunResult
+
+
+def chunk_inputs(*, enrolment_ids: list[int], week_start: date, bundle: ProgrammeBundle):
+    """Lock and read a chunk: four queries whatever its size."""
     # The enrolments (locked), with what the review reads beside them: the member's timezone,
     # intake answers and whether a first green week is already theirs, in one query.
     enrolments = list(
@@ -157,44 +177,55 @@ def _review_chunk(
     histories = histories_for_members(
         member_ids=member_ids, start=start, end=end, slugs_by_id=bundle.slugs_by_id
     )
+    return ChunkInputs(enrolments, intakes, doses, histories, week_start)
+
+
+def engine_inputs_of(inputs: ChunkInputs, *, bundle: ProgrammeBundle, now: datetime):
+    """(enrolment, engine state, history) for each member of the chunk with an intake."""
+    start, end = engine.review_window(inputs.week_start)
     phases_by_id = {phase.pk: phase for phase in bundle.phases_by_slug.values()}
     local = LocalDates(now)
-    decisions: list[tuple] = []
-    dose_writes: list[tuple] = []
-    enrolment_writes: list[tuple] = []
-    escalated: dict[int, tuple] = {}
-    reviewed: list[WeekReviewed] = []
-    for enrolment in enrolments:
-        intake = intakes.get(enrolment.member_id)
+    for enrolment in inputs.enrolments:
+        intake = inputs.intakes.get(enrolment.member_id)
         if intake is None:
             continue
-        enrolment.phase = phase = phases_by_id[enrolment.phase_id]
+        enrolment.phase = phases_by_id[enrolment.phase_id]
         state = member_state(
             bundle=bundle,
             intake=intake,
             enrolment=enrolment,
-            doses=doses.get(enrolment.member_id, ()),
+            doses=inputs.doses.get(enrolment.member_id, ()),
         )
         history = member_history(
-            histories.get(enrolment.member_id),
+            inputs.histories.get(enrolment.member_id),
             training_weekdays=intake.training_weekdays,
             start=start,
             # Never count the member's own future days as missed.
             end=min(end, local.today(enrolment.zone) + timedelta(days=1)),
             enrolled_on=enrolment.phase_started_on,
         )
-        week = engine.progress_week(state, bundle.programme, history, week_start)
+        yield enrolment, state, history
+
+
+def rows_of(
+    members: list[tuple], weeks: list[engine.WeekResult], *, bundle, week_start: date, now
+) -> ChunkRows:
+    """The rows to write for each member's reviewed week (`members` as engine_inputs_of gives
+    them, `weeks` the engine's results in the same order)."""
+    out = ChunkRows([], [], [], [], {}, WeeklyRunResult())
+    result = out.result
+    week_end = week_start + timedelta(days=7)  # the week the new doses apply to
+    for (enrolment, _state, history), week in zip(members, weeks, strict=True):
         if week.already_reviewed:
             result.already_reviewed += 1
             continue
         result.members_reviewed += 1
-        week_end = week_start + timedelta(days=7)  # the week the new doses apply to
         for decision in week.decisions:
             exercise_id = bundle.exercise_ids.get(decision.exercise)
             if exercise_id is None:
                 continue
             stored = decision_values(decision)
-            decisions.append(
+            out.decisions.append(
                 (
                     enrolment.member_id,
                     week_end,
@@ -204,9 +235,10 @@ def _review_chunk(
                 )
             )
             values = dose_row_values(decision, bundle)
-            dose_writes.append(
+            out.doses.append(
                 (enrolment.member_id, exercise_id, *(values[f] for f in DOSE_FIELDS), now)
             )
+        phase = enrolment.phase
         phase_started_on = enrolment.phase_started_on
         new_phase = bundle.phases_by_slug[week.state.phase]
         reached = None  # the phase moved on to: a milestone
@@ -216,8 +248,10 @@ def _review_chunk(
             result.stepped_back += not moved_on
             phase_started_on = week_end
             reached = new_phase if moved_on else None
-        reviewed.append(WeekReviewed(enrolment.member_id, history, reached_phase=reached))
-        enrolment_writes.append(
+        out.reviewed.append(
+            WeekReviewed(enrolment.member_id, history, reached_phase=reached, review=week.review)
+        )
+        out.enrolments.append(
             (
                 enrolment.pk,
                 new_phase.pk,
@@ -235,22 +269,39 @@ def _review_chunk(
             )
         )
         if week.escalations:
-            escalated[enrolment.member_id] = week.escalations
+            out.escalated[enrolment.member_id] = week.escalations
+    return out
+
+
+def _review_chunk(
+    *, enrolment_ids: list[int], week_start: date, bundle: ProgrammeBundle, now: datetime
+) -> WeeklyRunResult:
+    """Review the week from `week_start` for these enrolments: a fixed number of queries for
+    the chunk (one read per table, one write per table), whatever its size."""
+    inputs = chunk_inputs(enrolment_ids=enrolment_ids, week_start=week_start, bundle=bundle)
+    members = list(engine_inputs_of(inputs, bundle=bundle, now=now))
+    weeks = [
+        engine.progress_week(state, bundle.programme, history, week_start)
+        for _enrolment, state, history in members
+    ]
+    rows = rows_of(members, weeks, bundle=bundle, week_start=week_start, now=now)
+    result = rows.result
     result.decisions_written = rows_insert(
-        ProgressionDecision, fields=_DECISION_FIELDS, rows=decisions, conflict=()
+        ProgressionDecision, fields=_DECISION_FIELDS, rows=rows.decisions, conflict=()
     )
     rows_insert(
         MemberDose,
         fields=_DOSE_WRITE,
-        rows=dose_writes,
+        rows=rows.doses,
         conflict=("member_id", "exercise_id"),
         update=(*DOSE_FIELDS, "updated_at"),
     )
-    rows_update(Enrolment, fields=_ENROLMENT_WRITE, rows=enrolment_writes)
+    rows_update(Enrolment, fields=_ENROLMENT_WRITE, rows=rows.enrolments)
+    reviewed = rows.reviewed
     milestones_after_weekly_review(
         week_start=week_start,
         reviewed=reviewed,
-        had_green_week={e.member_id for e in enrolments if e.had_green_week},
+        had_green_week={e.member_id for e in inputs.enrolments if e.had_green_week},
     )
     if reviewed:
         # New doses (or a new phase) from the week after: plans nobody has begun are made
@@ -258,11 +309,11 @@ def _review_chunk(
         plans_discard_untouched(
             member_ids=[row.member_id for row in reviewed], from_day=week_start + timedelta(days=7)
         )
-    if escalated:
+    if rows.escalated:
         from backcore.accounts.models import User
 
-        members = User.objects.select_related("profile").in_bulk(list(escalated))
-        for member_id, escalations in escalated.items():
+        members = User.objects.select_related("profile").in_bulk(list(rows.escalated))
+        for member_id, escalations in rows.escalated.items():
             # A session at 8/10 already told a coach when it was logged; record, don't repeat.
             escalations_record(
                 member=members[member_id],
@@ -398,12 +449,13 @@ def progression_run_chunk(*, chunk_id: int, now: datetime | None = None) -> Week
         )
         if chunk is None:
             return WeeklyRunResult()
-        result = _review_chunk(
-            enrolment_ids=chunk.enrolment_ids,
-            week_start=chunk.week_start,
-            bundle=programme_build(),
-            now=now,
-        )
+        with gc_paused():
+            result = _review_chunk(
+                enrolment_ids=chunk.enrolment_ids,
+                week_start=chunk.week_start,
+                bundle=programme_build(),
+                now=now,
+            )
         chunk.done_at = timezone.now()
         for field in fields(result):
             setattr(chunk, field.name, getattr(result, field.name))

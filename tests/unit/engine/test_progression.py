@@ -11,11 +11,14 @@ from programs.engine import (
     DecisionKind,
     Dose,
     PainLight,
+    advancement_status,
     classify_session,
     progress_week,
     review_week,
     review_window,
 )
+from programs.engine import pain as pain_module
+from programs.engine import phases as phases_module
 from programs.engine.pain import counts_for_pain
 from tests.unit.engine.builders import (
     MONDAY,
@@ -289,3 +292,33 @@ def test_weekly_review_invariants(case):
 
 def decision_weeks(state, decision) -> int:
     return state.weeks_at_dose.get(decision.exercise, 0) + 1
+
+
+@given(weeks_to_review())
+def test_the_review_lends_its_verdicts_without_changing_the_advancement(case):
+    # progress_week() hands its week's verdicts to advancement_status(): the same answer as
+    # classifying every session again.
+    state, history = case
+    history = tuple(history)
+    review = review_week(history, MONDAY)
+    assert advancement_status(
+        state, PROGRAMME, history, MONDAY, review=review
+    ) == advancement_status(state, PROGRAMME, history, MONDAY)
+    result = progress_week(state, PROGRAMME, history, MONDAY)
+    if not result.already_reviewed:
+        assert result.review == review  # what milestones read next: the same week's review
+
+
+def test_each_session_is_classified_once_per_weekly_review(monkeypatch):
+    state = wall_sit_state(weeks_in_phase=3)
+    history = green_week(state, PREVIOUS_MONDAY) + green_week(state, MONDAY)
+    calls = []
+
+    def counted(record, **kwargs):
+        calls.append(record.day)
+        return classify_session(record, **kwargs)
+
+    monkeypatch.setattr(pain_module, "classify_session", counted)
+    monkeypatch.setattr(phases_module, "classify_session", counted)
+    progress_week(state, PROGRAMME, history, MONDAY)
+    assert sorted(calls) == sorted({record.day for record in history})

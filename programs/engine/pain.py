@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cached_property
 from itertools import pairwise
 
 from programs.engine.types import SessionRecord
@@ -135,6 +134,26 @@ def average_pain(records: Sequence[SessionRecord]) -> float | None:
     return sum(counted) / len(counted) if counted else None
 
 
+class _computed_once:
+    """A summary computed on first use and kept on the instance, like functools.cached_property
+    without its lock (Python 3.11 takes one on every first access; a weekly run reads
+    these summaries tens of thousands of times, from one thread)."""
+
+    def __init__(self, function) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class WeekReview:
     """The seven days from `start`, seen through the traffic light.
@@ -147,34 +166,34 @@ class WeekReview:
     average_pain: float | None
     previous_average_pain: float | None
 
-    @cached_property
+    @_computed_once
     def verdict_of(self) -> dict[int, SessionVerdict]:
         """Each counted session's verdict by the id() of its record (the records are the
         history's own objects): later rules over the same history reuse it."""
         counted = (record for record in self.sessions if counts_for_pain(record))
         return {id(record): verdict for record, verdict in zip(counted, self.verdicts, strict=True)}
 
-    @cached_property
+    @_computed_once
     def planned(self) -> int:
         return sum(1 for record in self.sessions if record.planned)
 
-    @cached_property
+    @_computed_once
     def planned_done(self) -> int:
         return sum(1 for record in self.sessions if record.planned and record.completed)
 
-    @cached_property
+    @_computed_once
     def reds(self) -> tuple[SessionVerdict, ...]:
         return tuple(v for v in self.verdicts if v.light is PainLight.RED)
 
-    @cached_property
+    @_computed_once
     def ambers(self) -> tuple[SessionVerdict, ...]:
         return tuple(v for v in self.verdicts if v.light is PainLight.AMBER)
 
-    @cached_property
+    @_computed_once
     def all_green(self) -> bool:
         return all(v.light is PainLight.GREEN for v in self.verdicts)
 
-    @cached_property
+    @_computed_once
     def pain_rising(self) -> bool:
         if self.average_pain is None or self.previous_average_pain is None:
             return False

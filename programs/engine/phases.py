@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, timedelta
 
 from programs.engine.dosing import back_off_dose
@@ -28,6 +27,7 @@ from programs.engine.types import (
     SessionRecord,
     Track,
     WeekResult,
+    evolve,
 )
 from programs.engine.wording import describe_dose, out_of_ten, plural
 
@@ -150,7 +150,7 @@ def enter_phase(
                 previous_variation=variation,
             )
         )
-    new_state = replace(
+    new_state = evolve(
         state,
         phase=phase.slug,
         weeks_in_phase=0,

@@ -7,7 +7,6 @@ the cap. Gaps detrain, reds back off, and pain that needs a clinician is escalat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 
 from programs.engine.dosing import at_lightest, back_off_dose, raise_dose
@@ -42,6 +41,7 @@ from programs.engine.types import (
     Programme,
     SessionRecord,
     WeekResult,
+    evolve,
 )
 from programs.engine.wording import describe_dose, describe_unit, out_of_ten, plural, weekday_name
 
@@ -110,7 +110,7 @@ def _ease(
     shown = describe_dose(current.dose, per_side=spec.per_side)
     lower = back_off_dose(current.dose, own)
     if lower is not None:
-        return replace(
+        return evolve(
             current,
             kind=DecisionKind.BACK_OFF,
             dose=lower,
@@ -123,7 +123,7 @@ def _ease(
     easier = programme.exercises.get(spec.easier_slug or "")
     if easier is not None and easier.usable_with(state.equipment):
         opening = variation_entry(programme, state.track, entry, easier.slug).start
-        return replace(
+        return evolve(
             current,
             kind=DecisionKind.BACK_OFF,
             variation=easier.slug,
@@ -135,7 +135,7 @@ def _ease(
                 "already at its lightest dose."
             ),
         )
-    return replace(
+    return evolve(
         current,
         kind=DecisionKind.BACK_OFF,
         reason=(
@@ -146,7 +146,7 @@ def _ease(
 
 
 def _hold(current: Decision, shown: str, why: str) -> Decision:
-    return replace(current, kind=DecisionKind.HOLD, reason=f"Held at {shown}: {why}")
+    return evolve(current, kind=DecisionKind.HOLD, reason=f"Held at {shown}: {why}")
 
 
 def _current(entry: PoolEntry, state: MemberState, programme: Programme) -> Decision:
@@ -196,9 +196,9 @@ def decide_exercise(
     ]
     if with_exercise and current.dose == current.previous:
         # One more week trained at this dose.
-        current = replace(current, weeks_at_dose=current.weeks_at_dose + 1)
+        current = evolve(current, weeks_at_dose=current.weeks_at_dose + 1)
     elif current.dose != current.previous:
-        current = replace(current, weeks_at_dose=0)
+        current = evolve(current, weeks_at_dose=0)
 
     reds_here = [verdict for verdict in review.reds if verdict.involves(performed)]
     if reds_here:
@@ -301,7 +301,7 @@ def decide_exercise(
         )
     else:
         reason = f"Up to {new} (from {shown}): {why}"
-    return replace(current, kind=DecisionKind.PROGRESS, dose=raised, reason=reason, weeks_at_dose=0)
+    return evolve(current, kind=DecisionKind.PROGRESS, dose=raised, reason=reason, weeks_at_dose=0)
 
 
 def _new_state(
@@ -314,7 +314,7 @@ def _new_state(
         "weeks_at_dose": {d.exercise: d.weeks_at_dose for d in decisions},
         "last_reviewed_week": week_start,
     }
-    return replace(state, **(values | changes))
+    return evolve(state, **(values | changes))
 
 
 def _carry_on(
@@ -334,7 +334,7 @@ def _carry_on(
     )
     if note:
         decisions = tuple(
-            d if "coach" in d.reason else replace(d, reason=f"{d.reason} {note}") for d in decisions
+            d if "coach" in d.reason else evolve(d, reason=f"{d.reason} {note}") for d in decisions
         )
     changes.setdefault("weeks_in_phase", state.weeks_in_phase + 1)
     return _new_state(state, decisions, week_start, **changes), decisions
@@ -381,7 +381,7 @@ def _away(
             )
             continue
         decisions.append(
-            replace(
+            evolve(
                 current,
                 kind=DecisionKind.BACK_OFF,
                 dose=lower,
@@ -503,7 +503,7 @@ def progress_week(
             last_reviewed_week=week_start,
             ease=True,
         )
-        new_state = replace(new_state, **counters)
+        new_state = evolve(new_state, **counters)
         summary = f"Stepped back to {earlier.name} after two red sessions. {COACH_NOTE}"
         return WeekResult(
             new_state, decisions, summary, True, escalations=escalations, review=review
@@ -520,7 +520,7 @@ def progress_week(
             because=f"On to {following.name}! {status.reason}",
             last_reviewed_week=week_start,
         )
-        new_state = replace(new_state, **counters)
+        new_state = evolve(new_state, **counters)
         return WeekResult(
             new_state,
             decisions,
@@ -576,13 +576,13 @@ def late_report(
             and (before.load < current.dose.load or before.unit < current.dose.unit)
             and current.variation == current.previous_variation
         ):
-            base = replace(current, dose=before, weeks_at_dose=0)
+            base = evolve(current, dose=before, weeks_at_dose=0)
         late_why = f"{verdict.description}, reported after this week's review"
         if verdict.light is PainLight.RED and verdict.involves(current.performed):
             decision = _ease(entry, base, late_why, programme, state)
         elif base is not current:
             shown = describe_dose(base.dose, per_side=spec.per_side)
-            decision = replace(
+            decision = evolve(
                 base,
                 kind=DecisionKind.HOLD,
                 reason=f"Back to {shown}: {late_why}, so this week's step up waits.",

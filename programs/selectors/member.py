@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.db.models import Prefetch
 
@@ -195,6 +196,13 @@ def history_records(
     )
 
 
+@lru_cache(maxsize=64)
+def _missed(day: date) -> engine.SessionRecord:
+    """A training day without a session: one frozen record per day, shared by every member
+    of a batch (the weekly run makes thousands of the same few)."""
+    return engine.SessionRecord(day=day, planned=True, completed=False, pain_during=0, effort=0)
+
+
 def history_from(
     *,
     records: Mapping[date, engine.SessionRecord],
@@ -212,11 +220,7 @@ def history_from(
         if day in records:
             history.append(records[day])
         elif day >= enrolled_on and day.weekday() in training_weekdays and day not in rest_days:
-            history.append(
-                engine.SessionRecord(
-                    day=day, planned=True, completed=False, pain_during=0, effort=0
-                )
-            )
+            history.append(_missed(day))
         day += timedelta(days=1)
     return history
 

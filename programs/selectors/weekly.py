@@ -50,6 +50,29 @@ class IntakeRow(NamedTuple):
         return Intake.weekdays_of(self.training_days)
 
 
+class EnrolmentRow(NamedTuple):
+    """A chunk's enrolment as the review reads it (the attributes of Enrolment that
+    member_state() and the writes use), with the member's timezone, whether a first green week
+    is already theirs, and its phase (set from the programme once the row is read)."""
+
+    pk: int
+    member_id: int
+    phase_id: int
+    phase_started_on: date
+    status: str
+    track: str
+    weeks_in_phase: int
+    weeks_away: int
+    red_weeks: int
+    red_weeks_at_floor: int
+    weeks_trained: int
+    last_reviewed_week: date | None
+    contact_coach_suggested_on: date | None
+    zone: str | None
+    had_green_week: bool
+    phase: object = None  # programs.models.Phase
+
+
 def dose_rows_for_members(*, member_ids: Iterable[int]) -> dict[int, list[DoseRow]]:
     grouped: dict[int, list[DoseRow]] = defaultdict(list)
     rows = MemberDose.objects.filter(InArray(F("member_id"), list(member_ids))).values_list(

@@ -42,16 +42,6 @@ from programs.services.safety_gate import enrolment_status_for, safety_verdict
 logger = logging.getLogger(__name__)
 
 
-def _dose_fields(dose: engine.Dose | None, prefix: str = "") -> dict:
-    if dose is None:
-        return {f"{prefix}hold_seconds": None, f"{prefix}reps": None, f"{prefix}sets": None}
-    return {
-        f"{prefix}hold_seconds": dose.hold_seconds,
-        f"{prefix}reps": dose.reps,
-        f"{prefix}sets": dose.sets,
-    }
-
-
 def decision_rows(
     *, member_id: int, week_start: date, decisions, bundle: ProgrammeBundle
 ) -> list[ProgressionDecision]:
@@ -71,29 +61,56 @@ def decision_rows(
     return rows
 
 
+DECISION_VALUE_FIELDS = (
+    "kind",
+    "reason",
+    "before_hold_seconds",
+    "before_reps",
+    "before_sets",
+    "after_hold_seconds",
+    "after_reps",
+    "after_sets",
+)
+
+
+def _dose_triple(dose: engine.Dose | None) -> tuple:
+    return (None, None, None) if dose is None else (dose.hold_seconds, dose.reps, dose.sets)
+
+
+def decision_value_row(decision: engine.Decision) -> tuple:
+    """A decision's stored fields besides member, week and exercise, in the order of
+    DECISION_VALUE_FIELDS (the weekly run writes them as plain rows)."""
+    return (
+        decision.kind.value,
+        decision.reason[:500],
+        *_dose_triple(decision.previous),
+        *_dose_triple(decision.dose),
+    )
+
+
 def decision_values(decision: engine.Decision) -> dict:
     """A decision's stored fields besides member, week and exercise."""
-    return {
-        "kind": decision.kind.value,
-        "reason": decision.reason[:500],
-        **_dose_fields(decision.previous, "before_"),
-        **_dose_fields(decision.dose, "after_"),
-    }
+    return dict(zip(DECISION_VALUE_FIELDS, decision_value_row(decision), strict=True))
+
+
+def dose_value_row(decision: engine.Decision, bundle: ProgrammeBundle) -> tuple:
+    """The stored dose a decision leaves, in the order of DOSE_FIELDS."""
+    dose = decision.dose
+    return (
+        dose.hold_seconds,
+        dose.reps,
+        dose.sets,
+        None,  # carried: the engine works on shown doses only; no hidden fraction
+        bundle.exercise_ids.get(decision.variation) if decision.variation else None,
+        # Today's badge follows what happened to the dose, not the decision's name.
+        decision.direction.value,
+        decision.reason[:400],
+        decision.weeks_at_dose,
+    )
 
 
 def dose_row_values(decision: engine.Decision, bundle: ProgrammeBundle) -> dict:
-    dose = decision.dose
-    return {
-        "hold_seconds": dose.hold_seconds,
-        "reps": dose.reps,
-        "sets": dose.sets,
-        "carried": None,  # the engine works on shown doses only; no hidden fraction
-        "variation_id": bundle.exercise_ids.get(decision.variation) if decision.variation else None,
-        # Today's badge follows what happened to the dose, not the decision's name.
-        "kind": decision.direction.value,
-        "reason": decision.reason[:400],
-        "weeks_at_dose": decision.weeks_at_dose,
-    }
+    return dict(zip(DOSE_FIELDS, dose_value_row(decision, bundle), strict=True))
 
 
 def dose_rows(

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from backcore.bulk import InArray, gc_paused, rows_insert, rows_update
+from backcore.bulk import InArray, gc_paused, rows_fetch, rows_insert, rows_update
 from backcore.dispatch import send_on_commit
 from programs import engine
 from programs.choices import EnrolmentStatus, EscalationKind, SessionStatus
@@ -43,6 +43,7 @@ from programs.selectors.member import (
 from programs.selectors.programme import ProgrammeBundle, dose_of, programme_build
 from programs.selectors.sessions import member_today, zone_named
 from programs.selectors.weekly import (
+    EnrolmentRow,
     IntakeRow,
     LocalDates,
     MemberHistory,
@@ -54,9 +55,10 @@ from programs.selectors.weekly import (
 from programs.services.escalation import escalations_record
 from programs.services.milestones import WeekReviewed, milestones_after_weekly_review
 from programs.services.planning import (
+    DECISION_VALUE_FIELDS,
     DOSE_FIELDS,
-    decision_values,
-    dose_row_values,
+    decision_value_row,
+    dose_value_row,
     doses_store,
     plans_discard_untouched,
 )
@@ -93,20 +95,7 @@ class WeeklyRunResult:
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
-_DECISION_FIELDS = (
-    "member_id",
-    "week_start",
-    "exercise_id",
-    "kind",
-    "reason",
-    "before_hold_seconds",
-    "before_reps",
-    "before_sets",
-    "after_hold_seconds",
-    "after_reps",
-    "after_sets",
-    "created_at",
-)
+_DECISION_FIELDS = ("member_id", "week_start", "exercise_id", *DECISION_VALUE_FIELDS, "created_at")
 _DOSE_WRITE = ("member_id", "exercise_id", *DOSE_FIELDS, "updated_at")
 _ENROLMENT_WRITE = (
     "phase_id",
@@ -127,7 +116,7 @@ class ChunkInputs(NamedTuple):
     """What a chunk reads, one query per table: its locked enrolments (with their intake
     answers, timezone and whether a first green week is theirs), doses and histories."""
 
-    enrolments: list[Enrolment]
+    enrolments: list[EnrolmentRow]
     intakes: dict[int, IntakeRow]
     doses: dict[int, list]
     histories: dict[int, MemberHistory]
@@ -149,7 +138,9 @@ def chunk_inputs(*, enrolment_ids: list[int], week_start: date, bundle: Programm
     """Lock and read a chunk: four queries whatever its size."""
     # The enrolments (locked), with what the review reads beside them: the member's timezone,
     # intake answers and whether a first green week is already theirs, in one query.
-    enrolments = list(
+    # Plain rows (no model instances): the enrolment's columns, then the intake's.
+    own = EnrolmentRow._fields[:-1]
+    rows = rows_fetch(
         Enrolment.objects.select_for_update(of=("self",))
         .filter(InArray(F("pk"), enrolment_ids), status=EnrolmentStatus.ACTIVE)
         .annotate(
@@ -162,14 +153,12 @@ def chunk_inputs(*, enrolment_ids: list[int], week_start: date, bundle: Programm
             **{f"intake_{name}": F(f"member__intake__{name}") for name in IntakeRow._fields},
         )
         .order_by("pk")
+        .values_list(*own, *(f"intake_{name}" for name in IntakeRow._fields))
     )
+    phases_by_id = {phase.pk: phase for phase in bundle.phases_by_slug.values()}
+    enrolments = [EnrolmentRow(*row[: len(own)], phases_by_id.get(row[2])) for row in rows]
     intakes = {
-        row.member_id: row
-        for row in (
-            IntakeRow._make(getattr(e, f"intake_{name}") for name in IntakeRow._fields)
-            for e in enrolments
-        )
-        if row.member_id is not None
+        row[1]: IntakeRow._make(row[len(own) :]) for row in rows if row[len(own)] is not None
     }
     member_ids = [enrolment.member_id for enrolment in enrolments]
     doses = dose_rows_for_members(member_ids=member_ids)
@@ -183,13 +172,11 @@ def chunk_inputs(*, enrolment_ids: list[int], week_start: date, bundle: Programm
 def engine_inputs_of(inputs: ChunkInputs, *, bundle: ProgrammeBundle, now: datetime):
     """(enrolment, engine state, history) for each member of the chunk with an intake."""
     start, end = engine.review_window(inputs.week_start)
-    phases_by_id = {phase.pk: phase for phase in bundle.phases_by_slug.values()}
     local = LocalDates(now)
     for enrolment in inputs.enrolments:
         intake = inputs.intakes.get(enrolment.member_id)
         if intake is None:
             continue
-        enrolment.phase = phases_by_id[enrolment.phase_id]
         state = member_state(
             bundle=bundle,
             intake=intake,
@@ -224,20 +211,11 @@ def rows_of(
             exercise_id = bundle.exercise_ids.get(decision.exercise)
             if exercise_id is None:
                 continue
-            stored = decision_values(decision)
+            member_id = enrolment.member_id
             out.decisions.append(
-                (
-                    enrolment.member_id,
-                    week_end,
-                    exercise_id,
-                    *(stored[name] for name in _DECISION_FIELDS[3:-1]),
-                    now,
-                )
+                (member_id, week_end, exercise_id, *decision_value_row(decision), now)
             )
-            values = dose_row_values(decision, bundle)
-            out.doses.append(
-                (enrolment.member_id, exercise_id, *(values[f] for f in DOSE_FIELDS), now)
-            )
+            out.doses.append((member_id, exercise_id, *dose_value_row(decision, bundle), now))
         phase = enrolment.phase
         phase_started_on = enrolment.phase_started_on
         new_phase = bundle.phases_by_slug[week.state.phase]

@@ -17,7 +17,12 @@ from programs.engine.pain import (
     classify_session,
     review_week,
 )
-from programs.engine.phases import advancement_status, available_entries, start_member
+from programs.engine.phases import (
+    advancement_status,
+    available_entries,
+    backs_from_variations,
+    start_member,
+)
 from programs.engine.planner import estimate_seconds, plan_session
 from programs.engine.progression import (
     decide_exercise,
@@ -82,6 +87,7 @@ __all__ = [
     "WeekReview",
     "advancement_status",
     "available_entries",
+    "backs_from_variations",
     "back_off_dose",
     "classify_session",
     "decide_exercise",

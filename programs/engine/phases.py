@@ -19,6 +19,7 @@ from programs.engine.types import (
     ConfigurationError,
     Decision,
     DecisionKind,
+    Dose,
     MemberState,
     PhaseProgress,
     PhaseRules,
@@ -93,6 +94,76 @@ def variation_entry(programme: Programme, track: str, entry: PoolEntry, slug: st
 def dose_entry(programme: Programme, state: MemberState, entry: PoolEntry) -> PoolEntry:
     """The range the dose of `entry` moves in: the entry's, or its variation's when in use."""
     return variation_entry(programme, state.track, entry, performed_slug(programme, state, entry))
+
+
+def left_variation(programme: Programme, state: MemberState, entry: PoolEntry) -> str | None:
+    """The easier variation the member was doing for `entry` and can no longer do (a coach
+    withdrew it, or it needs equipment they no longer have): they are back on the harder
+    exercise. None when they are on the exercise they were on."""
+    variation = state.variations.get(entry.exercise)
+    if variation is None or variation == entry.exercise:
+        return None
+    return None if performed_slug(programme, state, entry) == variation else variation
+
+
+def carried_dose(programme: Programme, state: MemberState, entry: PoolEntry) -> Dose | None:
+    """The dose the member carries for `entry`, in the range of the exercise they do (never
+    raised; see PoolEntry.clamp). None when they have none yet.
+
+    Back from an easier variation they can no longer do, it is the entry's start dose, what
+    the phase gives a newcomer to the harder exercise: the variation's dose done on the harder
+    exercise would be a rise in load that the weekly cap never allowed."""
+    current = state.doses.get(entry.exercise)
+    if current is None:
+        return None
+    if left_variation(programme, state, entry) is not None:
+        return entry.start
+    return dose_entry(programme, state, entry).clamp(current)
+
+
+def back_from_variation(
+    programme: Programme, state: MemberState, entry: PoolEntry
+) -> Decision | None:
+    """The decision that puts a member back on the harder exercise at its start dose when the
+    easier variation they were doing is no longer theirs to do; None when it still is. The
+    member reads why, and the badge shows a new exercise rather than a rise."""
+    variation = left_variation(programme, state, entry)
+    if variation is None:
+        return None
+    spec = programme.exercise(entry.exercise)
+    phase = programme.phase(state.phase)
+    start = describe_dose(entry.start, per_side=spec.per_side)
+    easier = programme.exercises.get(variation)
+    if easier is None:
+        why = "the easier version you were doing is no longer part of the programme"
+    else:
+        why = (
+            f"{easier.name}, the easier version you were doing, needs equipment you haven't listed"
+        )
+    return Decision(
+        exercise=entry.exercise,
+        kind=DecisionKind.START,
+        dose=entry.start,
+        reason=(
+            f"Back to {spec.name}, starting at {start}, its starting dose in {phase.name}: {why}, "
+            f"so {spec.name} starts light and builds up within the weekly cap."
+        ),
+        previous=state.doses.get(entry.exercise),
+        variation=None,
+        weeks_at_dose=0,
+        previous_variation=variation,
+    )
+
+
+def backs_from_variations(programme: Programme, state: MemberState) -> tuple[Decision, ...]:
+    """Every pool exercise of the member's phase they are back on at its start dose, because
+    the easier variation they were doing is no longer theirs (see back_from_variation)."""
+    phase = programme.phase(state.phase)
+    found = (
+        back_from_variation(programme, state, entry)
+        for entry in available_entries(programme, phase, state.track, state.equipment)
+    )
+    return tuple(decision for decision in found if decision is not None)
 
 
 def enter_phase(

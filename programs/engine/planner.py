@@ -8,7 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from programs.engine.pain import PainLight, classify_session, counts_for_pain, ordered
-from programs.engine.phases import available_entries, dose_entry, performed_slug
+from programs.engine.phases import (
+    available_entries,
+    back_from_variation,
+    carried_dose,
+    dose_entry,
+    performed_slug,
+)
 from programs.engine.types import (
     Dose,
     ExerciseSpec,
@@ -103,8 +109,9 @@ def _candidates(
     ):
         spec = programme.exercise(performed_slug(programme, state, entry))
         own = dose_entry(programme, state, entry)  # the variation's own range when in use
-        dose = own.clamp(state.doses.get(entry.exercise, entry.start))
-        reason = state.dose_reasons.get(entry.exercise) or (
+        dose = carried_dose(programme, state, entry) or own.clamp(entry.start)
+        back = back_from_variation(programme, state, entry)
+        reason = (back.reason if back else state.dose_reasons.get(entry.exercise)) or (
             f"Starting at {describe_dose(dose, per_side=spec.per_side)}, "
             f"the opening dose for {phase.name}."
         )

@@ -25,6 +25,8 @@ from programs.engine.phases import (
     ADVANCE_WINDOW_WEEKS,
     advancement_status,
     available_entries,
+    back_from_variation,
+    carried_dose,
     dose_entry,
     enter_phase,
     performed_slug,
@@ -150,14 +152,18 @@ def _hold(current: Decision, shown: str, why: str) -> Decision:
 
 
 def _current(entry: PoolEntry, state: MemberState, programme: Programme) -> Decision:
+    """Where the member stands on `entry` before this week's decision. Back on the harder
+    exercise (the easier variation is no longer theirs), that is its start dose."""
+    back = back_from_variation(programme, state, entry)
+    if back is not None:
+        return back
     previous = state.doses[entry.exercise]
     performed = performed_slug(programme, state, entry)
     variation = performed if performed != entry.exercise else None
-    own = dose_entry(programme, state, entry)
     return Decision(
         exercise=entry.exercise,
         kind=DecisionKind.HOLD,
-        dose=own.clamp(previous),
+        dose=carried_dose(programme, state, entry),
         reason="",
         previous=previous,
         variation=variation,
@@ -186,6 +192,8 @@ def decide_exercise(
             ),
         )
     current = _current(entry, state, programme)
+    if current.kind is DecisionKind.START:
+        return current  # back on the harder exercise at its start dose: nothing to build on
     performed = current.performed
     spec = programme.exercise(performed)
     shown = describe_dose(current.dose, per_side=spec.per_side)
@@ -363,6 +371,9 @@ def _away(
             )
             continue
         current = _current(entry, state, programme)
+        if current.kind is DecisionKind.START:
+            decisions.append(current)  # already at the harder exercise's start dose
+            continue
         spec = programme.exercise(current.performed)
         shown = describe_dose(current.dose, per_side=spec.per_side)
         if away == 1:
@@ -408,7 +419,7 @@ def _all_at_lightest(state: MemberState, programme: Programme) -> bool:
     entries = available_entries(programme, phase, state.track, state.equipment)
     return all(
         entry.exercise in state.doses
-        and at_lightest(state.doses[entry.exercise], dose_entry(programme, state, entry))
+        and at_lightest(carried_dose(programme, state, entry), dose_entry(programme, state, entry))
         and (
             not programme.exercise(performed_slug(programme, state, entry)).easier_slug
             or performed_slug(programme, state, entry) != entry.exercise

@@ -32,6 +32,7 @@ from programs.models import (
 from programs.selectors.member import (
     HISTORY_DAYS,
     engine_inputs,
+    member_state,
     sessions_for_members,
     week_start_of,
 )
@@ -152,6 +153,41 @@ def doses_store(*, member_id: int, decisions, bundle: ProgrammeBundle) -> None:
         MemberDose.objects.bulk_update(to_update, [*DOSE_FIELDS, "updated_at"])
 
 
+def doses_back_from_variations(
+    *, member_id: int, bundle: ProgrammeBundle, intake: Intake, enrolment: Enrolment, today: date
+) -> int:
+    """A member on an easier variation they can no longer do (a coach withdrew it, or their
+    equipment changed) is back on the harder exercise at its start dose for their phase, never
+    at the variation's dose: stored with the reason they read, and recorded as this week's
+    decision (over any the week had for that exercise). Returns how many exercises changed."""
+    doses = list(MemberDose.objects.filter(member_id=member_id, variation_id__isnull=False))
+    if not doses:
+        return 0
+    state = member_state(bundle=bundle, intake=intake, enrolment=enrolment, doses=doses)
+    decisions = engine.backs_from_variations(bundle.programme, state)
+    if not decisions:
+        return 0
+    doses_store(member_id=member_id, decisions=decisions, bundle=bundle)
+    rows = decision_rows(
+        member_id=member_id, week_start=week_start_of(today), decisions=decisions, bundle=bundle
+    )
+    ProgressionDecision.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["member", "week_start", "exercise"],
+        update_fields=[
+            "kind",
+            "reason",
+            *(
+                f"{side}_{name}"
+                for side in ("before", "after")
+                for name in ("hold_seconds", "reps", "sets")
+            ),
+        ],
+    )
+    return len(decisions)
+
+
 DOSE_FIELDS = (
     "hold_seconds",
     "reps",
@@ -175,6 +211,14 @@ def enrolment_start_or_update(*, member, intake: Intake, today: date) -> Enrolme
         enrolment.track = intake.track
         enrolment.status = status
         enrolment.save(update_fields=["track", "status", "updated_at"])
+        # Equipment no longer listed may leave an easier variation out of reach.
+        doses_back_from_variations(
+            member_id=member.pk,
+            bundle=programme_build(),
+            intake=intake,
+            enrolment=enrolment,
+            today=today,
+        )
         return enrolment
     bundle = programme_build()
     started = engine.start_member(

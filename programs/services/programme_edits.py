@@ -56,7 +56,12 @@ from programs.selectors.programme import (
     programme_cache_invalidate,
 )
 from programs.selectors.sessions import member_today
-from programs.services.planning import plan_day, plan_for, plans_refresh
+from programs.services.planning import (
+    doses_back_from_variations,
+    plan_day,
+    plan_for,
+    plans_refresh,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +148,16 @@ def _next_members(edit: ProgrammeEdit, *, from_day: date, limit: int) -> list[in
         .values_list("member_id", flat=True)
         .distinct()[:limit]
     )
+    if edit.exercise_ids:
+        # Members on a withdrawn easier variation, whether or not a stored plan shows it.
+        found |= set(
+            MemberDose.objects.filter(
+                variation_id__in=edit.exercise_ids, member_id__gt=edit.after_member_id
+            )
+            .order_by("member_id")
+            .values_list("member_id", flat=True)
+            .distinct()[:limit]
+        )
     if edit.enrolled_phase_ids:
         found |= set(
             Enrolment.objects.filter(
@@ -246,6 +261,11 @@ def member_replan_after_edit(
         if enrolment is not None and enrolment.phase_id in edit.phase_ids:
             doses_recap_to_phase(
                 member_id=member_id, enrolment=enrolment, bundle=bundle, today=today
+            )
+        if enrolment is not None and intake is not None:
+            # An easier variation withdrawn: back on the harder exercise at its start dose.
+            doses_back_from_variations(
+                member_id=member_id, bundle=bundle, intake=intake, enrolment=enrolment, today=today
             )
         started = list(
             PlannedSession.objects.filter(

@@ -174,6 +174,17 @@ class WeekReview:
         return {id(record): verdict for record, verdict in zip(counted, self.verdicts, strict=True)}
 
     @_computed_once
+    def counted_with(self) -> dict[str, tuple[SessionRecord, ...]]:
+        """The sessions that count for pain (in order) that include each exercise done, by the
+        exercise's slug: every pool exercise's rules ask it."""
+        found: dict[str, list[SessionRecord]] = {}
+        for record in self.sessions:
+            if counts_for_pain(record):
+                for slug in {done.exercise for done in record.exercises}:
+                    found.setdefault(slug, []).append(record)
+        return {slug: tuple(records) for slug, records in found.items()}
+
+    @_computed_once
     def planned(self) -> int:
         return sum(1 for record in self.sessions if record.planned)
 

@@ -38,12 +38,24 @@ ADVANCE_WINDOW_WEEKS = 2  # adherence and pain are judged over the last two week
 def available_entries(
     programme: Programme, phase: PhaseRules, track: str, equipment: frozenset[str]
 ) -> tuple[PoolEntry, ...]:
-    """The phase's pool for this track, minus anything needing equipment the member lacks."""
-    return tuple(
+    """The phase's pool for this track, minus anything needing equipment the member lacks.
+
+    Kept on the programme per phase, track and equipment (a weekly run asks the same few
+    questions for every member); a phase that is not the programme's own is never mixed up
+    with it (the kept answer names the phase object it was worked out for)."""
+    key = ("available", phase.slug, track, equipment)
+    memo = getattr(programme, "memo", None)
+    kept = memo.get(key) if memo is not None else None
+    if kept is not None and kept[0] is phase:
+        return kept[1]
+    entries = tuple(
         entry
         for entry in phase.entries_for(track)
         if programme.exercise(entry.exercise).usable_with(equipment)
     )
+    if memo is not None:
+        memo[key] = (phase, entries)
+    return entries
 
 
 def performed_slug(programme: Programme, state: MemberState, entry: PoolEntry) -> str:

@@ -151,23 +151,34 @@ def _hold(current: Decision, shown: str, why: str) -> Decision:
     return evolve(current, kind=DecisionKind.HOLD, reason=f"Held at {shown}: {why}")
 
 
-def _current(entry: PoolEntry, state: MemberState, programme: Programme) -> Decision:
+def _current(
+    entry: PoolEntry, state: MemberState, programme: Programme, review: WeekReview | None = None
+) -> Decision:
     """Where the member stands on `entry` before this week's decision. Back on the harder
-    exercise (the easier variation is no longer theirs), that is its start dose."""
+    exercise (the easier variation is no longer theirs), that is its start dose. With the
+    week's `review`, its weeks at this dose are counted on: one more when the week trained it
+    at an unchanged dose, none when the dose was just brought under a new ceiling."""
     back = back_from_variation(programme, state, entry)
     if back is not None:
         return back
     previous = state.doses[entry.exercise]
     performed = performed_slug(programme, state, entry)
     variation = performed if performed != entry.exercise else None
+    dose = carried_dose(programme, state, entry)
+    weeks = state.weeks_at_dose.get(entry.exercise, 0)
+    if review is not None:
+        if dose != previous:
+            weeks = 0
+        elif performed in review.counted_with:
+            weeks += 1
     return Decision(
         exercise=entry.exercise,
         kind=DecisionKind.HOLD,
-        dose=carried_dose(programme, state, entry),
+        dose=dose,
         reason="",
         previous=previous,
         variation=variation,
-        weeks_at_dose=state.weeks_at_dose.get(entry.exercise, 0),
+        weeks_at_dose=weeks,
         previous_variation=state.variations.get(entry.exercise),
     )
 
@@ -191,22 +202,13 @@ def decide_exercise(
                 f"the opening dose for {spec.name} in {phase.name}."
             ),
         )
-    current = _current(entry, state, programme)
+    current = _current(entry, state, programme, review)  # its weeks at this dose counted on
     if current.kind is DecisionKind.START:
         return current  # back on the harder exercise at its start dose: nothing to build on
     performed = current.performed
     spec = programme.exercise(performed)
     shown = describe_dose(current.dose, per_side=spec.per_side)
-    with_exercise = [
-        record
-        for record in review.sessions
-        if counts_for_pain(record) and any(d.exercise == performed for d in record.exercises)
-    ]
-    if with_exercise and current.dose == current.previous:
-        # One more week trained at this dose.
-        current = evolve(current, weeks_at_dose=current.weeks_at_dose + 1)
-    elif current.dose != current.previous:
-        current = evolve(current, weeks_at_dose=0)
+    with_exercise = review.counted_with.get(performed, ())
 
     reds_here = [verdict for verdict in review.reds if verdict.involves(performed)]
     if reds_here:

@@ -259,6 +259,9 @@ class Programme:
         specs = exercises.values() if isinstance(exercises, Mapping) else exercises
         object.__setattr__(self, "phases", tuple(sorted(phases, key=lambda phase: phase.order)))
         object.__setattr__(self, "exercises", {spec.slug: spec for spec in specs})
+        # Answers worked out from the programme alone, kept for the next member who asks the
+        # same question (see phases.available_entries); not part of the programme's value.
+        object.__setattr__(self, "memo", {})
         self._validate()
 
     def _validate(self) -> None:

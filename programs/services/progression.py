@@ -437,7 +437,7 @@ def progression_run_chunk(*, chunk_id: int, now: datetime | None = None) -> Week
         chunk.done_at = timezone.now()
         for field in fields(result):
             setattr(chunk, field.name, getattr(result, field.name))
-        chunk.save()
+        chunk.save(update_fields=["done_at", *(field.name for field in fields(result))])
     # After commit, so that of two chunks finishing together the later one sees both done.
     ProgressionRun.objects.filter(pk=chunk.run_id, finished_at__isnull=True).exclude(
         Exists(ProgressionRunChunk.objects.filter(run=OuterRef("pk"), done_at__isnull=True))

@@ -22,7 +22,6 @@ OFF = {
     "programs_plannedsession": 200000,
     "programs_planneditem": 1000000,
 }
-FK = {"user_id": 20000, "member_id": 20000, "session_id": 200000}
 conn = psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{db}", autocommit=True)
 cols = {}
 for table in OFF:
@@ -34,8 +33,15 @@ for table in OFF:
         )
     ]
 maxes = {t: conn.execute(f"select max(id) from {t}").fetchone()[0] for t in OFF}
-if any((maxes[t] or 0) >= OFF[t] for t in OFF):
-    raise SystemExit("ids too large for the offsets: start from a 10k bench_data set")
+# Each copy's ids are shifted by a whole multiple of the table's step above its largest id
+# (e.g. a 10k set with 28 days of history has more than a million logged items).
+for table, step in OFF.items():
+    OFF[table] = ((maxes[table] or 0) // step + 1) * step
+FK = {
+    "user_id": OFF["accounts_user"],
+    "member_id": OFF["accounts_user"],
+    "session_id": OFF["programs_plannedsession"],
+}
 members = (
     "(select id from accounts_user where email like 'member%%@bench.invalid' and id <= {u})".format(
         u=maxes["accounts_user"]

@@ -16,9 +16,11 @@ there is no import loop to break with a function-level import.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 logger = logging.getLogger(__name__)
@@ -83,3 +85,13 @@ def send_on_commit(task: Any, *args: Any) -> None:
     if isinstance(task, str):
         task = task_named(task)
     transaction.on_commit(lambda: send_now(task, *args))
+
+
+def sends_overdue(now: datetime, *, wait: timedelta, max_sends: int) -> Q:
+    """Rows with `sent_at` and `sends` whose last send has had its time: never sent, or sent
+    `wait` ago, doubled for each send before it, so work still waiting in a long queue is not
+    sent again and again (and marked failed) before a worker reaches it."""
+    due = Q(sent_at__isnull=True)
+    for sends in range(1, max_sends + 1):
+        due |= Q(sends=sends, sent_at__lt=now - wait * 2 ** (sends - 1))
+    return due | Q(sends__gt=max_sends, sent_at__lt=now - wait * 2 ** (max_sends - 1))

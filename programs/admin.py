@@ -24,6 +24,7 @@ from programs.models import (
     PlannedSession,
     PoolEntry,
     ProgrammeEdit,
+    ProgrammeEditChunk,
     ProgressionDecision,
     ProgressionRun,
     ProgressionRunChunk,
@@ -181,18 +182,31 @@ class PoolEntryAdmin(admin.ModelAdmin):
         programme_edit_record(summary="Pool entries deleted", phase_ids=phase_ids)
 
 
+class ProgrammeEditChunkInline(admin.TabularInline):
+    model = ProgrammeEditChunk
+    extra = 0
+    can_delete = False
+    fields = ["number", "sends", "sent_at", "done_at", "failed_at", "members_replanned"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProgrammeEdit)
 class ProgrammeEditAdmin(KeptRecordAdmin):
-    """What coaches' programme edits replanned, and any replanning that failed (operators)."""
+    """What coaches' programme edits replanned, chunk by chunk, and any replanning that failed
+    (operators replan it again; coaches see it)."""
 
     list_display = [
         "summary",
         "created_at",
+        "members",
         "members_replanned",
-        "sends",
         "finished_at",
         "failed_at",
     ]
+    inlines = [ProgrammeEditChunkInline]
     list_filter = [
         ("finished_at", admin.EmptyFieldListFilter),
         ("failed_at", admin.EmptyFieldListFilter),

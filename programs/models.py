@@ -716,6 +716,7 @@ from programs.outcome_models import (  # noqa: E402,F401  (goals and re-checks l
 )
 from programs.programme_edit_models import (  # noqa: E402,F401  (replanning after coaches' edits)
     ProgrammeEdit,
+    ProgrammeEditChunk,
 )
 from programs.progress_models import ProgressTotals  # noqa: E402,F401  (Progress's totals)
 from programs.progression_run_models import (  # noqa: E402,F401  (the weekly run's record)

@@ -95,12 +95,29 @@ def coach_alerts_sweep() -> dict:
 
 
 @shared_task(acks_late=True)
-def replan_after_programme_edit(edit_id: int) -> dict:
-    """One chunk of members whose stored plans a coach's edit touches, replanned; the service
-    sends the next chunk after commit until the edit is finished. Idempotent."""
-    from programs.services.programme_edits import programme_edit_replan_chunk
+def programme_edit_fan_out(edit_id: int) -> int:
+    """The members a coach's edit reaches, split into chunks once; each chunk is sent as its
+    own task after commit. Idempotent: an edit already split is left alone."""
+    from programs.services.programme_edits import programme_edit_fan_out as fan_out
 
-    return vars(programme_edit_replan_chunk(edit_id=edit_id))
+    return fan_out(edit_id=edit_id)
+
+
+@shared_task(acks_late=True)
+def replan_after_programme_edit(edit_id: int) -> int:
+    """The name messages queued before the fan-out carry: the same as programme_edit_fan_out."""
+    from programs.services.programme_edits import programme_edit_fan_out as fan_out
+
+    return fan_out(edit_id=edit_id)
+
+
+@shared_task(acks_late=True)
+def programme_edit_replan_chunk(chunk_id: int) -> dict:
+    """One chunk of an edit's members replanned, in one transaction; a chunk already done (or
+    held by another worker) is left alone."""
+    from programs.services.programme_edits import programme_edit_replan_chunk as replan
+
+    return vars(replan(chunk_id=chunk_id))
 
 
 @shared_task(acks_late=True)

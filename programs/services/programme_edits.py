@@ -2,7 +2,7 @@
 reminder email and the calendar feed read stored plans, so after an edit to a phase (its weekly
 cap, its rules), a pool entry (its dose range, start dose) or an exercise (withdrawn, its
 equipment, its variations, its safety notes) the stored plans of today and later that it touches
-are made again, a chunk of members per task, after the edit commits.
+are made again, after the edit commits.
 
 - A plan nobody has begun is dropped and made again from the edited programme.
 - A session under way keeps what the member already did; of the rest, an exercise the programme
@@ -10,11 +10,17 @@ are made again, a chunk of members per task, after the edit commits.
   Nothing is added or raised mid-session.
 - A lowered weekly cap also applies to this week's rise: a dose raised more than the new cap
   allows is brought down to the new cap's rise from the week before (never up).
+- An easier variation withdrawn: its members are back on the harder exercise at its start dose.
 
-The admin (programs/admin.py) and the exercise library (through `exercises.library_changes`)
-call `programme_edit_record`; the task `programs.tasks.replan_after_programme_edit` runs
-`programme_edit_replan_chunk` until the edit is finished. A beat sweeper sends again an edit
-whose replanning stopped part-way or was never sent (the broker was down).
+Fanned out like the weekly run: the admin (programs/admin.py) and the exercise library (through
+`exercises.library_changes`) call `programme_edit_record`, which sends
+`programs.tasks.programme_edit_fan_out` after commit; that task lists the members the edit
+reaches once, splits them into chunks (ProgrammeEditChunk) and sends one
+`programs.tasks.programme_edit_replan_chunk` per chunk after its own commit. Each chunk is one
+transaction, done once (a second copy finds it done or held and leaves it); workers take chunks
+in parallel. A beat sweeper sends again an edit never split (the broker was down) and each chunk
+not done in its time (a worker killed, a time limit), waiting twice as long after each send, and
+marks one sent MAX_SENDS times failed for an operator.
 """
 
 from __future__ import annotations
@@ -25,10 +31,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from backcore.dispatch import send_on_commit
+from backcore.dispatch import send_on_commit, sends_overdue
 from programs import engine
 from programs.choices import DecisionKind, EnrolmentStatus, SessionStatus
 from programs.engine.dosing import raise_dose, whole
@@ -40,9 +47,10 @@ from programs.models import (
     MemberDose,
     PlannedItem,
     PlannedSession,
+    ProgrammeEdit,
+    ProgrammeEditChunk,
     ProgressionDecision,
 )
-from programs.programme_edit_models import ProgrammeEdit
 from programs.selectors.member import (
     HISTORY_DAYS,
     member_state,
@@ -66,9 +74,12 @@ from programs.services.planning import (
 logger = logging.getLogger(__name__)
 
 REPLAN_CHUNK = 100  # members per task: ~35 ms CPU each, well inside the 60 s soft limit
+# A send this long ago with nothing done was lost (killed worker, time limit, lost message);
+# each further send waits twice as long, so chunks still queued behind a big edit are left be.
 RESEND_AFTER = timedelta(minutes=10)
 MAX_SENDS = 5  # then the edit shows as failed in admin and an operator looks at the log
-TASK = "programs.tasks.replan_after_programme_edit"
+FAN_OUT_TASK = "programs.tasks.programme_edit_fan_out"
+CHUNK_TASK = "programs.tasks.programme_edit_replan_chunk"
 
 
 def programme_edit_record(
@@ -97,7 +108,7 @@ def programme_edit_record(
     # The signal in programs/cache.py bumps the bundle's version on each write; say it once more
     # here, so an edit made by a bulk statement (no signal) is never planned from an old copy.
     transaction.on_commit(programme_cache_invalidate)
-    _send(edit, now=timezone.now())
+    _send_edit(edit, now=timezone.now())
     return edit
 
 
@@ -108,16 +119,28 @@ def programme_edit_after_library_change(*, exercise_ids: Iterable[int], summary:
 
 @transaction.atomic
 def programme_edit_again(*, edit: ProgrammeEdit) -> None:
-    """An operator sends a failed (or stuck) replan again, with a fresh count of sends."""
+    """An operator sends a failed (or stuck) replan again, with a fresh count of sends: the
+    split into chunks when it never happened, else each chunk not done."""
     ProgrammeEdit.objects.filter(pk=edit.pk, finished_at__isnull=True).update(
         failed_at=None, sends=0
     )
-    _send(edit, now=timezone.now())
+    if not ProgrammeEdit.objects.filter(pk=edit.pk, fanned_out_at__isnull=False).exists():
+        _send_edit(edit, now=timezone.now())
+        return
+    pending = ProgrammeEditChunk.objects.filter(edit_id=edit.pk, done_at__isnull=True)
+    pending.update(failed_at=None, sends=0)
+    _send_chunks(list(pending.values_list("pk", flat=True)), now=timezone.now())
 
 
-def _send(edit: ProgrammeEdit, *, now: datetime) -> None:
+def _send_edit(edit: ProgrammeEdit, *, now: datetime) -> None:
     ProgrammeEdit.objects.filter(pk=edit.pk).update(sent_at=now, sends=F("sends") + 1)
-    send_on_commit(TASK, edit.pk)
+    send_on_commit(FAN_OUT_TASK, edit.pk)
+
+
+def _send_chunks(chunk_ids: list[int], *, now: datetime) -> None:
+    ProgrammeEditChunk.objects.filter(pk__in=chunk_ids).update(sent_at=now, sends=F("sends") + 1)
+    for pk in chunk_ids:
+        send_on_commit(CHUNK_TASK, pk)
 
 
 def _touched_plans(edit: ProgrammeEdit, *, from_day: date):
@@ -138,94 +161,140 @@ def _touched_plans(edit: ProgrammeEdit, *, from_day: date):
     )
 
 
-def _next_members(edit: ProgrammeEdit, *, from_day: date, limit: int) -> list[int]:
-    """The next `limit` member ids (in order, after the cursor) the edit reaches: members with a
-    touched plan, and every active member of `enrolled_phase_ids`. Two indexed reads at most."""
+def _members_reached(edit: ProgrammeEdit, *, from_day: date) -> list[int]:
+    """Every member the edit reaches, in id order: members with a touched plan, members on an
+    easier variation it withdrew, and every active member of `enrolled_phase_ids`. Three
+    indexed reads at most, whatever the number of members."""
     found = set(
         _touched_plans(edit, from_day=from_day)
-        .filter(member_id__gt=edit.after_member_id)
-        .order_by("member_id")
+        .order_by()
         .values_list("member_id", flat=True)
-        .distinct()[:limit]
+        .distinct()
     )
     if edit.exercise_ids:
         # Members on a withdrawn easier variation, whether or not a stored plan shows it.
-        found |= set(
-            MemberDose.objects.filter(
-                variation_id__in=edit.exercise_ids, member_id__gt=edit.after_member_id
-            )
-            .order_by("member_id")
+        found.update(
+            MemberDose.objects.filter(variation_id__in=edit.exercise_ids)
+            .order_by()
             .values_list("member_id", flat=True)
-            .distinct()[:limit]
+            .distinct()
         )
     if edit.enrolled_phase_ids:
-        found |= set(
+        found.update(
             Enrolment.objects.filter(
-                phase_id__in=edit.enrolled_phase_ids,
-                status=EnrolmentStatus.ACTIVE,
-                member_id__gt=edit.after_member_id,
-            )
-            .order_by("member_id")
-            .values_list("member_id", flat=True)[:limit]
+                phase_id__in=edit.enrolled_phase_ids, status=EnrolmentStatus.ACTIVE
+            ).values_list("member_id", flat=True)
         )
-    return sorted(found)[:limit]
+    return sorted(found)
 
 
-@dataclass(frozen=True)
-class ReplanChunk:
-    members: int  # members replanned in this chunk
-    finished: bool
-
-
-def programme_edit_replan_chunk(
-    *, edit_id: int, now: datetime | None = None, limit: int = REPLAN_CHUNK
-) -> ReplanChunk:
-    """Replan the next chunk of members an edit touches (in member id order, after the last
-    chunk's). Idempotent: a finished edit, or one another worker holds, is left alone; the
-    task sends the next chunk until `finished`."""
+def programme_edit_fan_out(
+    *, edit_id: int, now: datetime | None = None, chunk_size: int = REPLAN_CHUNK
+) -> int:
+    """Split the members an edit reaches into chunks, once, and send one task per chunk after
+    commit (workers take them in parallel). An edit already split, finished, or held by another
+    worker right now is left alone. Returns how many chunks were sent."""
     now = now or timezone.now()
     with transaction.atomic():
         edit = (
             ProgrammeEdit.objects.select_for_update(skip_locked=True)
-            .filter(pk=edit_id, finished_at__isnull=True)
+            .filter(pk=edit_id, fanned_out_at__isnull=True, finished_at__isnull=True)
             .first()
         )
-        if edit is None:  # finished, or another worker has it right now
-            return ReplanChunk(members=0, finished=True)
+        if edit is None:
+            return 0
+        # The chunks read the programme as committed, whatever copy a process holds.
+        programme_cache_invalidate()
         # Every member's own today is within a day of UTC's.
-        earliest = now.date() - timedelta(days=1)
-        member_ids = _next_members(edit, from_day=earliest, limit=limit)
-        if edit.after_member_id == 0 and edit.members_replanned == 0:
-            # The first chunk reads the programme as committed, whatever copy a process holds.
-            programme_cache_invalidate()
-        bundle = programme_build()
-        for member_id in member_ids:
-            member_replan_after_edit(member_id=member_id, edit=edit, bundle=bundle, now=now)
-        edit.members_replanned += len(member_ids)
-        if member_ids:
-            edit.after_member_id = member_ids[-1]
-        finished = len(member_ids) < limit
-        if finished:
+        member_ids = _members_reached(edit, from_day=now.date() - timedelta(days=1))
+        chunks = ProgrammeEditChunk.objects.bulk_create(
+            ProgrammeEditChunk(
+                edit=edit, number=number, member_ids=member_ids[index : index + chunk_size]
+            )
+            for number, index in enumerate(range(0, len(member_ids), chunk_size))
+        )
+        edit.members = len(member_ids)
+        edit.fanned_out_at = now
+        if not chunks:
             edit.finished_at = timezone.now()
-        edit.save(update_fields=["members_replanned", "after_member_id", "finished_at"])
-        if not finished:
-            _send(edit, now=now)
-    return ReplanChunk(members=len(member_ids), finished=finished)
+        edit.save(update_fields=["members", "fanned_out_at", "finished_at"])
+        _send_chunks([chunk.pk for chunk in chunks], now=now)
+    logger.info("Programme edit %s: %s members in %s chunks", edit_id, len(member_ids), len(chunks))
+    return len(chunks)
+
+
+@dataclass(frozen=True)
+class ReplanChunk:
+    members: int  # members replanned in this chunk (0: done before, or held by another worker)
+    edit_finished: bool  # every chunk of the edit is done
+
+
+def programme_edit_replan_chunk(*, chunk_id: int, now: datetime | None = None) -> ReplanChunk:
+    """Replan one chunk's members, once: their plans and the chunk's `done_at` commit together,
+    so a chunk killed part-way leaves nothing half-done and is sent again whole. A chunk already
+    done, or held by another worker right now, is left alone."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock the chunk's row only (not its edit, which every chunk shares).
+        chunk = (
+            ProgrammeEditChunk.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("edit")
+            .filter(pk=chunk_id, done_at__isnull=True)
+            .first()
+        )
+        if chunk is None:
+            return ReplanChunk(members=0, edit_finished=_edit_progress(chunk_id=chunk_id))
+        bundle = programme_build()
+        members = members_replan_after_edit(
+            member_ids=chunk.member_ids, edit=chunk.edit, bundle=bundle, now=now
+        )
+        chunk.done_at = timezone.now()
+        chunk.members_replanned = members
+        chunk.save(update_fields=["done_at", "members_replanned"])
+    # After commit, so that of two chunks finishing together the later one sees both done.
+    return ReplanChunk(members=members, edit_finished=_edit_progress(chunk_id=chunk_id))
+
+
+def _edit_progress(*, chunk_id: int) -> bool:
+    """The chunk's edit brought up to date: members replanned so far, and finished once no
+    chunk is left. Returns whether it is finished."""
+    edit_id = (
+        ProgrammeEditChunk.objects.filter(pk=chunk_id).values_list("edit_id", flat=True).first()
+    )
+    if edit_id is None:
+        return True
+    chunks = ProgrammeEditChunk.objects.filter(edit_id=OuterRef("pk"))
+    done = (
+        chunks.filter(done_at__isnull=False)
+        .order_by()
+        .values("edit_id")
+        .annotate(total=Sum("members_replanned"))
+        .values("total")
+    )
+    ProgrammeEdit.objects.filter(pk=edit_id).update(members_replanned=Coalesce(done, 0))
+    ProgrammeEdit.objects.filter(pk=edit_id, finished_at__isnull=True).exclude(
+        Exists(chunks.filter(done_at__isnull=True))
+    ).update(finished_at=timezone.now(), failed_at=None)
+    return ProgrammeEdit.objects.filter(pk=edit_id, finished_at__isnull=False).exists()
 
 
 def programme_edits_resume(*, now: datetime | None = None) -> int:
-    """Send again each edit not finished although it was sent RESEND_AFTER ago (a worker was
-    killed, or the broker was down when it was recorded); one sent MAX_SENDS times is marked
-    failed instead, for an operator (admin lists it), and not sent again. Returns how many
-    were sent."""
+    """Send again what was lost: an edit never split into chunks although it was sent (the
+    broker was down when it was recorded), and each chunk not done in its time (a worker killed,
+    a time limit, a lost message), the wait doubling with each send. One sent MAX_SENDS times
+    is marked failed instead (its edit too, for an operator: admin lists it) and not sent
+    again. Returns how many tasks were sent."""
     now = now or timezone.now()
     with transaction.atomic():
         stale = list(
-            ProgrammeEdit.objects.select_for_update(skip_locked=True).filter(
-                Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER),
+            ProgrammeEdit.objects.select_for_update(skip_locked=True)
+            .filter(
+                sends_overdue(now, wait=RESEND_AFTER, max_sends=MAX_SENDS),
+                fanned_out_at__isnull=True,
                 finished_at__isnull=True,
                 failed_at__isnull=True,
             )
+            .order_by("pk")
         )
         sent = 0
         for edit in stale:
@@ -233,30 +302,86 @@ def programme_edits_resume(*, now: datetime | None = None) -> int:
                 edit.failed_at = now
                 edit.save(update_fields=["failed_at"])
                 logger.error(
-                    "Programme edit %s (%s): replanning failed %s times; left for an operator",
+                    "Programme edit %s (%s): never split into chunks after %s sends; left for "
+                    "an operator",
                     edit.pk,
                     edit.summary,
                     edit.sends,
                 )
                 continue
-            _send(edit, now=now)
+            _send_edit(edit, now=now)
             sent += 1
+        chunks = ProgrammeEditChunk.objects.filter(done_at__isnull=True, failed_at__isnull=True)
+        chunks = chunks.filter(sends_overdue(now, wait=RESEND_AFTER, max_sends=MAX_SENDS))
+        failed = list(chunks.filter(sends__gte=MAX_SENDS).values_list("pk", "edit_id"))
+        if failed:
+            ProgrammeEditChunk.objects.filter(pk__in=[pk for pk, _ in failed]).update(failed_at=now)
+            ProgrammeEdit.objects.filter(
+                pk__in={edit_id for _, edit_id in failed}, failed_at__isnull=True
+            ).update(failed_at=now)
+            logger.error(
+                "Programme edits: %s chunks failed %s times and are left for an operator: %s",
+                len(failed),
+                MAX_SENDS,
+                [pk for pk, _ in failed],
+            )
+        again = list(
+            chunks.filter(sends__lt=MAX_SENDS)
+            .order_by("edit_id", "number")
+            .values_list("pk", flat=True)
+        )
+        _send_chunks(again, now=now)
+        sent += len(again)
     if sent:
         logger.warning("Programme edits: sending %s unfinished replans again", sent)
     return sent
 
 
-def member_replan_after_edit(
-    *, member_id: int, edit: ProgrammeEdit, bundle: ProgrammeBundle, now: datetime
-) -> None:
-    """One member: this week's rise brought under a lowered cap, plans nobody has begun made
-    again, and a session under way brought within the edited programme."""
+def members_replan_after_edit(
+    *, member_ids: list[int], edit: ProgrammeEdit, bundle: ProgrammeBundle, now: datetime
+) -> int:
+    """The members of one chunk, each replanned after the edit; their user, enrolment and
+    intake read for the whole chunk at once. A member gone since the split is skipped. Returns
+    how many were replanned."""
     from backcore.accounts.models import User
 
-    member = User.objects.select_related("profile").get(pk=member_id)
+    members = User.objects.select_related("profile").in_bulk(member_ids)
+    enrolments = {
+        row.member_id: row
+        for row in Enrolment.objects.select_related("phase").filter(member_id__in=member_ids)
+    }
+    intakes = {row.member_id: row for row in Intake.objects.filter(member_id__in=member_ids)}
+    replanned = 0
+    for member_id in member_ids:
+        member = members.get(member_id)
+        if member is None:
+            continue
+        member_replan_after_edit(
+            member=member,
+            enrolment=enrolments.get(member_id),
+            intake=intakes.get(member_id),
+            edit=edit,
+            bundle=bundle,
+            now=now,
+        )
+        replanned += 1
+    return replanned
+
+
+def member_replan_after_edit(
+    *,
+    member,
+    enrolment: Enrolment | None,
+    intake: Intake | None,
+    edit: ProgrammeEdit,
+    bundle: ProgrammeBundle,
+    now: datetime,
+) -> None:
+    """One member: this week's rise brought under a lowered cap, an easier variation withdrawn
+    left for the harder exercise at its start dose, plans nobody has begun made again, and a
+    session under way brought within the edited programme."""
+    member_id = member.pk
     today = member_today(member, now=now)
-    enrolment = Enrolment.objects.select_related("phase").filter(member_id=member_id).first()
-    intake = Intake.objects.filter(member_id=member_id).first()
     with transaction.atomic():
         if enrolment is not None and enrolment.phase_id in edit.phase_ids:
             doses_recap_to_phase(

@@ -19,7 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from backcore.bulk import InArray, gc_paused, rows_fetch, rows_insert, rows_update
-from backcore.dispatch import send_on_commit
+from backcore.dispatch import send_on_commit, sends_overdue
 from programs import engine
 from programs.choices import EnrolmentStatus, EscalationKind, SessionStatus
 from programs.models import (
@@ -76,10 +76,7 @@ MAX_SENDS = 5
 
 def _overdue(now: datetime) -> Q:
     """Chunks whose last send has had its time: RESEND_AFTER, doubled for each send before."""
-    due = Q(sent_at__isnull=True)
-    for sends in range(1, MAX_SENDS + 1):
-        due |= Q(sends=sends, sent_at__lt=now - RESEND_AFTER * 2 ** (sends - 1))
-    return due | Q(sends__gt=MAX_SENDS, sent_at__lt=now - RESEND_AFTER * 2 ** (MAX_SENDS - 1))
+    return sends_overdue(now, wait=RESEND_AFTER, max_sends=MAX_SENDS)
 
 
 @dataclass

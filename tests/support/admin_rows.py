@@ -12,6 +12,7 @@ from programs.models import (
     PlannedItem,
     PlannedSession,
     ProgrammeEdit,
+    ProgrammeEditChunk,
     ProgressionRun,
     ProgressionRunChunk,
 )
@@ -42,17 +43,27 @@ def member_with_a_bit_of_everything():
 
 
 def run_records(*, member_ids: list[int]) -> tuple[ProgrammeEdit, ProgressionRun]:
-    """A finished programme edit's replanning, and a weekly run with one chunk done and one
+    """A finished programme edit's replanning (one chunk), and a weekly run with one chunk done and one
     failed (what coaches and operators look at in admin)."""
     now = timezone.now()
     edit = ProgrammeEdit.objects.create(
         summary="Phase Reconnect saved",
         phase_ids=[1],
+        members=len(member_ids),
         members_replanned=len(member_ids),
-        after_member_id=max(member_ids, default=0),
+        fanned_out_at=now,
         sent_at=now,
         sends=1,
         finished_at=now,
+    )
+    ProgrammeEditChunk.objects.create(
+        edit=edit,
+        number=0,
+        member_ids=member_ids,
+        sent_at=now,
+        sends=1,
+        done_at=now,
+        members_replanned=len(member_ids),
     )
     week = timezone.localdate() - timedelta(days=7 + timezone.localdate().weekday())
     run = ProgressionRun.objects.create(week_start=week, members=len(member_ids) + 1)

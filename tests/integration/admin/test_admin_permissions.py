@@ -18,6 +18,10 @@ MATRIX = [
     ("programs.add_programmeedit", False, True, False),
     ("programs.change_programmeedit", False, True, False),
     ("programs.delete_programmeedit", False, True, False),
+    ("programs.view_programmeeditchunk", True, True, False),
+    ("programs.add_programmeeditchunk", False, True, False),
+    ("programs.change_programmeeditchunk", False, True, False),
+    ("programs.delete_programmeeditchunk", False, True, False),
     ("programs.view_progressionrun", True, True, False),
     ("programs.add_progressionrun", False, True, False),
     ("programs.change_progressionrun", False, True, False),
@@ -54,8 +58,11 @@ def test_coach_sees_an_edit_and_its_replanning_but_cannot_change_it(client, reco
     assert "Replan again" not in page  # the resend action is an operator's
     change = client.get(f"/admin/programs/programmeedit/{edit.pk}/change/")
     assert change.status_code == 200
-    assert "42" in change.content.decode()
-    assert b'name="summary"' not in change.content  # read-only
+    page = change.content.decode()
+    assert "42" in page
+    assert 'name="summary"' not in page  # read-only
+    # Its chunks, read-only: which one is done.
+    assert f"Edit {edit.pk} chunk 0" in page and 'name="chunks-0-sends"' not in page
     assert client.get("/admin/programs/programmeedit/add/").status_code == 403
     assert client.get(f"/admin/programs/programmeedit/{edit.pk}/delete/").status_code == 403
     refused = client.post(f"/admin/programs/programmeedit/{edit.pk}/change/", {"summary": "x"})

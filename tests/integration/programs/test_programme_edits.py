@@ -278,14 +278,20 @@ def test_replanning_runs_in_chunks_and_a_repeat_changes_nothing(coach_client, se
         edit = programme_edits.programme_edit_record(summary="test", phase_ids=[entry.phase_id])
     PoolEntry.objects.filter(pk=entry.pk).update(**LOWERED_BRACE)  # a bulk statement: no signal
 
-    first = programme_edits.programme_edit_replan_chunk(edit_id=edit.pk, limit=2)
-    assert (first.members, first.finished) == (2, False)
-    second = programme_edits.programme_edit_replan_chunk(edit_id=edit.pk, limit=2)
-    assert (second.members, second.finished) == (1, True)
-    again = programme_edits.programme_edit_replan_chunk(edit_id=edit.pk, limit=2)
-    assert (again.members, again.finished) == (0, True)
+    with TestCase.captureOnCommitCallbacks(execute=False) as sent:
+        assert programme_edits.programme_edit_fan_out(edit_id=edit.pk, chunk_size=2) == 2
+    assert len(sent) == 2  # one task per chunk
+    first, second = edit.chunks.order_by("number")
+    assert (first.member_ids, second.member_ids) == ([m.pk for m in members[:2]], [members[2].pk])
+    done = programme_edits.programme_edit_replan_chunk(chunk_id=second.pk)
+    assert (done.members, done.edit_finished) == (1, False)
+    done = programme_edits.programme_edit_replan_chunk(chunk_id=first.pk)
+    assert (done.members, done.edit_finished) == (2, True)
+    again = programme_edits.programme_edit_replan_chunk(chunk_id=first.pk)
+    assert (again.members, again.edit_finished) == (0, True)
+    assert programme_edits.programme_edit_fan_out(edit_id=edit.pk) == 0
     edit.refresh_from_db()
-    assert edit.members_replanned == 3
+    assert (edit.members, edit.members_replanned, edit.chunks.count()) == (3, 3, 2)
     for member in members:
         assert item_for(member, BRACE).hold_seconds == 6  # the recorded edit rebuilt the bundle
 
@@ -301,11 +307,11 @@ def test_a_replan_that_keeps_failing_is_marked_failed_for_operators(
         lower_range_in_pool_page_no_commit(coach_client, planned_member)
     edit = ProgrammeEdit.objects.get()
     later = timezone.now() + timedelta(hours=1)
-    for n in range(MAX_SENDS - 1):
+    for n in range(MAX_SENDS - 1):  # the wait doubles with each send: days apart is enough
         with TestCase.captureOnCommitCallbacks(execute=False):
-            assert programme_edits_resume(now=later + timedelta(hours=n)) == 1
+            assert programme_edits_resume(now=later + timedelta(days=n)) == 1
     with TestCase.captureOnCommitCallbacks(execute=False):
-        assert programme_edits_resume(now=later + timedelta(hours=MAX_SENDS)) == 0
+        assert programme_edits_resume(now=later + timedelta(days=MAX_SENDS)) == 0
     edit.refresh_from_db()
     assert edit.failed_at is not None and edit.finished_at is None
     response = admin_client.get(

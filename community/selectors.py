@@ -1,6 +1,6 @@
 """Community reads. Each selector knows its joins so pages run a constant number of queries."""
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from backcore.prepared import PLACEHOLDERS, prepared
 from community.models import (
     Category,
     CategoryWatch,
@@ -26,12 +27,24 @@ POSTS_PER_PAGE = 20
 SEARCH_PER_PAGE = 20
 
 
-def category_list() -> QuerySet[Category]:
-    return Category.objects.select_related("last_post__thread").order_by("order", "name")
+def category_list() -> list[Category]:
+    """Every category with its latest post and that post's thread (compiled once per process)."""
+    read = prepared(
+        ("community.category_list",),
+        lambda: Category.objects.select_related("last_post__thread").order_by("order", "name"),
+        names=(),
+    )
+    return read.objects()
 
 
 def category_get(*, slug: str) -> Category | None:
-    return Category.objects.filter(slug=slug).first()
+    read = prepared(
+        ("community.category_get",),
+        lambda: Category.objects.filter(slug=PLACEHOLDERS["slug"]).order_by(),
+        names=("slug",),
+    )
+    found = read.objects(slug=str(slug))
+    return found[0] if found else None
 
 
 def visible_threads(*, user) -> QuerySet[Thread]:
@@ -64,19 +77,43 @@ def readable_posts(*, user) -> QuerySet[Post]:
     return posts
 
 
-def thread_list(*, category: Category, user, page) -> Page:
+def _thread_list_queryset(*, category_id, user) -> QuerySet[Thread]:
     reads = ThreadRead.objects.filter(thread=OuterRef("pk"), member=user)
-    threads = (
+    return (
         visible_threads(user=user)
-        .filter(category=category)
+        .filter(category_id=category_id)
         .select_related("last_post")
         .annotate(last_read_at=Subquery(reads.values("last_read_at")[:1]))
         .order_by("-is_pinned", "-last_post_at", "-pk")
     )
-    return Paginator(threads, THREADS_PER_PAGE).get_page(page)
 
 
-def thread_get(*, thread_id: int, user) -> Thread | None:
+def thread_list(*, category: Category, user, page) -> Page:
+    moderator = is_moderator(user)
+    return _prepared_page(
+        key=("community.thread_list", moderator),
+        build=lambda: _thread_list_queryset(
+            category_id=PLACEHOLDERS["category"], user=_viewer(moderator)
+        ),
+        names=("category", "member"),
+        per_page=THREADS_PER_PAGE,
+        page=page,
+        category=category.pk,
+        member=user.pk,
+    )
+
+
+def _viewer(moderator: bool):
+    """A stand-in viewer for compiling a read once (`backcore.prepared`): the placeholder
+    member id, moderator or not (the two shapes a forum read takes)."""
+    from backcore.accounts.models import User
+
+    viewer = User(pk=PLACEHOLDERS["member"])
+    viewer._community_moderator = moderator
+    return viewer
+
+
+def _thread_get_queryset(*, thread_id, user) -> QuerySet[Thread]:
     return (
         visible_threads(user=user)
         .select_related("category")
@@ -89,12 +126,36 @@ def thread_get(*, thread_id: int, user) -> Thread | None:
             ),
         )
         .filter(pk=thread_id)
-        .first()
+        .order_by()
     )
 
 
+def thread_get(*, thread_id: int, user) -> Thread | None:
+    """The thread if this person may open it, with their watch and read state (None: 404).
+    Compiled once per process and shape (moderator or not), run with this thread and member."""
+    moderator = is_moderator(user)
+    read = prepared(
+        ("community.thread_get", moderator),
+        lambda: _thread_get_queryset(thread_id=PLACEHOLDERS["thread"], user=_viewer(moderator)),
+        names=("thread", "member"),
+    )
+    found = read.objects(thread=int(thread_id), member=user.pk)
+    return found[0] if found else None
+
+
 def category_is_watched(*, category: Category, user) -> bool:
-    return CategoryWatch.objects.filter(category=category, member=user).exists()
+    read = prepared(
+        ("community.category_is_watched",),
+        lambda: (
+            CategoryWatch.objects.filter(
+                category_id=PLACEHOLDERS["category"], member_id=PLACEHOLDERS["member"]
+            )
+            .order_by()
+            .values("pk")
+        ),
+        names=("category", "member"),
+    )
+    return bool(read.rows(suffix=" LIMIT 1", category=category.pk, member=user.pk))
 
 
 def _reaction_counts(user) -> dict:
@@ -120,24 +181,73 @@ def _attach_reaction_counts(posts: list[Post], user) -> None:
     by_pk = {post.pk: post for post in posts}
     if not by_pk:
         return
+    # Plain SQL: the ORM's grouped query cost more CPU to build than the page's rendering of it.
+    table = connection.ops.quote_name(Reaction._meta.db_table)
+    marks = ", ".join(["%s"] * len(by_pk))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT post_id, kind, COUNT(*), SUM(CASE WHEN member_id = %s THEN 1 ELSE 0 END)"
+            f" FROM {table} WHERE post_id IN ({marks}) GROUP BY post_id, kind",
+            [user.pk, *by_pk],
+        )
+        rows = cursor.fetchall()
+    for post_id, kind, n, mine in rows:
+        post = by_pk[post_id]
+        setattr(post, f"n_{kind}", n)
+        setattr(post, f"mine_{kind}", int(mine or 0))
+
+
+class _CountedPaginator(Paginator):
+    """A paginator whose count is already known (one query counted it)."""
+
+    def __init__(self, *, count: int, per_page: int):
+        super().__init__([], per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _prepared_page(*, key: tuple, build, names, per_page: int, page, **values) -> Page:
+    """Page `page` of the read `build(**placeholders)` (ordered), as `Paginator.get_page` gives
+    it (a bad number: the first page; past the end: the last), with the count and the page's
+    rows from reads compiled once per process (`backcore.prepared`)."""
+    listing = prepared((*key, "list"), build, names=names)
+    counting = prepared((*key, "count"), lambda: build().order_by().values("pk"), names=names)
+    paginator = _CountedPaginator(count=counting.count(**values), per_page=per_page)
+    try:
+        number = paginator.validate_number(page)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    offset = (number - 1) * per_page
     rows = (
-        Reaction.objects.filter(post_id__in=list(by_pk))
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(member_id=user.pk)))
-        .order_by()
+        listing.objects(suffix=" LIMIT %s OFFSET %s", extra=[per_page, offset], **values)
+        if paginator.count
+        else []
     )
-    for row in rows:
-        post = by_pk[row["post_id"]]
-        setattr(post, f"n_{row['kind']}", row["n"])
-        setattr(post, f"mine_{row['kind']}", row["mine"])
+    return Page(rows, number, paginator)
 
 
 def thread_posts(*, thread: Thread, user, page) -> Page:
     """One page of a thread: the posts by the (thread, created_at) index, then reactions counted
     for those 20 posts only (never a GROUP BY over the whole thread)."""
-    posts = visible_posts(user=user).filter(thread=thread).order_by("created_at", "pk")
-    result = Paginator(posts, POSTS_PER_PAGE).get_page(page)
-    result.object_list = list(result.object_list)
+    moderator = is_moderator(user)
+    result = _prepared_page(
+        key=("community.thread_posts", moderator),
+        build=lambda: (
+            visible_posts(user=_viewer(moderator))
+            .filter(thread_id=PLACEHOLDERS["thread"])
+            .order_by("created_at", "pk")
+        ),
+        names=("thread",) if moderator else ("thread", "member"),
+        per_page=POSTS_PER_PAGE,
+        page=page,
+        thread=thread.pk,
+        member=user.pk,
+    )
     _attach_reaction_counts(result.object_list, user)
     return result
 
@@ -255,29 +365,79 @@ class _RankedPaginator(Paginator):
         return self.count > self.cap
 
 
-def _ranked_page(matching: QuerySet[Post], search, number: int) -> tuple[list[int], int]:
+def _searchable_posts(*, user) -> QuerySet[Post]:
+    threads = visible_threads(user=user).filter(is_approved=True, is_hidden=False)
+    return Post.objects.filter(
+        is_approved=True, is_hidden=False, is_deleted=False, thread__in=threads
+    ).select_related("thread__category")
+
+
+def _search_query(query: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query, config="english", search_type="websearch")
+
+
+def _latest_matches(*, query: str, user, cap: int) -> QuerySet:
+    """The latest `cap` + 1 readable posts matching `query`, with their rank."""
+    from django.contrib.postgres.search import SearchRank
+
+    search = _search_query(query)
+    return (
+        _searchable_posts(user=user)
+        .annotate(document=_stored_search_vector())
+        .filter(document=search)
+        .annotate(rank=SearchRank(F("document"), search))
+        .order_by("-created_at", "-pk")
+        .values("pk", "created_at", "rank")[: cap + 1]
+    )
+
+
+def _shown_matches(*, ids, query: str) -> QuerySet[Post]:
+    """The posts of a result page, by id, with their highlighted snippets."""
+    from django.contrib.postgres.search import SearchHeadline
+
+    from backcore.bulk import InArray
+
+    return (
+        Post.objects.filter(InArray(F("pk"), ids))
+        .select_related("thread__category")
+        .annotate(
+            headline=SearchHeadline(
+                "body",
+                _search_query(query),
+                config="english",
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=35,
+                min_words=15,
+            )
+        )
+        .order_by()
+    )
+
+
+def _ranked_page(*, query: str, user, number: int) -> tuple[list[int], int]:
     """(ids of page `number`, count up to SEARCH_COUNT_CAP + 1): one query over the latest
     SEARCH_COUNT_CAP + 1 matches.
 
     The matches are read newest first (by `community_post_recent` for a common word, the GIN
     index for a rare one) and cut there, so a word in every other post costs no more than a
     word in a thousand; only those are ranked (`ts_rank` over the stored vector), a top-N sort picks
-    the page and a window counts them alongside."""
-    from django.contrib.postgres.search import SearchRank
-
-    latest = (
-        matching.annotate(rank=SearchRank(F("document"), search))
-        .order_by("-created_at", "-pk")
-        .values("pk", "created_at", "rank")[: SEARCH_COUNT_CAP + 1]
+    the page and a window counts them alongside. Compiled once per process and shape."""
+    moderator, cap = is_moderator(user), SEARCH_COUNT_CAP
+    latest = prepared(
+        ("community.search_latest", moderator, cap),
+        lambda: _latest_matches(query=PLACEHOLDERS["query"], user=_viewer(moderator), cap=cap),
+        names=("query",) if moderator else ("query", "member"),
     )
-    sql, params = latest.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT m.pk, count(*) OVER () FROM (" + sql + ") AS m "
-            "ORDER BY m.rank DESC, m.created_at DESC, m.pk DESC LIMIT %s OFFSET %s",
-            [*params, SEARCH_PER_PAGE, (number - 1) * SEARCH_PER_PAGE],
-        )
-        rows = cursor.fetchall()
+    rows = latest.rows(
+        around="SELECT m.pk, count(*) OVER () FROM ({sql}) AS m "
+        "ORDER BY m.rank DESC, m.created_at DESC, m.pk DESC LIMIT %s OFFSET %s",
+        extra=[SEARCH_PER_PAGE, (number - 1) * SEARCH_PER_PAGE],
+        query=query,
+        member=user.pk,
+    )
     return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
@@ -285,20 +445,12 @@ def search_posts(*, query: str, user, page) -> Page:
     """Postgres: full-text search (English stemming) on the stored, GIN-indexed vector. The
     latest SEARCH_COUNT_CAP + 1 matches are ranked (all of them for any but a very common word) and
     the best 20 shown, with highlighted snippets for those 20 only; the count stops at
-    SEARCH_COUNT_CAP. Two queries whatever the number of posts.
+    SEARCH_COUNT_CAP. Two queries whatever the number of posts, each compiled once per process.
     Elsewhere (SQLite in development): a plain case-insensitive contains search."""
     query = query.strip()[:200]
-    threads = visible_threads(user=user).filter(is_approved=True, is_hidden=False)
-    posts = Post.objects.filter(
-        is_approved=True, is_hidden=False, is_deleted=False, thread__in=threads
-    ).select_related("thread__category")
     if not query:
-        return Paginator(posts.none(), SEARCH_PER_PAGE).get_page(1)
+        return Paginator(Post.objects.none(), SEARCH_PER_PAGE).get_page(1)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery
-
-        search = SearchQuery(query, config="english", search_type="websearch")
-        matching = posts.annotate(document=_stored_search_vector()).filter(document=search)
         try:
             number = max(int(page), 1)
         except (TypeError, ValueError):
@@ -306,35 +458,29 @@ def search_posts(*, query: str, user, page) -> Page:
         # Only the capped matches are ranked: no page lies past them (a 40-digit page number
         # must not reach the database's OFFSET).
         number = min(number, SEARCH_COUNT_CAP // SEARCH_PER_PAGE + 1)
-        ids, count = _ranked_page(matching, search, number)
+        ids, count = _ranked_page(query=query, user=user, number=number)
         if not ids and number > 1:  # past the end: the last page, as Paginator.get_page does
-            _none, count = _ranked_page(matching, search, 1)
+            _none, count = _ranked_page(query=query, user=user, number=1)
             number = max((count - 1) // SEARCH_PER_PAGE + 1, 1)
-            ids, count = _ranked_page(matching, search, number)
+            ids, count = _ranked_page(query=query, user=user, number=number)
         paginator = _RankedPaginator(count=count, per_page=SEARCH_PER_PAGE, cap=SEARCH_COUNT_CAP)
-        # the ranked query chose only posts this person may read: fetch those 20 by id
-        shown = (
-            Post.objects.filter(pk__in=ids)
-            .select_related("thread__category")
-            .annotate(
-                headline=SearchHeadline(
-                    "body",
-                    search,
-                    config="english",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=35,
-                    min_words=15,
-                )
+        results = []
+        if ids:
+            # the ranked query chose only posts this person may read: fetch those 20 by id
+            shown = prepared(
+                ("community.search_shown",),
+                lambda: _shown_matches(ids=PLACEHOLDERS["ids"], query=PLACEHOLDERS["query"]),
+                names=("ids", "query"),
             )
-        )
-        by_pk = {post.pk: post for post in shown}
-        results = [by_pk[pk] for pk in ids if pk in by_pk]
+            by_pk = {post.pk: post for post in shown.objects(ids=ids, query=query)}
+            results = [by_pk[pk] for pk in ids if pk in by_pk]
         for post in results:
             post.snippet = _highlight(post.headline)
         return Page(results, number, paginator)
-    posts = posts.filter(Q(body__icontains=query) | Q(thread__title__icontains=query)).order_by(
-        "-created_at", "-pk"
+    posts = (
+        _searchable_posts(user=user)
+        .filter(Q(body__icontains=query) | Q(thread__title__icontains=query))
+        .order_by("-created_at", "-pk")
     )
     result = CappedPaginator(
         posts, SEARCH_PER_PAGE, count_from=posts, cap=SEARCH_COUNT_CAP

@@ -100,16 +100,41 @@ def forum_post(context, post):
         first_new=context.get("first_new"),
         can_reply=context.get("can_reply"),
     )
-    key = tuple(values.values())
+    html = _kept(tuple(values.values()), lambda: _draw(_with_time(values, post.created_at)))
+    return _with_token(html, context)
+
+
+def _kept(key: tuple, draw) -> str:
     html = _fragments.get(key)
     if html is None:
-        html = _draw(_with_time(values, post.created_at))
+        html = draw()
         if len(_fragments) >= FRAGMENT_CACHE_SIZE:
             _fragments.pop(next(iter(_fragments)))  # the oldest makes room
         _fragments[key] = html
+    return html
+
+
+def _with_token(html: str, context) -> str:
     if _CSRF_MARK in html:
         html = html.replace(_CSRF_MARK, str(context.get("csrf_token", "")))
     return mark_safe(html)  # a template's output; the token is Django's own
+
+
+@register.simple_tag(takes_context=True)
+def forum_reply_box(context):
+    """The thread page's reply box: an empty form, the same for everyone who may reply, so it
+    is drawn once per process for each thread (and set of fields: the check-in badge's box
+    is there only while the programme can provide one)."""
+    form = context["reply_form"]
+    thread_pk = context["thread"].pk
+    key = ("reply", thread_pk, tuple(form.fields), get_script_prefix())
+    html = _kept(
+        key,
+        lambda: get_template("community/_reply_box.html").render(
+            {"thread_pk": thread_pk, "reply_form": form, "csrf_token": _CSRF_MARK}
+        ),
+    )
+    return _with_token(html, context)
 
 
 def _thread_values(thread) -> dict:
@@ -139,13 +164,10 @@ def _thread_values(thread) -> dict:
 def thread_row(thread):
     """The thread's line as `community/_thread_row.html` draws it for this viewer."""
     values = _thread_values(thread)
-    key = ("thread", *values.values())
-    html = _fragments.get(key)
-    if html is None:
-        html = get_template("community/_thread_row.html").render(
+    html = _kept(
+        ("thread", *values.values()),
+        lambda: get_template("community/_thread_row.html").render(
             {"thread": _with_time(values, thread.last_post_at)}
-        )
-        if len(_fragments) >= FRAGMENT_CACHE_SIZE:
-            _fragments.pop(next(iter(_fragments)))
-        _fragments[key] = html
+        ),
+    )
     return mark_safe(html)  # a template's output

@@ -45,11 +45,11 @@ test-fast: install
 test-browser: install
 	$(PY) -m pytest $(PARALLEL) -m browser $(PYTEST_ARGS)
 
-# The embedded defaults (SQLite, eager Celery, no Redis) must keep working.
-# One process: with workers, SQLite's test databases lost the seeded phases after transactional
-# tests (54 failures at 1ebe036); in one process the pass takes about three minutes.
+# The embedded defaults (SQLite, eager Celery, no Redis) must keep working. In parallel like the
+# others: each worker has its own in-memory SQLite database, and every transactional test puts
+# the seeded rows back as it ends (tests/support/fast_rollback.py), whatever runs after it.
 test-sqlite: install
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -n 0 -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PARALLEL) -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
 
 # Load and timing figures on PostgreSQL + Redis (needs Debian's wrk); see BENCHMARKS.md.
 BENCH_ARGS ?= --members 2000

@@ -57,18 +57,26 @@ def service_missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 def pytest_collection_modifyitems(items):
     # Data migrations seed the library, phases, forum categories and suggested amounts. A
-    # transactional test flushes them; with serialized rollback each one restores them, so a
-    # later test (e.g. a browser journey on live_server) never finds an empty programme.
+    # transactional test flushes them; with serialized rollback each one puts them back as it
+    # ends (tests/support/fast_rollback.py), so whatever test comes next on this worker (an
+    # ordinary one too: xdist's worksteal runs them after) never finds an empty programme.
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and not marker.kwargs.get("serialized_rollback")
-        ):
-            restored = pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True})
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = (
+            kwargs.get("transaction")
+            or kwargs.get("reset_sequences")
+            or TRANSACTIONAL_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        )
+        if transactional and not kwargs.get("serialized_rollback"):
+            restored = pytest.mark.django_db(
+                **{**kwargs, "transaction": True, "serialized_rollback": True}
+            )
             item.add_marker(restored, append=False)  # prepend: the closest marker wins
 
 

@@ -3,9 +3,12 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import TransactionTestCase
 
+from programs.models import Phase
 from programs.selectors.programme import programme_cache_version
 from tests.conftest import worker_redis_url
+from tests.factories import MemberFactory
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -24,6 +27,30 @@ def test_a_restore_gives_back_exactly_the_seeded_rows():
     connection.creation.deserialize_db_from_string(seeded)
     assert connection.creation.serialize_db_to_string() == seeded
     assert programme_cache_version() != before  # the programme cache heard of the restore
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_leaves_the_seeded_rows_for_whatever_test_comes_next():
+    """Under xdist's worksteal a worker runs ordinary database tests after its transactional
+    ones (the rest of the other worker's share): a transactional test must end with the rows
+    the migrations seeded, not with empty tables."""
+    seeded = connection._test_serialized_contents
+
+    class Earlier(TransactionTestCase):  # run as pytest-django runs a transactional test
+        serialized_rollback = True
+
+        def runTest(self):
+            pass
+
+    earlier = Earlier("runTest")
+    Earlier._pre_setup()
+    assert Phase.objects.count() == 5  # the rows were there already: nothing to restore
+    MemberFactory()
+    Phase.objects.update(name="Changed by the test")
+    earlier._post_teardown()
+
+    assert list(Phase.objects.order_by("order").values_list("order", flat=True)) == [1, 2, 3, 4, 5]
+    assert connection.creation.serialize_db_to_string() == seeded
 
 
 def test_each_parallel_worker_gets_its_own_redis_database():

@@ -362,8 +362,11 @@ class MemberDose(models.Model):
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
     sets = models.PositiveSmallIntegerField(default=1)
     carried = models.FloatField(null=True, blank=True)
+    # PROTECT: deleting the easier exercise a member is on would leave its dose on the harder
+    # one (a rise the weekly cap never allowed). Coaches withdraw it by unpublishing instead,
+    # which brings the member back to the harder exercise at its start dose.
     variation = models.ForeignKey(
-        "exercises.Exercise", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "exercises.Exercise", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=DecisionKind.choices, default=DecisionKind.START)
     reason = models.CharField(max_length=400, blank=True)

@@ -195,3 +195,26 @@ def test_the_weekly_review_never_lifts_the_harder_exercise_above_its_start(on_ea
     assert dose.variation_id is None
     assert dose.reps * dose.sets <= 8
     plan_day(member=on_easier)
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete action"])
+def test_deleting_the_easier_version_a_member_is_on_is_refused_and_unpublishing_is_the_way(
+    client, on_easier, how
+):
+    """Deleted, the easier exercise would leave its dose on the harder one: admin refuses and
+    names what holds it; the dose stays where it was until the coach unpublishes instead."""
+    tilt = Exercise.objects.get(slug=EASIER)
+    PlannedItem.objects.filter(exercise=tilt).delete()  # only the member's dose holds it
+    client.force_login(CoachFactory())
+    if how == "delete page":
+        url = reverse("admin:exercises_exercise_delete", args=[tilt.pk])
+        response = client.post(url, {"post": "yes"})
+    else:
+        response = client.post(
+            reverse("admin:exercises_exercise_changelist"),
+            {"action": "delete_selected", "_selected_action": [tilt.pk], "post": "yes"},
+        )
+    assert "protected" in response.content.decode()
+    assert Exercise.objects.filter(pk=tilt.pk).exists()
+    dose = MemberDose.objects.get(member=on_easier, exercise__slug=HARDER)
+    assert (dose.variation_id, dose.reps, dose.sets) == (tilt.pk, 15, 2)

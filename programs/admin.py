@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from backcore.admin_labels import LabelledTabularInline
 from programs import engine
-from programs.admin_records import KeptRecordAdmin, RecordAdmin
+from programs.admin_records import KeptRecordAdmin, OneReverseChangeList, RecordAdmin
 from programs.engine.wording import WEEKDAY_NAMES
 from programs.models import (
     CalendarFeed,
@@ -478,6 +478,9 @@ class ProgressionDecisionAdmin(RecordAdmin):
     list_per_page = 25
     show_full_result_count = False  # no second COUNT over every decision ever made
     paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return OneReverseChangeList
 
 
 class PlannedItemInline(LabelledTabularInline):

@@ -1,4 +1,5 @@
 from backcore.accounts.models import Membership, User
+from backcore.prepared import PLACEHOLDERS, prepared
 
 
 def user_is_member(*, user: User) -> bool:
@@ -6,4 +7,10 @@ def user_is_member(*, user: User) -> bool:
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(user_id=user.pk).exists()
+    # compiled once per process (backcore.prepared): every members-only page asks this
+    read = prepared(
+        ("accounts.user_is_member",),
+        lambda: Membership.objects.filter(user_id=PLACEHOLDERS["member"]).order_by().values("pk"),
+        names=("member",),
+    )
+    return bool(read.rows(suffix=" LIMIT 1", member=user.pk))

@@ -2,6 +2,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q
 
 from backcore.notifications.models import EmailMode, Notification, NotificationPreference
+from backcore.prepared import PLACEHOLDERS, prepared
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -14,7 +15,17 @@ def notifications_page(*, user, page) -> Page:
 def unread_notification_count(*, user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    # compiled once per process (backcore.prepared): the bell on every page asks this
+    read = prepared(
+        ("notifications.unread_count",),
+        lambda: (
+            Notification.objects.filter(recipient_id=PLACEHOLDERS["member"], read_at__isnull=True)
+            .order_by()
+            .values("pk")
+        ),
+        names=("member",),
+    )
+    return read.count(member=user.pk)
 
 
 def notification_for(*, user, notification_id: int) -> Notification | None:

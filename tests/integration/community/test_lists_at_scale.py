@@ -31,6 +31,29 @@ def test_the_decisions_list_opens_for_an_admin(admin_client):
     assert response.status_code == 200
 
 
+def test_each_decision_in_the_list_links_to_its_own_page(admin_client, member):
+    from datetime import date, timedelta
+
+    from tests.factories.sessions import HoldExerciseFactory
+
+    plank = HoldExerciseFactory(name="Side plank")
+    decisions = [
+        ProgressionDecision.objects.create(
+            member=member,
+            week_start=date(2026, 1, 5) + timedelta(weeks=n),
+            exercise=plank,
+            kind="hold",
+            reason=f"Week {n}",
+        )
+        for n in range(3)
+    ]
+    response = admin_client.get(reverse("admin:programs_progressiondecision_changelist"))
+    html = response.content.decode()
+    for decision in decisions:  # one URL reversed per page, each row's own id put in it
+        url = reverse("admin:programs_progressiondecision_change", args=[decision.pk])
+        assert f'href="{url}' in html
+
+
 @pytest.mark.postgres
 def test_postgres_coach_lists_walk_an_index():
     with connection.cursor() as cursor:

@@ -14,6 +14,7 @@ import collections
 import json
 import os
 import re
+import resource
 import sys
 import time
 from datetime import timedelta
@@ -106,6 +107,7 @@ def main() -> None:
         "postgres_backend_cpu_s": round(pg_cpu, 2),
         "statements_s": round(sum(total for _, total in statements.values()), 2),
         "queries": sum(count for count, _ in statements.values()),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "checksums": sums,
         "load": os.getloadavg(),
     }

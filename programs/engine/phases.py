@@ -44,7 +44,7 @@ def available_entries(
     questions for every member); a phase that is not the programme's own is never mixed up
     with it (the kept answer names the phase object it was worked out for)."""
     key = ("available", phase.slug, track, equipment)
-    memo = getattr(programme, "memo", None)
+    memo = getattr(programme, "memo", None) if isinstance(equipment, frozenset) else None
     kept = memo.get(key) if memo is not None else None
     if kept is not None and kept[0] is phase:
         return kept[1]

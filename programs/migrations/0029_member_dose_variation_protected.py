@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exercises', '0005_seed_lying_nerve_glide'),
-        ('programs', '0028_programme_edit_chunks'),
+        ("exercises", "0005_seed_lying_nerve_glide"),
+        ("programs", "0028_programme_edit_chunks"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='memberdose',
-            name='variation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exercises.exercise'),
+            model_name="memberdose",
+            name="variation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="exercises.exercise",
+            ),
         ),
     ]

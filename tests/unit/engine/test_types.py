@@ -47,3 +47,15 @@ def test_evolve_refuses_a_value_carrying_more_than_its_fields():
     assert review.planned == 1  # kept on the instance from now on
     with pytest.raises(TypeError):
         evolve(review)
+
+
+def test_the_available_pool_is_the_same_kept_or_worked_out():
+    from programs.engine import available_entries
+    from tests.unit.engine.builders import PROGRAMME
+
+    phase = PROGRAMME.phases[0]
+    first = available_entries(PROGRAMME, phase, "general", frozenset({"none"}))
+    assert available_entries(PROGRAMME, phase, "general", frozenset({"none"})) is first
+    assert available_entries(PROGRAMME, phase, "general", {"none"}) == first  # a plain set too
+    other = replace(phase, name="Another")  # not the programme's own phase object
+    assert available_entries(PROGRAMME, other, "general", frozenset({"none"})) == first

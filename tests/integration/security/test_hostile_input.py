@@ -6,6 +6,9 @@ fields of every HTML form that posts to it (found by loading each page as a memb
 coach). Each parameter then gets non-ASCII digits, a NUL byte, a 1 MB string, out-of-range and
 non-numeric numbers, several values at once and an uploaded file, by GET and by POST.
 The answer may be anything but a server error.
+
+The routes are dealt into SHARDS tests (every SHARDS-th route from the n-th), so parallel
+workers share the ~2,300 requests; together the shards cover every route, as one test did.
 """
 
 import inspect
@@ -42,6 +45,10 @@ HOSTILE = {
 EXCLUDED_PREFIXES = ("admin/", "media/", "^media/")
 # Routes that end the test client's session or are only ever called by Stripe with a signature.
 SKIP = {"account_logout"}
+SHARDS = 8
+# route name -> parameter names, discovered once per process (the first shard a worker runs):
+# the pages and forms are the same in every shard, since `setup` builds the same objects.
+_DISCOVERED: dict[str, set[str]] = {}
 
 _READS = re.compile(r"""request\.(?:GET|POST)(?:\.get|\.getlist)?[\[(]\s*["'](\w+)["']""")
 
@@ -168,7 +175,8 @@ def _chunks(names: list[str], size: int):
         yield names[start : start + size]
 
 
-def test_hostile_values_never_give_a_server_error(setup, caplog):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_hostile_values_never_give_a_server_error(setup, caplog, shard):
     member, coach, values, slugs = setup
     as_member = Client(raise_request_exception=False)
     as_member.force_login(member)
@@ -179,12 +187,14 @@ def test_hostile_values_never_give_a_server_error(setup, caplog):
         for route in routes(exclude_prefixes=EXCLUDED_PREFIXES)
         if route.name not in SKIP
     ]
-    params = _discover([as_member, as_coach], targets)
+    if not _DISCOVERED:
+        _DISCOVERED.update(_discover([as_member, as_coach], targets))
+    params = _DISCOVERED
     assert len(targets) > 50 and sum(map(len, params.values())) > 40, "discovery found too little"
 
     failures = []
     caplog.set_level(logging.CRITICAL, logger="django.request")
-    for route, url in targets:
+    for route, url in targets[shard::SHARDS]:
         names = sorted(params.get(route.name, set()) | {"page"})
         coach_route = route.name.startswith("coach:")
         client = (

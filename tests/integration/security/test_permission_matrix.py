@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.support.urls import fill, routes
@@ -325,6 +326,13 @@ def _clients(world: World) -> dict[str, Client]:
     return clients
 
 
+def _log_in_again_if_signed_out(client: Client, person, response) -> None:
+    """A page that signs out (or cycles the session) sends a new session cookie; only then is
+    the person logged in again, instead of after every request."""
+    if person is not None and settings.SESSION_COOKIE_NAME in response.cookies:
+        client.force_login(person)
+
+
 def _app_routes():
     return [
         r for r in routes(exclude_prefixes=EXCLUDED_PREFIXES) if not r.route.startswith("admin/")
@@ -357,11 +365,11 @@ def test_each_person_gets_the_expected_answer_on_every_page(world):
         url = _url(route, world)
         method = "post" if route.name in POSTED else "get"
         for role, want in zip(ROLES, expected, strict=True):
-            got = _answer(getattr(clients[role], method)(url))
+            response = getattr(clients[role], method)(url)
+            got = _answer(response)
             if not _matches(want, got):
                 wrong.append(f"{route.name} {url} as {role}: expected {want}, got {got}")
-            if world.people[role] is not None:
-                clients[role].force_login(world.people[role])  # in case a page signed them out
+            _log_in_again_if_signed_out(clients[role], world.people[role], response)
     assert not wrong, f"{len(wrong)} answers differ from the table:\n" + "\n".join(wrong)
 
 

@@ -11,8 +11,9 @@ populators, annotations), exactly as iterating the queryset would.
 The queryset is still written with the ORM, by the selector that owns the rule (visibility,
 ordering), so a rule lives once; only its compilation is reused. A placeholder must reach the
 SQL as a parameter (a filter value, not a LIMIT, which Django inlines): `Prepared` refuses a
-shape whose SQL text holds a placeholder. A name the SQL does not use (e.g. the member in a
-moderator's shape) is simply not filled in.
+shape whose SQL text holds a placeholder, or whose parameters hold one in a form it cannot fill
+in (it would run with the placeholder and silently match nothing). A name the SQL does not use
+(e.g. the member in a moderator's shape) is simply not filled in.
 """
 
 from __future__ import annotations
@@ -35,9 +36,26 @@ PLACEHOLDERS: dict[str, Any] = {
 }
 
 
-def _is(value, name: str) -> bool:
+def _array_literal(values: list[int]) -> str:
+    """How `backcore.bulk.InArray` sends a list of ids on PostgreSQL: one array literal."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _holds(value, name: str) -> bool:
     placeholder = PLACEHOLDERS[name]
-    return type(value) is type(placeholder) and value == placeholder
+    marks = placeholder if isinstance(placeholder, list) else [placeholder]
+    return any(str(mark) in str(value) for mark in marks)
+
+
+def _form(value, name: str) -> str | None:
+    """How the placeholder `name` reached the parameters as `value` ("as is", or "literal" for
+    a list of ids sent as one array literal); None when `value` is not that placeholder."""
+    placeholder = PLACEHOLDERS[name]
+    if type(value) is type(placeholder) and value == placeholder:
+        return "as is"
+    if isinstance(placeholder, list) and value == _array_literal(placeholder):
+        return "literal"
+    return None
 
 
 class Prepared:
@@ -49,11 +67,17 @@ class Prepared:
         compiler = queryset.query.get_compiler(using=self.db)
         self.sql, params = compiler.as_sql()
         names = list(names)
-        self.slots: list[tuple[int, str]] = []
+        self.slots: list[tuple[int, str, str]] = []
         for index, value in enumerate(params):
             for name in names:
-                if _is(value, name):
-                    self.slots.append((index, name))
+                form = _form(value, name)
+                if form is not None:
+                    self.slots.append((index, name, form))
+        filled = {index for index, _name, _form in self.slots}
+        for index, value in enumerate(params):
+            # A placeholder in a form not recognised above would run as it is, matching nothing.
+            if index not in filled and any(_holds(value, name) for name in names):
+                raise ValueError(f"parameter {index} holds a placeholder in a form not filled in")
         for name in names:  # a value written into the SQL itself could not be filled in
             placeholder = PLACEHOLDERS[name]
             for text in placeholder if isinstance(placeholder, list) else [placeholder]:
@@ -73,8 +97,9 @@ class Prepared:
 
     def _params(self, values: dict) -> list:
         params = list(self.params)
-        for index, name in self.slots:
-            params[index] = values[name]
+        for index, name, form in self.slots:
+            value = values[name]
+            params[index] = _array_literal(value) if form == "literal" else value
         return params
 
     def rows(

@@ -58,3 +58,29 @@ def test_shapes_are_kept_apart_by_their_key():
     )
     assert [p.pk for p in by_author.objects(member=member.pk)] == [mine.pk]
     assert prepared(("test.by_author",), lambda: None, names=()) is by_author
+
+
+@pytest.mark.postgres
+def test_ids_sent_as_one_array_are_filled_in():
+    # On PostgreSQL InArray sends ids as one array literal: the placeholder must be found there
+    # too, or the read would run with it and find nothing (the forum search once did). Elsewhere
+    # InArray is Django's IN (…), one parameter per id: no shape of any length; refused.
+    from django.db.models import F
+
+    from backcore.bulk import InArray
+
+    posts = [PostFactory(), PostFactory(), PostFactory()]
+    read = Prepared(
+        Post.objects.filter(InArray(F("pk"), PLACEHOLDERS["ids"])).order_by("pk"),
+        names=("ids",),
+    )
+    wanted = [posts[0].pk, posts[2].pk]
+    assert [p.pk for p in read.objects(ids=wanted)] == wanted
+
+
+def test_a_placeholder_in_a_form_not_filled_in_is_refused():
+    from django.db.models.expressions import RawSQL
+
+    hidden = RawSQL("thread_id::text = %s", [f"x{PLACEHOLDERS['thread']}"])
+    with pytest.raises(ValueError, match="form not filled in"):
+        Prepared(Post.objects.annotate(mine=hidden), names=("thread",))

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal
+from django.urls import get_script_prefix
 
 # Sent when tags are inserted in bulk (no model signal reports it), so caches built from the
 # exercises' tags elsewhere (the programme bundle's equipment) hear of it too.
@@ -54,6 +55,15 @@ def drawn(key: tuple, draw) -> str:
             _drawn.pop(next(iter(_drawn)))
         _drawn[key] = html
     return html
+
+
+def card_key(exercise_pk: int, version: str) -> tuple:
+    """Where the library card of an exercise is kept under this library version."""
+    return ("card", version, exercise_pk, get_script_prefix())
+
+
+def is_drawn(key: tuple) -> bool:
+    return key in _drawn
 
 
 def library_changed() -> None:

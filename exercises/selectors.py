@@ -1,7 +1,7 @@
 """Reads for the exercise library. Other apps (programs) call these, never the models directly."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
 from exercises.search import vocabulary_matches
@@ -108,14 +108,22 @@ def exercise_filtered(
 
 
 def exercise_library_page(*, page: int | str = 1, **filters) -> Page:
-    """One page (12) of the public library with tags, images and steps prefetched.
+    """One page (12) of the public library: the exercises alone (two queries, the count and
+    the page). A card already drawn needs nothing more; see exercise_cards_prefetch."""
+    page_obj = Paginator(exercise_filtered(**filters), PAGE_SIZE).get_page(page)
+    page_obj.object_list = list(page_obj.object_list)
+    return page_obj
 
-    Steps give each card's figure its text alternative (one query for the whole page).
-    """
-    queryset = _with_tags_and_images(exercise_filtered(**filters)).prefetch_related(
-        Prefetch("steps", queryset=ExerciseStep.objects.order_by("order"))
+
+def exercise_cards_prefetch(*, exercises: list[Exercise]) -> None:
+    """What drawing these exercises' cards reads: tags, images and steps (the figures' text
+    alternatives), three queries for any number of exercises, none for none."""
+    prefetch_related_objects(
+        exercises,
+        Prefetch("tags", queryset=ExerciseTag.objects.order_by("kind", "value")),
+        Prefetch("images", queryset=ExerciseImage.objects.order_by("order", "id")),
+        Prefetch("steps", queryset=ExerciseStep.objects.order_by("order")),
     )
-    return Paginator(queryset, PAGE_SIZE).get_page(page)
 
 
 def exercise_image_ids_missing_thumbnails(*, uploaded_before, uploaded_after) -> list[int]:

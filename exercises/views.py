@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from exercises import demonstrations, selectors
+from exercises import cache, demonstrations, selectors
 from exercises.figures.pose import PoseError
 from exercises.forms import LibraryFilterForm
 from exercises.models import Exercise
@@ -16,6 +16,16 @@ def exercise_list(request):
     form = LibraryFilterForm(request.GET)
     filters = form.selector_filters()
     page = selectors.exercise_library_page(page=request.GET.get("page", 1), **filters)
+    # Only the cards this process has not drawn under the library's version read their tags,
+    # images and steps (a card drawn meanwhile by another request costs nothing more).
+    version = cache.library_version()
+    selectors.exercise_cards_prefetch(
+        exercises=[
+            exercise
+            for exercise in page.object_list
+            if version is None or not cache.is_drawn(cache.card_key(exercise.pk, version))
+        ]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

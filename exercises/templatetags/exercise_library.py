@@ -7,7 +7,6 @@ Neither holds anything about the visitor.
 
 from django import template
 from django.template.loader import get_template
-from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 
 from exercises import cache
@@ -24,7 +23,7 @@ def library_card(context, exercise):
     version = state["library_version"]
     if version is None:  # the cache answers nothing: draw it, keep nothing
         return get_template("exercises/_card.html").render({"exercise": exercise})
-    key = ("card", version, exercise.pk, get_script_prefix())
+    key = cache.card_key(exercise.pk, version)
     html = cache.drawn(
         key, lambda: get_template("exercises/_card.html").render({"exercise": exercise})
     )

@@ -12,15 +12,13 @@ load. It writes (plans are made again): use a bench database of its own. Not par
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.weekly_workers import ROOT, cpu_seconds
+from bench.weekly_workers import celery_workers, cpu_seconds
 
 
 def main() -> None:
@@ -34,15 +32,7 @@ def main() -> None:
     from programs.models import Phase, ProgrammeEdit
     from programs.services import programme_edits
 
-    celery = str(Path(sys.executable).parent / "celery")
-    worker = subprocess.Popen(
-        [celery, "-A", "backcore", "worker", "-c", str(workers), "-l", "warning"]
-        + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    try:
-        time.sleep(12)  # let the workers boot
+    with celery_workers(workers) as worker:
         phases = list(Phase.objects.values_list("pk", flat=True))
         load_at_start = os.getloadavg()
         cpu_at_start = sum(cpu_seconds(worker.pid))
@@ -56,9 +46,6 @@ def main() -> None:
             edit.refresh_from_db()
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds(worker.pid)
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
     edit = ProgrammeEdit.objects.get(pk=edit.pk)
     chunks = edit.chunks.count()
     report = {

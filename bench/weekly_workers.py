@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +48,25 @@ def cpu_seconds(group: int) -> list[float]:
     return out
 
 
+@contextmanager
+def celery_workers(count: int):
+    """`celery worker -c <count>` in a process group of its own, given time to boot; stopped
+    on leaving. Yields the worker's process (its pid is the group's)."""
+    celery = str(Path(sys.executable).parent / "celery")
+    worker = subprocess.Popen(
+        [celery, "-A", "backcore", "worker", "-c", str(count), "-l", "warning"]
+        + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(12)  # let the workers boot
+        yield worker
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
 def main() -> None:
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     chunk_size = int(sys.argv[2]) if len(sys.argv) > 2 else 500
@@ -59,15 +79,7 @@ def main() -> None:
 
     from programs.services.progression import progression_run_result, progression_run_start
 
-    celery = str(Path(sys.executable).parent / "celery")
-    worker = subprocess.Popen(
-        [celery, "-A", "backcore", "worker", "-c", str(workers), "-l", "warning"]
-        + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    try:
-        time.sleep(12)  # let the workers boot
+    with celery_workers(workers) as worker:
         today = timezone.localdate()
         week_start = today - timedelta(days=today.weekday() + 7)
         load_at_start = os.getloadavg()
@@ -79,9 +91,6 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         peaks = peak_rss_mb(worker.pid)
         cpu = cpu_seconds(worker.pid)
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
     chunks = run.chunks.count()
     report = {
         "members": run.members,

@@ -38,6 +38,7 @@ def exercise_list(request):
             "filter_query": query.urlencode(),
             "active_filters": form.active_count(),
             "search": filters["query"],
+            "library_version": version,
         },
     )
 

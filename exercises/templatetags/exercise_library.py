@@ -16,11 +16,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def library_card(context, exercise):
-    # one cache read per page, not one per card
-    state = context.render_context
-    if "library_version" not in state:
-        state["library_version"] = cache.library_version()
-    version = state["library_version"]
+    # The version the view read once for the page: the same one that chose which cards needed
+    # their tags, images and steps read (exercises.views.exercise_list).
+    version = context["library_version"]
     if version is None:  # the cache answers nothing: draw it, keep nothing
         return get_template("exercises/_card.html").render({"exercise": exercise})
     key = cache.card_key(exercise.pk, version)

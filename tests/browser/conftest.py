@@ -194,12 +194,34 @@ def _axe():
     return OncePerDocumentAxe()
 
 
+# What the browser says when a check meets a document being replaced: a click on a link
+# returns before the next page has committed, so the check may start on the old one.
+_NAVIGATION_RACE = ("Execution context was destroyed", "documentElement", "navigat")
+
+
+def _run_on_settled_document(axe, page, *, context, attempts: int = 4):
+    """Run axe on the page once it has loaded, starting again if a navigation replaces the
+    document under the check (every check after a click would otherwise be a coin toss)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        page.wait_for_load_state("load")
+        try:
+            return axe.run(page, context=context)
+        except PlaywrightError as error:
+            raced = any(sign in str(error) for sign in _NAVIGATION_RACE)
+            if not raced or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(100)
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture
 def axe_check(_axe):
     """Run axe-core on the page as it is now; fail on serious or critical violations."""
 
     def check(page, *, context: str | None = None) -> list[dict]:
-        results = _axe.run(page, context=context)
+        results = _run_on_settled_document(_axe, page, context=context)
         violations = results.response["violations"]
         blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
         minor = [v for v in violations if v.get("impact") not in BLOCKING_IMPACTS]

@@ -67,6 +67,7 @@ def test_lower_cap_and_change_dose_show_in_next_plan(
     page.goto("/admin/")
     axe_check(page)
     page.get_by_role("link", name="Phases").click()
+    expect(page.get_by_role("link", name="Reconnect")).to_be_visible()
     axe_check(page)
     page.get_by_role("link", name="Reconnect").click()
     expect(page.get_by_role("heading", name=re.compile("Change phase"))).to_be_visible()

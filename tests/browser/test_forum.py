@@ -43,6 +43,7 @@ def test_thread_quote_mention_react_report_and_coach_hides(
     expect(page.get_by_role("heading", level=1)).to_have_text("Questions for coaches")
     axe_check(page)
     page.get_by_role("link", name="Start a thread").click()
+    expect(page.get_by_label("Title")).to_be_visible()
     axe_check(page)
     page.get_by_label("Title").fill("Side plank feels wobbly")
     page.get_by_label("Your message").fill(
@@ -89,6 +90,7 @@ def test_thread_quote_mention_react_report_and_coach_hides(
         _post(page, "Alice Walker").get_by_role("button", name=re.compile(r"^Cheer"))
     ).to_contain_text("1")
     _post(page, "Ben Stone").get_by_role("link", name="Report").click()
+    expect(page.get_by_label("What's wrong with this post?")).to_be_visible()
     axe_check(page)
     page.get_by_label("What's wrong with this post?").fill(
         "Dosing advice should come from a coach, not another member."

@@ -80,6 +80,7 @@ def test_signup_to_first_session_and_progress(page, axe_check, screenshot):
     expect(page.get_by_role("heading", level=1)).to_have_text("What a first day looks like")
     axe_check(page)
     page.get_by_role("link", name="Join to start").click()
+    expect(page.get_by_role("radio", name="Nothing for now")).to_be_visible()
     axe_check(page)
     page.get_by_role("radio", name="Nothing for now").check()
     page.get_by_role("button", name="Continue").click()
@@ -103,6 +104,7 @@ def test_signup_to_first_session_and_progress(page, axe_check, screenshot):
 
     # How did it feel?
     page.get_by_role("link", name="How did it feel?").click()
+    expect(page.get_by_role("group", name=re.compile("^Pain during"))).to_be_visible()
     axe_check(page)
     screenshot(page, "session-finish")
     page.get_by_role("group", name=re.compile("^Pain during")).get_by_role(

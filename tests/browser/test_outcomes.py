@@ -38,6 +38,9 @@ def test_goal_then_recheck_then_progress(new_page, login_as, axe_check, viewport
     page.goto("/today/")
     expect(page.get_by_role("heading", name="Time for your four-weekly check")).to_be_visible()
     page.get_by_role("link", name="Answer now").click()
+    expect(
+        page.get_by_label("Over the last week, how much did your back usually hurt?")
+    ).to_be_visible()
     axe_check(page)
     page.get_by_label("Over the last week, how much did your back usually hurt?").select_option("3")
     page.get_by_label("And at its worst over the last week?").select_option("5")

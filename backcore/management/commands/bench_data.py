@@ -17,7 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=2_000)
         parser.add_argument("--seed", type=int, default=18)
-        parser.add_argument("--history-days", type=int, default=56)
+        # 28 days: about 100 logged items a member (a million at 10,000 members)
+        parser.add_argument("--history-days", type=int, default=28)
         parser.add_argument("--heavy-days", type=int, default=1_100)
 
     def handle(self, *args, members, seed, history_days, heavy_days, **options):

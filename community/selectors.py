@@ -212,8 +212,11 @@ class _CountedPaginator(Paginator):
 def _prepared_page(*, key: tuple, build, names, per_page: int, page, **values) -> Page:
     """Page `page` of the read `build(**placeholders)` (ordered), as `Paginator.get_page` gives
     it (a bad number: the first page; past the end: the last), with the count and the page's
-    rows from reads compiled once per process (`backcore.prepared`)."""
-    listing = prepared((*key, "list"), build, names=names)
+    rows from reads compiled once per process (`backcore.prepared`).
+
+    A page in the second half is read from the end, in the reverse order, and turned back: the
+    last page of a 1,000-post thread reads its 20 rows instead of stepping over 980 (an OFFSET
+    still reads every row it skips)."""
     counting = prepared((*key, "count"), lambda: build().order_by().values("pk"), names=names)
     paginator = _CountedPaginator(count=counting.count(**values), per_page=per_page)
     try:
@@ -222,12 +225,19 @@ def _prepared_page(*, key: tuple, build, names, per_page: int, page, **values) -
         number = 1
     except EmptyPage:
         number = paginator.num_pages
-    offset = (number - 1) * per_page
-    rows = (
-        listing.objects(suffix=" LIMIT %s OFFSET %s", extra=[per_page, offset], **values)
-        if paginator.count
-        else []
-    )
+    count, offset = paginator.count, (number - 1) * per_page
+    if not count:
+        return Page([], number, paginator)
+    if offset * 2 <= count:
+        listing = prepared((*key, "list"), build, names=names)
+        rows = listing.objects(suffix=" LIMIT %s OFFSET %s", extra=[per_page, offset], **values)
+    else:
+        backwards = prepared((*key, "list-backwards"), lambda: build().reverse(), names=names)
+        size = min(per_page, count - offset)
+        rows = backwards.objects(
+            suffix=" LIMIT %s OFFSET %s", extra=[size, count - offset - size], **values
+        )
+        rows.reverse()
     return Page(rows, number, paginator)
 
 

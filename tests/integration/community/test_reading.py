@@ -86,3 +86,51 @@ def test_edited_marker_for_everyone_history_for_coaches(client, member, coach, c
     assert f"/community/p/{post.pk}/revisions/".encode() in page.content
     history = client.get(f"/community/p/{post.pk}/revisions/")
     assert b"before" in history.content
+
+
+@pytest.mark.parametrize("moderator", [False, True])
+def test_every_thread_page_read_from_either_end_is_the_paginators_page(
+    member, coach, thread_with, moderator
+):
+    """Pages past the middle are read from the end (selectors._prepared_page): each page holds
+    the same posts in the same order as Django's Paginator over the visible posts, also where
+    posts share a created_at (the id breaks the tie), with the member's own pending posts and
+    without another member's."""
+    from django.core.paginator import Paginator
+
+    viewer = coach if moderator else member
+    thread = thread_with(47)
+    same_moment = thread.posts.order_by("created_at").values_list("created_at", flat=True)[30]
+    for author, approved in ((member, False), (MemberFactory(), False), (member, True)):
+        PostFactory(thread=thread, author=author, is_approved=approved, created_at=same_moment)
+    expected = Paginator(
+        selectors.visible_posts(user=viewer).filter(thread=thread).order_by("created_at", "pk"),
+        selectors.POSTS_PER_PAGE,
+    )
+    assert expected.count == (50 if moderator else 49)
+    for number in ["1", "2", "3", "x", "99"]:
+        page = selectors.thread_posts(thread=thread, user=viewer, page=number)
+        wanted = expected.get_page(number)
+        assert page.number == wanted.number
+        assert [post.pk for post in page] == [post.pk for post in wanted]
+
+
+def test_every_category_page_read_from_either_end_is_the_paginators_page(
+    member, category, thread_with
+):
+    from django.core.paginator import Paginator
+
+    now = timezone.now()
+    for i in range(45):
+        thread = thread_with(1, is_pinned=i % 10 == 0)
+        thread.last_post_at = now - timedelta(minutes=i // 3)  # threes share a moment
+        thread.save()
+    expected = Paginator(
+        selectors.visible_threads(user=member)
+        .filter(category=category)
+        .order_by("-is_pinned", "-last_post_at", "-pk"),
+        selectors.THREADS_PER_PAGE,
+    )
+    for number in [1, 2, 3]:
+        page = selectors.thread_list(category=category, user=member, page=number)
+        assert [t.pk for t in page] == [t.pk for t in expected.page(number)]

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from backcore.prepared import PLACEHOLDERS, prepared
+from backcore.prepared import PLACEHOLDERS, planned_cursor, prepared
 from community.models import (
     Category,
     CategoryWatch,
@@ -33,6 +33,7 @@ def category_list() -> list[Category]:
         ("community.category_list",),
         lambda: Category.objects.select_related("last_post__thread").order_by("order", "name"),
         names=(),
+        plan_once=True,
     )
     return read.objects()
 
@@ -42,6 +43,7 @@ def category_get(*, slug: str) -> Category | None:
         ("community.category_get",),
         lambda: Category.objects.filter(slug=PLACEHOLDERS["slug"]).order_by(),
         names=("slug",),
+        plan_once=True,
     )
     found = read.objects(slug=str(slug))
     return found[0] if found else None
@@ -138,6 +140,7 @@ def thread_get(*, thread_id: int, user) -> Thread | None:
         ("community.thread_get", moderator),
         lambda: _thread_get_queryset(thread_id=PLACEHOLDERS["thread"], user=_viewer(moderator)),
         names=("thread", "member"),
+        plan_once=True,
     )
     found = read.objects(thread=int(thread_id), member=user.pk)
     return found[0] if found else None
@@ -154,6 +157,7 @@ def category_is_watched(*, category: Category, user) -> bool:
             .values("pk")
         ),
         names=("category", "member"),
+        plan_once=True,
     )
     return bool(read.rows(suffix=" LIMIT 1", category=category.pk, member=user.pk))
 
@@ -182,13 +186,17 @@ def _attach_reaction_counts(posts: list[Post], user) -> None:
     if not by_pk:
         return
     # Plain SQL: the ORM's grouped query cost more CPU to build than the page's rendering of it.
+    # One statement for any number of posts (the ids as one array), planned once a connection.
     table = connection.ops.quote_name(Reaction._meta.db_table)
-    marks = ", ".join(["%s"] * len(by_pk))
-    with connection.cursor() as cursor:
+    if connection.vendor == "postgresql":
+        where, params = "post_id = ANY(%s)", [list(by_pk)]
+    else:
+        where, params = f"post_id IN ({', '.join(['%s'] * len(by_pk))})", list(by_pk)
+    with planned_cursor() as cursor:
         cursor.execute(
             f"SELECT post_id, kind, COUNT(*), SUM(CASE WHEN member_id = %s THEN 1 ELSE 0 END)"
-            f" FROM {table} WHERE post_id IN ({marks}) GROUP BY post_id, kind",
-            [user.pk, *by_pk],
+            f" FROM {table} WHERE {where} GROUP BY post_id, kind",
+            [user.pk, *params],
         )
         rows = cursor.fetchall()
     for post_id, kind, n, mine in rows:
@@ -217,7 +225,9 @@ def _prepared_page(*, key: tuple, build, names, per_page: int, page, **values) -
     A page in the second half is read from the end, in the reverse order, and turned back: the
     last page of a 1,000-post thread reads its 20 rows instead of stepping over 980 (an OFFSET
     still reads every row it skips)."""
-    counting = prepared((*key, "count"), lambda: build().order_by().values("pk"), names=names)
+    counting = prepared(
+        (*key, "count"), lambda: build().order_by().values("pk"), names=names, plan_once=True
+    )
     paginator = _CountedPaginator(count=counting.count(**values), per_page=per_page)
     try:
         number = paginator.validate_number(page)
@@ -229,10 +239,12 @@ def _prepared_page(*, key: tuple, build, names, per_page: int, page, **values) -
     if not count:
         return Page([], number, paginator)
     if offset * 2 <= count:
-        listing = prepared((*key, "list"), build, names=names)
+        listing = prepared((*key, "list"), build, names=names, plan_once=True)
         rows = listing.objects(suffix=" LIMIT %s OFFSET %s", extra=[per_page, offset], **values)
     else:
-        backwards = prepared((*key, "list-backwards"), lambda: build().reverse(), names=names)
+        backwards = prepared(
+            (*key, "list-backwards"), lambda: build().reverse(), names=names, plan_once=True
+        )
         size = min(per_page, count - offset)
         rows = backwards.objects(
             suffix=" LIMIT %s OFFSET %s", extra=[size, count - offset - size], **values
@@ -481,6 +493,7 @@ def search_posts(*, query: str, user, page) -> Page:
                 ("community.search_shown",),
                 lambda: _shown_matches(ids=PLACEHOLDERS["ids"], query=PLACEHOLDERS["query"]),
                 names=("ids", "query"),
+                plan_once=True,
             )
             by_pk = {post.pk: post for post in shown.objects(ids=ids, query=query)}
             results = [by_pk[pk] for pk in ids if pk in by_pk]

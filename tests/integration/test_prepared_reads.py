@@ -84,3 +84,80 @@ def test_a_placeholder_in_a_form_not_filled_in_is_refused():
     hidden = RawSQL("thread_id::text = %s", [f"x{PLACEHOLDERS['thread']}"])
     with pytest.raises(ValueError, match="form not filled in"):
         Prepared(Post.objects.annotate(mine=hidden), names=("thread",))
+
+
+def _server_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_a_read_planned_once_gives_what_the_queryset_gives_and_is_counted(
+    django_assert_num_queries,
+):
+    """`plan_once`: the statement is prepared on the server once and run again with the values
+    bound there; it gives the queryset's rows (timestamps in the same zone, ids as an array),
+    every run is counted like any query, and Django's own cursors are left as they were."""
+    from django.db import connection
+    from django.db.models import F
+
+    from backcore.bulk import InArray
+
+    first, second = CategoryFactory(), CategoryFactory()
+    for category in (first, second, first):
+        PostFactory(thread=ThreadFactory(category=category), is_opening=True)
+    read = Prepared(_threads(PLACEHOLDERS["category"]), names=("category",), plan_once=True)
+    for category in (first, second, first):
+        with django_assert_num_queries(2):
+            got = read.objects(category=category.pk)
+            assert read.count(category=category.pk) == len(got)
+        expected = list(_threads(category.pk))
+        assert [(t.pk, t.created_at, t.n_posts) for t in got] == [
+            (t.pk, t.created_at, t.n_posts) for t in expected
+        ]
+        assert got[0].created_at.tzinfo is not None
+        assert all(t.category == category for t in got)
+    by_ids = Prepared(
+        Post.objects.filter(InArray(F("pk"), PLACEHOLDERS["ids"])).order_by("pk"),
+        names=("ids",),
+        plan_once=True,
+    )
+    wanted = sorted(Post.objects.values_list("pk", flat=True))[1:]
+    assert [p.pk for p in by_ids.objects(ids=wanted)] == wanted
+    statements = _server_statements()
+    assert any('"community_thread"' in text and "$1" in text for text in statements)
+    assert any("ANY($1::bigint[])" in text for text in statements)
+    assert connection.connection.prepare_threshold is None  # Django's setting, restored
+    with connection.cursor() as cursor:  # Django's own cursors still prepare nothing
+        for _ in range(6):
+            cursor.execute("SELECT 1 + %s", [1])
+    assert not any("SELECT 1 +" in text for text in _server_statements())
+
+
+@pytest.mark.postgres
+def test_a_read_planned_once_runs_again_after_a_failed_atomic_block():
+    # A statement prepared before a savepoint is rolled back stays usable.
+    from django.db import IntegrityError, transaction
+
+    category = CategoryFactory()
+    PostFactory(thread=ThreadFactory(category=category), is_opening=True)
+    read = Prepared(_threads(PLACEHOLDERS["category"]), names=("category",), plan_once=True)
+    assert len(read.objects(category=category.pk)) == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CategoryFactory(slug=category.slug)
+    assert len(read.objects(category=category.pk)) == 1
+
+
+@pytest.mark.postgres
+def test_a_read_planned_once_is_logged_with_its_values():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = CategoryFactory()
+    read = Prepared(_threads(PLACEHOLDERS["category"]), names=("category",), plan_once=True)
+    with CaptureQueriesContext(connection) as queries:
+        read.objects(category=category.pk)
+    assert f'"category_id" = {category.pk}' in queries.captured_queries[0]["sql"]

@@ -98,6 +98,8 @@ TEMPLATES = [
                 "backcore.context_processors.site",
                 "backcore.notifications.context_processors.notifications",
             ],
+            # after Django's own: `{% url %}` remembers the URLs that take no arguments
+            "builtins": ["backcore.templatetags.constant_urls"],
         },
     },
 ]

@@ -26,6 +26,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from backcore.prepared import PLACEHOLDERS, prepared
 from programs.choices import EnrolmentStatus, PainDuration
 from programs.models import Enrolment, Intake, SafetyScreen
 from programs.selectors.sessions import member_today
@@ -132,6 +133,7 @@ class SafetyVerdict:
     enrolment: Enrolment | None = None
     rescreen_due_on: date | None = None  # the periodic safety check is asked for from here
     rescreen_blocks_on: date | None = None  # ... and new plans stop from here until answered
+    day: date | None = None  # the member's day this verdict is for
 
     @property
     def is_open(self) -> bool:
@@ -202,7 +204,7 @@ def verdict_for(
 ) -> SafetyVerdict:
     """The verdict from rows already loaded (no queries)."""
     if intake is None:
-        return SafetyVerdict(GateState.NOT_STARTED)
+        return SafetyVerdict(GateState.NOT_STARTED, day=day)
     screened = last_screened_at or intake.created_at
     due_on = blocks_on = None
     if screened is not None:
@@ -228,22 +230,45 @@ def verdict_for(
         enrolment=enrolment,
         rescreen_due_on=due_on,
         rescreen_blocks_on=blocks_on,
+        day=day,
     )
 
 
-def safety_verdict(*, member, day: date | None = None) -> SafetyVerdict:
-    """The gate's verdict for `member` on `day` (their own today by default). One query."""
-    if day is None:
-        day = member_today(member)
+def _gate_rows():
+    """The member's intake with their enrolment, phase, profile and last safety screen."""
     last_screen = SafetyScreen.objects.filter(member_id=OuterRef("member_id")).order_by(
         "-screened_at", "-id"
     )
-    intake = (
-        Intake.objects.filter(member_id=member.pk)
-        .select_related("member__enrolment__phase")
+    return (
+        Intake.objects.filter(member_id=PLACEHOLDERS["member"])
+        .select_related("member__enrolment__phase", "member__profile")
         .annotate(last_screened_at=Subquery(last_screen.values("screened_at")[:1]))
-        .first()
+        .order_by("pk")[:1]
     )
+
+
+def _keep_profile_on(member, intake: Intake) -> None:
+    """The gate's row brought the member's profile: later reads of their timezone in this
+    request (member_today) use it instead of asking the database again."""
+    if intake.member.pk != member.pk:
+        return
+    try:
+        profile = intake.member.profile
+    except ObjectDoesNotExist:
+        return
+    type(intake.member).profile.related.set_cached_value(member, profile)
+
+
+def safety_verdict(*, member, day: date | None = None) -> SafetyVerdict:
+    """The gate's verdict for `member` on `day` (their own today by default). One query,
+    compiled once per process: it is asked on every request of every programme page."""
+    gate = prepared(("programs.safety_verdict",), _gate_rows, names=("member",))
+    found = gate.objects(member=member.pk)
+    intake = found[0] if found else None
+    if intake is not None:
+        _keep_profile_on(member, intake)
+    if day is None:
+        day = member_today(member)
     return verdict_for(
         intake=intake,
         enrolment=_enrolment_of(intake) if intake is not None else None,

@@ -18,7 +18,6 @@ from programs.selectors.milestones import milestones_unseen
 from programs.selectors.outcomes import active_goals, recheck_state
 from programs.selectors.page_cache import cached_page_body, hour_of, render_body
 from programs.selectors.pages import programme_page, today_page, today_preview
-from programs.selectors.sessions import member_today
 from programs.services.milestones import milestones_mark_seen
 from programs.services.safety_gate import safety_verdict
 from programs.views.gate import gate_response
@@ -41,8 +40,8 @@ def today(request):
 
 
 def _today(request):
-    day = member_today(request.user)
-    verdict = safety_verdict(member=request.user, day=day)
+    verdict = safety_verdict(member=request.user)  # also reads the member's timezone
+    day = verdict.day
     if not user_is_member(user=request.user):
         # The sample session is a session too: never offered over a red flag.
         if not verdict.allows_sample:
@@ -111,8 +110,8 @@ def programme(request):
 
 
 def _programme(request):
-    day = member_today(request.user)
-    verdict = safety_verdict(member=request.user, day=day)
+    verdict = safety_verdict(member=request.user)  # also reads the member's timezone
+    day = verdict.day
     if not verdict.is_open:
         return gate_response(request, verdict)
 

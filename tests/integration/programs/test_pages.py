@@ -41,12 +41,13 @@ def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     # -2: Today only reads the stored plan (no second gate check and plan look-up on GET).
     # -1: the morning question comes from the sessions the page read, not a query of its own.
     # +1 on PostgreSQL: the member's fingerprint, under which the body is kept.
-    with django_assert_num_queries(built(14)):
+    # -1: the member's profile (their timezone) comes with the safety gate's row.
+    with django_assert_num_queries(built(13)):
         response = client.get("/today/")
     assert response.status_code == 200
-    # Served again while nothing changed: session, user, membership, profile, the safety gate
-    # (never kept), the fingerprint and the notifications bell.
-    with django_assert_num_queries(served(14, kept_queries=7)):
+    # Served again while nothing changed: session, user, membership, the safety gate (never
+    # kept; it brings the profile), the fingerprint and the notifications bell.
+    with django_assert_num_queries(served(13, kept_queries=6)):
         again = client.get("/today/")
     assert without_tokens(again.content) == without_tokens(response.content)
     session = PlannedSession.objects.get(member=member, date=timezone.localdate())
@@ -63,11 +64,12 @@ def test_programme_query_count_is_constant(client, days, django_assert_num_queri
     member = member_with_history(days)
     client.force_login(member)
     # 8 (bundle cached): the page reuses the safety gate's intake and enrolment (3 fewer).
-    with django_assert_num_queries(built(8)):
+    # -1: the profile comes with the safety gate's row.
+    with django_assert_num_queries(built(7)):
         response = client.get("/programme/")
     assert response.status_code == 200
-    # Kept: session, user, profile, the safety gate, the fingerprint and the bell.
-    with django_assert_num_queries(served(8, kept_queries=6)):
+    # Kept: session, user, the safety gate (with the profile), the fingerprint and the bell.
+    with django_assert_num_queries(served(7, kept_queries=5)):
         again = client.get("/programme/")
     assert without_tokens(again.content) == without_tokens(response.content)
     assert b"Reconnect" in response.content

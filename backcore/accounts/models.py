@@ -61,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """The name other members see: never the email address."""
-        profile = getattr(self, "profile", None)
+        profile = profile_of(self)
         if profile and profile.display_name:
             return profile.display_name
         return f"Member {self.pk}"
@@ -122,3 +122,27 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_source_display()})"
+
+
+def _profile_rows():
+    from backcore.prepared import PLACEHOLDERS
+
+    return Profile.objects.filter(user_id=PLACEHOLDERS["member"])
+
+
+def profile_of(user) -> "Profile | None":
+    """`user.profile`, or None when they have none. Every signed-in page reads it (the
+    header's name, the member's timezone), so the read is compiled once per process and kept
+    on the user object for the rest of the request, as `user.profile` would keep it."""
+    from backcore.prepared import prepared
+
+    related = User.profile.related
+    if related.is_cached(user):
+        return related.get_cached_value(user)
+    profile = None
+    if user.pk is not None:
+        found = prepared(("accounts.profile_of",), _profile_rows, names=("member",))
+        rows = found.objects(member=user.pk)
+        profile = rows[0] if rows else None
+    related.set_cached_value(user, profile)
+    return profile

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from backcore.accounts.models import profile_of
 from exercises.models import ExerciseImage, ExerciseStep
 from programs.choices import SessionStatus
 from programs.models import PlannedItem, PlannedSession
@@ -26,7 +27,7 @@ def zone_named(name: str | None) -> ZoneInfo:
 
 
 def member_zone(member) -> ZoneInfo:
-    profile = getattr(member, "profile", None)
+    profile = profile_of(member)
     return zone_named(profile.timezone if profile else None)
 
 

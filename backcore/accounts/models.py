@@ -141,7 +141,7 @@ def profile_of(user) -> "Profile | None":
         return related.get_cached_value(user)
     profile = None
     if user.pk is not None:
-        found = prepared(("accounts.profile_of",), _profile_rows, names=("member",))
+        found = prepared(("accounts.profile_of",), _profile_rows, names=("member",), plan_once=True)
         rows = found.objects(member=user.pk)
         profile = rows[0] if rows else None
     related.set_cached_value(user, profile)

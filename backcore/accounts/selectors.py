@@ -12,5 +12,6 @@ def user_is_member(*, user: User) -> bool:
         ("accounts.user_is_member",),
         lambda: Membership.objects.filter(user_id=PLACEHOLDERS["member"]).order_by().values("pk"),
         names=("member",),
+        plan_once=True,
     )
     return bool(read.rows(suffix=" LIMIT 1", member=user.pk))

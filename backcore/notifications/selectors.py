@@ -24,6 +24,7 @@ def unread_notification_count(*, user) -> int:
             .values("pk")
         ),
         names=("member",),
+        plan_once=True,
     )
     return read.count(member=user.pk)
 

@@ -262,7 +262,7 @@ def _keep_profile_on(member, intake: Intake) -> None:
 def safety_verdict(*, member, day: date | None = None) -> SafetyVerdict:
     """The gate's verdict for `member` on `day` (their own today by default). One query,
     compiled once per process: it is asked on every request of every programme page."""
-    gate = prepared(("programs.safety_verdict",), _gate_rows, names=("member",))
+    gate = prepared(("programs.safety_verdict",), _gate_rows, names=("member",), plan_once=True)
     found = gate.objects(member=member.pk)
     intake = found[0] if found else None
     if intake is not None:

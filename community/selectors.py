@@ -424,6 +424,8 @@ def _shown_matches(*, ids, query: str) -> QuerySet[Post]:
     return (
         Post.objects.filter(InArray(F("pk"), ids))
         .select_related("thread__category")
+        # what a result shows (the body only through its headline)
+        .only("pk", "author_name", "created_at", "thread__title", "thread__category__name")
         .annotate(
             headline=SearchHeadline(
                 "body",

@@ -1,5 +1,6 @@
 """`{% forum_post post %}`: one post of a thread page, drawn once and then reused (and
-`{% thread_row thread %}`, one line of a category's thread list, the same way).
+`{% thread_row thread %}`, one line of a category's thread list, `{% search_result post %}`,
+one result of a search, and `{% search_form form %}`, the search box, the same way).
 
 A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
 most of the page's time. Each post's HTML is kept per process under a key made of *every value
@@ -19,6 +20,7 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.safestring import mark_safe
 
 from community import permissions
@@ -31,11 +33,11 @@ _fragments: dict[tuple, str] = {}
 _CSRF_MARK = f"csrf-{secrets.token_hex(16)}"  # unguessable, so no post can contain it
 
 
-def _age(moment) -> tuple:
+def _age(moment, now=None) -> tuple:
     """How long ago `moment` was, to the unit `naturaltime` shows at that age (seconds under a
     minute, minutes under a day, hours under a week, days beyond), so its words need computing
     only when they can have changed."""
-    seconds = int((timezone.now() - moment).total_seconds())
+    seconds = int(((now or timezone.now()) - moment).total_seconds())
     size = abs(seconds)
     unit = 1 if size < 60 else 60 if size < 86_400 else 3_600 if size < 604_800 else 86_400
     return (moment, seconds // unit)
@@ -45,15 +47,47 @@ def _with_time(values: dict, moment) -> dict:
     return {**values, "natural_time": naturaltime(moment)}
 
 
-def _values(post, *, user, thread, first_new, can_reply: bool) -> dict:
+_REACTION_FIELDS = tuple((f"n_{kind}", f"mine_{kind}") for kind in Reaction.Kind.values)
+_PAGE = object()  # where a page's shared facts are kept in its render context
+
+
+def _unwrapped(user):
+    """The user behind `request.user`'s lazy object: each attribute read through the lazy
+    object costs a call, and the rights of 20 posts read a dozen each."""
+    if isinstance(user, LazyObject):
+        user.pk  # noqa: B018 -- loads it, if nothing has yet
+        return user._wrapped
+    return user
+
+
+def _page_facts(context) -> dict:
+    """What every post of a thread page shares (the viewer, the thread, the time, the token),
+    worked out once per page."""
+    facts = context.render_context.get(_PAGE)
+    if facts is None:
+        user = _unwrapped(context["user"])
+        facts = context.render_context[_PAGE] = {
+            "user": user,
+            "moderator": permissions.is_moderator(user),
+            "thread": context["thread"],
+            "first_new": context.get("first_new"),
+            "can_reply": bool(context.get("can_reply")),
+            "now": timezone.now(),
+            "script_prefix": get_script_prefix(),
+            "token": str(context.get("csrf_token", "")),
+        }
+    return facts
+
+
+def _values(post, *, facts: dict) -> dict:
     """Everything the fragment shows, as plain values (the cache key is made of these)."""
-    moderator = permissions.is_moderator(user)
+    user, thread = facts["user"], facts["thread"]
     values = {
         "pk": post.pk,
         "author_id": post.author_id,
         "author_name": post.author_name,
         "created_at": post.created_at,
-        "age": _age(post.created_at),
+        "age": _age(post.created_at, facts["now"]),
         "edited_at": post.edited_at,
         "has_badge": post.has_badge,
         "badge_streak_days": post.badge_streak_days,
@@ -64,19 +98,19 @@ def _values(post, *, user, thread, first_new, can_reply: bool) -> dict:
         "hidden_reason": post.hidden_reason,
         "body_html": post.body_html,
         "is_new": bool(getattr(post, "is_new", False)),
-        "is_first_new": post.pk == first_new,
+        "is_first_new": post.pk == facts["first_new"],
         # this viewer's rights over this post
-        "moderator": moderator,
+        "moderator": facts["moderator"],
         "is_author": post.author_id is not None and post.author_id == user.pk,
         "can_edit": permissions.can_edit_post(user, post, thread),
         "can_change": permissions.can_change_post(user, post),
-        "can_reply": bool(can_reply),
+        "can_reply": facts["can_reply"],
         "thread_pk": thread.pk,
-        "script_prefix": get_script_prefix(),
+        "script_prefix": facts["script_prefix"],
     }
-    for kind in Reaction.Kind.values:
-        values[f"n_{kind}"] = getattr(post, f"n_{kind}", 0)
-        values[f"mine_{kind}"] = getattr(post, f"mine_{kind}", 0)
+    for count, mine in _REACTION_FIELDS:
+        values[count] = getattr(post, count, 0)
+        values[mine] = getattr(post, mine, 0)
     return values
 
 
@@ -93,15 +127,12 @@ def _draw(values: dict) -> str:
 @register.simple_tag(takes_context=True)
 def forum_post(context, post):
     """The post as `community/_post.html` draws it for this viewer."""
-    values = _values(
-        post,
-        user=context["user"],
-        thread=context["thread"],
-        first_new=context.get("first_new"),
-        can_reply=context.get("can_reply"),
-    )
+    facts = _page_facts(context)
+    values = _values(post, facts=facts)
     html = _kept(tuple(values.values()), lambda: _draw(_with_time(values, post.created_at)))
-    return _with_token(html, context)
+    if _CSRF_MARK in html:
+        html = html.replace(_CSRF_MARK, facts["token"])
+    return mark_safe(html)  # a template's output; the token is Django's own
 
 
 def _kept(key: tuple, draw) -> str:
@@ -124,14 +155,21 @@ def _with_token(html: str, context) -> str:
 def forum_reply_box(context):
     """The thread page's reply box: an empty form, the same for everyone who may reply, so it
     is drawn once per process for each thread (and set of fields: the check-in badge's box
-    is there only while the programme can provide one)."""
-    form = context["reply_form"]
+    is there only while the programme can provide one, `reply_badge`). The form itself is
+    made only to draw it."""
+    from community.forms import PostForm
+
+    badge = bool(context.get("reply_badge"))
     thread_pk = context["thread"].pk
-    key = ("reply", thread_pk, tuple(form.fields), get_script_prefix())
+    key = ("reply", thread_pk, badge, get_script_prefix())
     html = _kept(
         key,
         lambda: get_template("community/_reply_box.html").render(
-            {"thread_pk": thread_pk, "reply_form": form, "csrf_token": _CSRF_MARK}
+            {
+                "thread_pk": thread_pk,
+                "reply_form": PostForm(badge_available=badge),
+                "csrf_token": _CSRF_MARK,
+            }
         ),
     )
     return _with_token(html, context)
@@ -169,5 +207,39 @@ def thread_row(thread):
         lambda: get_template("community/_thread_row.html").render(
             {"thread": _with_time(values, thread.last_post_at)}
         ),
+    )
+    return mark_safe(html)  # a template's output
+
+
+@register.simple_tag
+def search_result(post):
+    """One result of the forum search as `community/_search_result.html` draws it, kept by its
+    values (the snippet is the query's own, so a repeated search draws nothing again)."""
+    values = {
+        "pk": post.pk,
+        "title": post.thread.title,
+        "author_name": post.author_name,
+        "category_name": post.thread.category.name,
+        "snippet": str(post.snippet),  # escaped by the selector, <mark> its only markup
+        "age": _age(post.created_at),
+        "script_prefix": get_script_prefix(),
+    }
+    html = _kept(
+        ("search", *values.values()),
+        lambda: get_template("community/_search_result.html").render(
+            {"result": {**_with_time(values, post.created_at), "snippet": post.snippet}}
+        ),
+    )
+    return mark_safe(html)  # a template's output
+
+
+@register.simple_tag
+def search_form(form):
+    """The search box, filled in with the query it shows (kept per query: the form's label and
+    widget cost more to draw than the rest of a result page)."""
+    value = form["q"].value() or ""
+    html = _kept(
+        ("search-form", form.is_bound, str(value), bool(form.errors) if form.is_bound else False),
+        lambda: get_template("community/_search_form.html").render({"form": form}),
     )
     return mark_safe(html)  # a template's output

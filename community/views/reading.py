@@ -8,7 +8,6 @@ from backcore.accounts.models import User
 from community import permissions, selectors, services
 from community.forms import (
     MoveForm,
-    PostForm,
     SearchForm,
 )
 from community.models import Reaction
@@ -79,7 +78,7 @@ def thread(request, thread_id):
             "first_new": first_new,
             # The page offers replies once a thread is approved, to coaches too.
             "can_reply": item.is_approved and permissions.can_reply(request.user, item),
-            "reply_form": PostForm(badge_available=badge_available()),
+            "reply_badge": badge_available(),  # the reply box is drawn once (forum_reply_box)
             "move_form": MoveForm(initial={"category": item.category.slug}) if moderator else None,
             "reaction_kinds": Reaction.Kind.choices,
         },

@@ -186,3 +186,26 @@ def test_postgres_search_follows_edits_and_retitled_threads(coach, member, posts
     posts.save(update_fields=["title"])
     found = list(selectors.search_posts(query="evening", user=member, page=1))
     assert {p.thread_id for p in found} == {posts.pk} and len(found) == posts.posts.count()
+
+
+def test_the_results_page_follows_a_hide_an_edit_and_a_retitle_at_once(
+    client, member, coach, posts, later
+):
+    """Results are drawn from kept fragments (community_posts.search_result): what a coach hides
+    leaves the page at once, and an edited post or a renamed thread is drawn anew."""
+    post = posts.posts.order_by("created_at").last()
+    client.force_login(member)
+    url = "/community/search/?q=walking"
+    for _ in range(2):  # the second draws from what the first kept
+        page = client.get(url).content.decode()
+        assert f"/community/p/{post.pk}/" in page and "Morning routine" in page
+    posts.title = "Walking routine"
+    posts.save(update_fields=["title"])
+    later()
+    services.post_edit(editor=coach, post=post, body="I love walking in the rain.")
+    page = client.get(url).content.decode()
+    assert "Walking routine" in page and "Morning routine" not in page
+    assert "rain" in page
+    services.post_hide(coach=coach, post=post, reason="off topic")
+    page = client.get(url).content.decode()
+    assert f"/community/p/{post.pk}/" not in page and "rain" not in page

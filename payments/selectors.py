@@ -2,6 +2,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from backcore.accounts.models import User
+from backcore.prepared import PLACEHOLDERS, prepared
 from payments.models import Contribution, Subscription, SuggestedAmount
 
 HIDDEN_STATUSES = [Contribution.Status.PENDING, Contribution.Status.CANCELLED]
@@ -36,8 +37,39 @@ def member_subscriptions(*, member: User) -> QuerySet[Subscription]:
     return Subscription.objects.filter(member=member).order_by("-created_at", "-pk")
 
 
-def member_has_customer(*, member: User) -> bool:
-    return Contribution.objects.filter(member=member).exclude(customer_id="").exists()
+def member_customer_contributions(*, member: User) -> QuerySet[Contribution]:
+    """Contributions that made the member a Stripe customer (they can manage cards there)."""
+    return Contribution.objects.filter(member=member).exclude(customer_id="").order_by()
+
+
+def contributions_page(*, member: User) -> dict:
+    """What /account/contributions/ shows: the member's contributions (newest first), live
+    monthly subscriptions and whether Stripe knows them as a customer. The same rules as the
+    selectors above, each read compiled and planned once (the page is a key member page)."""
+    someone = User(pk=PLACEHOLDERS["member"])
+    contributions = prepared(
+        ("payments.contributions_page.contributions",),
+        lambda: member_contributions(member=someone),
+        names=("member",),
+        plan_once=True,
+    ).objects(member=member.pk)
+    subscriptions = prepared(
+        ("payments.contributions_page.subscriptions",),
+        lambda: member_subscriptions(member=someone),
+        names=("member",),
+        plan_once=True,
+    ).objects(member=member.pk)
+    has_customer = prepared(
+        ("payments.contributions_page.has_customer",),
+        lambda: member_customer_contributions(member=someone).values("pk"),
+        names=("member",),
+        plan_once=True,
+    ).rows(suffix=" LIMIT 1", member=member.pk)
+    return {
+        "contributions": contributions,
+        "subscriptions": [s for s in subscriptions if s.is_live],
+        "has_customer": bool(has_customer),
+    }
 
 
 def _band_q(low: int, high: int | None) -> Q:

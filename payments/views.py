@@ -197,16 +197,12 @@ def _signed_at(signature: str) -> int:
 @login_required
 def contributions(request):
     currency = services.contribution_currency()
-    subscriptions = list(selectors.member_subscriptions(member=request.user))
-    live = [s for s in subscriptions if s.is_live]
     return render(
         request,
         "payments/contributions.html",
         {
-            "contributions": list(selectors.member_contributions(member=request.user)),
-            "subscriptions": live,
+            **selectors.contributions_page(member=request.user),
             "paid_enabled": stripe_enabled(),
-            "has_customer": selectors.member_has_customer(member=request.user),
             "currency": currency.upper(),
         },
     )

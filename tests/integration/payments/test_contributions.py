@@ -166,3 +166,38 @@ def test_account_deletion_helper_cancels_and_keeps_bookkeeping(user, monthly, fa
     user.delete()
     contribution = Contribution.objects.get(pk=contribution_pk)
     assert contribution.member is None and contribution.status == "paid"
+
+
+@pytest.mark.django_db
+def test_card_management_and_live_subscriptions_follow_the_database(client, user, settings):
+    """The page's reads are compiled once per process: each member still sees only their own
+    rows, and what changes in the database shows on the next request."""
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_SECRET_KEY or "sk_test_page"
+    other = UserFactory()
+    ContributionFactory(member=other, customer_id="cus_other", amount_minor=700)
+    client.force_login(user)
+    body = client.get(PAGE).content.decode()
+    assert "Manage cards" not in body, "another member's customer id is not this member's"
+    assert "$7" not in body
+
+    mine = ContributionFactory(member=user, customer_id="cus_mine", amount_minor=1200)
+    Subscription.objects.create(
+        stripe_subscription_id="sub_live",
+        member=user,
+        amount_minor=800,
+        currency="usd",
+        status="active",
+    )
+    Subscription.objects.create(
+        stripe_subscription_id="sub_gone",
+        member=user,
+        amount_minor=900,
+        currency="usd",
+        status="canceled",
+    )
+    body = client.get(PAGE).content.decode()
+    assert "$12" in body and "Manage cards" in body
+    assert "You give <strong>$8</strong> a month" in body and "$9 " not in body
+
+    Contribution.objects.filter(pk=mine.pk).update(customer_id="")
+    assert "Manage cards" not in client.get(PAGE).content.decode()

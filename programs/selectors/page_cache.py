@@ -13,8 +13,12 @@ state than the database holds when the request begins. The safety gate itself is
 cached (views ask it before looking here).
 
 PostgreSQL only (`xmin` and `ctid` are its row versions); elsewhere pages are built every time.
-Tables that pages read must be listed in `FINGERPRINT_TABLES`; a test fails when a programs
-model pointing at a member is neither there nor in `NOT_SHOWN_ON_MEMBER_PAGES`.
+Tables that pages read must be listed in `_tables()`; a test fails when a programs model
+pointing at a member is neither there nor in `NOT_SHOWN_ON_MEMBER_PAGES`.
+
+The session player draws far less (one day's session, its items, their exercises with steps
+and images) and is visited once per exercise, so it has a fingerprint of its own over exactly
+those rows (`_player_tables()`; a test checks that building its body reads no other table).
 """
 
 from __future__ import annotations
@@ -104,12 +108,49 @@ NOT_SHOWN_ON_MEMBER_PAGES = {
 }
 
 
-def fingerprint_models() -> list:
-    return [model for model, _where in _tables()]
+_OF_THE_DAYS_EXERCISES = (
+    "SELECT i.exercise_id FROM {item} i JOIN {session} s ON s.id = i.session_id"
+    " WHERE s.member_id = %(member)s AND s.date = %(day)s"
+)
+
+
+def _player_tables():
+    """(model, the condition that picks its rows) for everything the player's body shows: the
+    day's session, its items (doses, what was logged), their exercises (name, cautions,
+    figure) with steps and images. The player shows no other row (a test checks)."""
+    from exercises.models import Exercise, ExerciseImage, ExerciseStep
+    from programs.models import PlannedItem, PlannedSession
+
+    return [
+        (PlannedSession, "t.member_id = %(member)s AND t.date = %(day)s"),
+        (
+            PlannedItem,
+            "t.session_id IN (SELECT s.id FROM {session} s WHERE s.member_id = %(member)s"
+            " AND s.date = %(day)s)",
+        ),
+        # Read from their own rows, not the programme bundle: a bulk UPDATE of an exercise's
+        # cautions (which bumps no bundle version) still shows at once.
+        (Exercise, f"t.id IN ({_OF_THE_DAYS_EXERCISES})"),
+        (ExerciseStep, f"t.exercise_id IN ({_OF_THE_DAYS_EXERCISES})"),
+        (ExerciseImage, f"t.exercise_id IN ({_OF_THE_DAYS_EXERCISES})"),
+    ]
+
+
+# What each fingerprint covers, and the PL/pgSQL function that computes it (its parameters are
+# the conditions' names with a p_ prefix).
+_SCOPES = {
+    "member": (_tables, "programs_member_fingerprint"),
+    "player": (_player_tables, "programs_player_fingerprint"),
+}
+
+
+def fingerprint_models(scope: str = "member") -> list:
+    tables, _function = _SCOPES[scope]
+    return [model for model, _where in tables()]
 
 
 @memoize
-def _fingerprint_sql() -> str:
+def _fingerprint_sql(scope: str = "member") -> str:
     from programs.coach_models import Conversation
     from programs.models import PlannedItem, PlannedSession
     from programs.outcome_models import Goal
@@ -120,8 +161,9 @@ def _fingerprint_sql() -> str:
         "conversation": Conversation._meta.db_table,
         "goal": Goal._meta.db_table,
     }
+    tables, _function = _SCOPES[scope]
     parts = []
-    for model, where in _tables():
+    for model, where in tables():
         table = connection.ops.quote_name(model._meta.db_table)
         condition = where.format(**names)
         parts.append(
@@ -143,14 +185,17 @@ def member_fingerprint(*, member_id: int, since: date, until: date) -> str | Non
         return cursor.fetchone()[0]
 
 
-def fingerprint_function_body() -> str:
-    """The query `programs_member_fingerprint` must run, with its parameters' names."""
-    return (
-        _fingerprint_sql()
-        .replace("%(member)s", "p_member")
-        .replace("%(since)s", "p_since")
-        .replace("%(until)s", "p_until")
-    )
+def fingerprint_function_name(scope: str = "member") -> str:
+    return _SCOPES[scope][1]
+
+
+def fingerprint_function_body(scope: str = "member") -> str:
+    """The query the scope's function (`programs_member_fingerprint` for the member pages,
+    `programs_player_fingerprint` for the player) must run, with its parameters' names."""
+    body = _fingerprint_sql(scope)
+    for name in ("member", "since", "until", "day"):
+        body = body.replace(f"%({name})s", f"p_{name}")
+    return body
 
 
 @memoize
@@ -159,13 +204,17 @@ def code_version() -> str:
     templates and of the code that builds the pages, read once per process."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
+    # Bodies hold static addresses (hashed names) and media addresses: a release that changes
+    # an asset or where they are served from draws them anew.
+    digest.update(f"{settings.STATIC_URL}|{settings.MEDIA_URL}".encode())
     for folder, pattern in (
         ("templates", "**/*.html"),
         ("programs", "**/*.py"),
         ("exercises", "**/*.py"),
+        ("static", "**/*"),
     ):
         for path in sorted((root / folder).glob(pattern)):
-            if "migrations" not in path.parts:
+            if "migrations" not in path.parts and path.is_file():
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -195,15 +244,24 @@ def cached_page_body(
     the code's version are added here."""
     from programs.selectors.programme import programme_cache_version
 
-    member = request.user.pk
-    fingerprint = member_fingerprint(member_id=member, since=since, until=until)
+    fingerprint = member_fingerprint(member_id=request.user.pk, since=since, until=until)
     bundle_version = programme_cache_version() if fingerprint is not None else None
-    if bundle_version is None:
+    versions = None if bundle_version is None else (bundle_version, fingerprint)
+    return kept_body(request, page=page, versions=versions, parts=parts, build=build)
+
+
+def kept_body(
+    request, *, page: str, versions: tuple | None, parts: tuple, build: Callable[[], str]
+) -> str:
+    """The body kept under `versions` (of everything it shows, e.g. a fingerprint), the code's
+    version and `parts`; built and kept when missing. `versions` None: the database cannot
+    say what changed, so it is built every time."""
+    if versions is None:
         body = build()
     else:
-        raw = "|".join(str(p) for p in (code_version(), bundle_version, fingerprint, *parts))
+        raw = "|".join(str(p) for p in (code_version(), *versions, *parts))
         digest = hashlib.sha256(raw.encode()).hexdigest()
-        key = PAGE_KEY.format(page=page, member=member, digest=digest)
+        key = PAGE_KEY.format(page=page, member=request.user.pk, digest=digest)
         body = cache.get(key)
         if body is None:
             body = build()

@@ -67,6 +67,16 @@ def session_with_items(*, member, day: date) -> PlannedSession | None:
     )
 
 
+def player_session(*, member, day: date) -> PlannedSession | None:
+    """What the player's body draws, and no more: every table read here is in the player's
+    fingerprint (programs/selectors/page_cache.py), under which the body is kept."""
+    return (
+        PlannedSession.objects.filter(member=member, date=day)
+        .prefetch_related(_items_prefetch())
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class PlayerState:
     session: PlannedSession

@@ -22,12 +22,14 @@ from programs import engine
 from programs.choices import SessionStatus
 from programs.models import PlannedItem, PlannedSession
 from programs.selectors.outcome import session_outcome
-from programs.selectors.page_cache import cached_page_body, render_body
+from programs.selectors.page_cache import kept_body, render_body
+from programs.selectors.player import player_day
 from programs.selectors.sessions import (
     asks_leg_spread,
     late_log_days,
     member_today,
     morning_checkin_due,
+    player_session,
     player_state,
     session_with_items,
     withdrawn_mid_session,
@@ -87,11 +89,11 @@ def _player_context(session, today, *, errors=None, values=None, redo=None) -> d
     }
 
 
-def _player_page(request, session, today, body: str, *, status=200):
+def _player_page(request, day: date, today: date, body: str, *, status=200):
     return render(
         request,
         "programs/player.html",
-        {"body": mark_safe(body), "session": session, "is_late": session.date != today},
+        {"body": mark_safe(body), "day": day, "is_late": day != today},
         status=status,
     )
 
@@ -100,7 +102,7 @@ def _render_player(request, session, today, *, errors=None, values=None, redo=No
     """The player as a form answer (errors and the member's own values): never kept."""
     context = _player_context(session, today, errors=errors, values=values, redo=redo)
     body = render_to_string("programs/_player_body.html", context, request)
-    return _player_page(request, session, today, body, status=status)
+    return _player_page(request, session.date, today, body, status=status)
 
 
 @member_required
@@ -111,11 +113,11 @@ def session_player(request):
     if not day_form.is_valid():
         return HttpResponseBadRequest(day_form.error_text())
     day = day_form.cleaned_data["day"]
-    session = PlannedSession.objects.filter(member=request.user, date=day).first()
+    session = player_day(member_id=request.user.pk, day=day)
     if session is None and day == today and plan_day(member=request.user, day=day) is not None:
         # Not planned yet (the hourly run has not reached this member's new day): made here,
         # explicitly, once; every later visit only reads it.
-        session = PlannedSession.objects.filter(member=request.user, date=day).first()
+        session = player_day(member_id=request.user.pk, day=day)
     if session is None:
         messages.info(request, "There is no session planned for that day yet.")
         return redirect("programs:today")
@@ -127,17 +129,19 @@ def session_player(request):
     redo_id = parse_id(request.GET.get("item"))
 
     def build() -> str:
-        full = session_with_items(member=request.user, day=day)
+        full = player_session(member=request.user, day=day)
         return render_body(
             request, "programs/_player_body.html", _player_context(full, today, redo=redo_id)
         )
 
-    # Kept per state of the member's rows (the session, its items, their exercises' steps
-    # and images are in the fingerprint); the safety gate above is asked on every request.
-    body = cached_page_body(
-        request, page="player", since=day, until=day, parts=(day, today, redo_id), build=build
+    # Kept per state of the rows it draws (the session, its items, their exercises, steps
+    # and images: the player's fingerprint, read with the session's row); the safety gate
+    # above is asked on every request.
+    versions = None if session.fingerprint is None else (session.fingerprint,)
+    body = kept_body(
+        request, page="player", versions=versions, parts=(day, today, redo_id), build=build
     )
-    return _player_page(request, session, today, body)
+    return _player_page(request, day, today, body)
 
 
 @member_required

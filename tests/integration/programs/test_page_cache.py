@@ -2,12 +2,16 @@
 path (a service, a bulk UPDATE, raw SQL), changes the member's fingerprint and the page is
 built again. The safety gate is never kept."""
 
+import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from programs.choices import EnrolmentStatus
@@ -207,13 +211,133 @@ def test_the_player_shows_a_saved_item_and_a_changed_step_at_once(client):
 
 
 @pytest.mark.postgres
-def test_the_database_function_computes_the_fingerprint_the_code_describes():
-    from programs.selectors.page_cache import fingerprint_function_body
+@pytest.mark.parametrize("scope", ["member", "player"])
+def test_the_database_function_computes_the_fingerprint_the_code_describes(scope):
+    from programs.selectors.page_cache import fingerprint_function_body, fingerprint_function_name
 
+    name = fingerprint_function_name(scope)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'programs_member_fingerprint'")
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [name])
         (source,) = cursor.fetchone()
-    assert " ".join(fingerprint_function_body().split()) in " ".join(source.split()), (
-        "the fingerprinted tables changed: add a migration that replaces "
-        "programs_member_fingerprint with page_cache.fingerprint_function_body()"
+    assert " ".join(fingerprint_function_body(scope).split()) in " ".join(source.split()), (
+        f"the fingerprinted tables changed: add a migration that replaces {name} with "
+        f"page_cache.fingerprint_function_body({scope!r})"
     )
+
+
+# --- The session player: kept under a fingerprint of only the rows it draws.
+
+PLAYER = "/today/session/"
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+"?([a-z][a-z0-9_]*)"?')
+
+
+def _tables_read(client, url: str) -> Counter:
+    """The tables each query of a request read (a query's values, e.g. the time a login
+    session is checked against, differ between requests; its tables do not)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return Counter(tuple(sorted(set(_TABLE.findall(q["sql"])))) for q in queries.captured_queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("redo", [False, True])
+def test_the_player_body_reads_only_rows_in_the_players_fingerprint(client, redo):
+    """What building the body reads (the queries a request makes beyond those of a request
+    served from the cache) all come from tables in the player's fingerprint: a body that drew
+    another row could be kept past a change to it."""
+    member, session = _planned_member()
+    client.force_login(member)
+    first = session.items.order_by("order").first()
+    PlannedItem.objects.filter(pk=first.pk).update(
+        completed_at=timezone.now(), actual_reps=5, actual_seconds=5, actual_sets=1
+    )
+    url = f"{PLAYER}?item={first.pk}" if redo else PLAYER
+    assert client.get(url).status_code == 200
+    PlannedItem.objects.filter(pk=first.pk).update(sets=first.sets)  # a new row version
+    built = _tables_read(client, url)
+    served = _tables_read(client, url)
+    read = {table for tables in (built - served) for table in tables}
+    assert {"programs_planneditem", "exercises_exercisestep", "exercises_exerciseimage"} <= read
+    covered = {model._meta.db_table for model in fingerprint_models("player")}
+    assert read <= covered, f"the player's body reads {read - covered}: fingerprint them"
+
+
+@pytest.mark.postgres
+def test_the_player_shows_an_exercise_changed_in_bulk_at_once(client):
+    """A bulk UPDATE sends no signal, so the programme bundle's version does not move: the
+    player still shows the change, because the exercises' rows are in its fingerprint."""
+    from exercises.models import Exercise
+    from programs.selectors.programme import programme_cache_version
+
+    member, session = _planned_member()
+    client.force_login(member)
+    item = session.items.order_by("order").first()
+    assert "Sudden numbness in the saddle area." not in client.get(PLAYER).content.decode()
+    version = programme_cache_version()
+    Exercise.objects.filter(pk=item.exercise_id).update(
+        cautions="Sudden numbness in the saddle area.", name="Renamed in bulk"
+    )
+    assert programme_cache_version() == version
+    html = client.get(PLAYER).content.decode()
+    assert "<strong>Stop if:</strong> Sudden numbness in the saddle area." in html
+    assert "Renamed in bulk" in html
+
+
+@pytest.mark.postgres
+def test_the_player_shows_a_dose_and_pain_answer_changed_in_bulk_at_once(client):
+    member, session = _planned_member()
+    client.force_login(member)
+    item = session.items.order_by("order").first()
+    html = client.get(PLAYER).content.decode()
+    assert "Before you start: how much does your back hurt" in html
+    PlannedItem.objects.filter(pk=item.pk).update(
+        hold_seconds=37, reps=None, sets=3, per_side=False
+    )
+    PlannedSession.objects.filter(pk=session.pk).update(pain_before=4)
+    html = client.get(PLAYER).content.decode()
+    assert "37 s hold × 3 sets" in html
+    assert "Before you start" not in html
+    PlannedSession.objects.filter(pk=session.pk).update(pain_before=None)
+    assert "Before you start" in client.get(PLAYER).content.decode()
+
+
+@pytest.mark.postgres
+def test_the_player_shows_an_admin_correction_of_a_dose_at_once(client, admin_client):
+    from tests.integration.exercises.test_admin import admin_form_data
+
+    member, session = _planned_member()
+    client.force_login(member)
+    item = session.items.order_by("order").first()
+    assert client.get(PLAYER).status_code == 200
+    url = reverse("admin:programs_plannedsession_change", args=[session.pk])
+    data = admin_form_data(admin_client.get(url))
+    prefix = next(
+        key for key, value in data.items() if key.endswith("-id") and value == str(item.pk)
+    )
+    data[prefix.removesuffix("id") + "sets"] = "4"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    item.refresh_from_db()
+    assert item.sets == 4
+    assert item.dose_label in client.get(PLAYER).content.decode()
+    assert " × 4 sets" in item.dose_label
+
+
+def test_a_release_that_changes_an_asset_keeps_no_page_of_the_old_one(settings, tmp_path):
+    """Kept bodies hold hashed static addresses: a new asset is a new code version."""
+    from programs.selectors.page_cache import code_version
+
+    (tmp_path / "static").mkdir()
+    asset = tmp_path / "static" / "player.css"
+    asset.write_text(".player { color: black; }")
+    settings.BASE_DIR = tmp_path
+    try:
+        code_version.cache_clear()
+        before = code_version()
+        code_version.cache_clear()
+        assert code_version() == before
+        asset.write_text(".player { color: navy; }")
+        code_version.cache_clear()
+        assert code_version() != before
+    finally:
+        code_version.cache_clear()

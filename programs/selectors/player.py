@@ -15,6 +15,7 @@ from functools import cache as memoize
 
 from django.db import connection
 
+from backcore.prepared import planned_cursor
 from programs.selectors.page_cache import fingerprint_function_name
 
 
@@ -48,7 +49,8 @@ def _sql() -> str:
 def player_day(*, member_id: int, day: date) -> PlayerDay | None:
     """The member's session on `day` (None when none is planned) and its fingerprint."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        # Prepared on the connection: PostgreSQL plans it once, not on every visit.
+        with planned_cursor() as cursor:
             cursor.execute(_sql(), [member_id, day, member_id, day])
             row = cursor.fetchone()
         return PlayerDay(*row) if row else None

@@ -23,6 +23,8 @@ from community.models import (
 from community.permissions import is_moderator
 
 THREADS_PER_PAGE = 20
+# A listing names the latest post's author and links to it: its text is never read there.
+_LAST_POST_TEXT = ("last_post__body", "last_post__body_html")
 POSTS_PER_PAGE = 20
 SEARCH_PER_PAGE = 20
 
@@ -31,7 +33,11 @@ def category_list() -> list[Category]:
     """Every category with its latest post and that post's thread (compiled once per process)."""
     read = prepared(
         ("community.category_list",),
-        lambda: Category.objects.select_related("last_post__thread").order_by("order", "name"),
+        lambda: (
+            Category.objects.select_related("last_post__thread")
+            .defer(*_LAST_POST_TEXT)
+            .order_by("order", "name")
+        ),
         names=(),
         plan_once=True,
     )
@@ -85,6 +91,7 @@ def _thread_list_queryset(*, category_id, user) -> QuerySet[Thread]:
         visible_threads(user=user)
         .filter(category_id=category_id)
         .select_related("last_post")
+        .defer(*_LAST_POST_TEXT)
         .annotate(last_read_at=Subquery(reads.values("last_read_at")[:1]))
         .order_by("-is_pinned", "-last_post_at", "-pk")
     )

@@ -1,6 +1,7 @@
 """`{% forum_post post %}`: one post of a thread page, drawn once and then reused (and
-`{% thread_row thread %}`, one line of a category's thread list, `{% search_result post %}`,
-one result of a search, and `{% search_form form %}`, the search box, the same way).
+`{% thread_row thread %}`, one line of a category's thread list, `{% category_card category %}`,
+one category of the index, `{% search_result post %}`, one result of a search, and
+`{% search_form form %}`, the search box, the same way).
 
 A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
 most of the page's time. Each post's HTML is kept per process under a key made of *every value
@@ -241,5 +242,38 @@ def search_form(form):
     html = _kept(
         ("search-form", form.is_bound, str(value), bool(form.errors) if form.is_bound else False),
         lambda: get_template("community/_search_form.html").render({"form": form}),
+    )
+    return mark_safe(html)  # a template's output
+
+
+@register.simple_tag
+def category_card(category):
+    """A category of the forum's index as `community/_category_card.html` draws it, kept by its
+    values (its counts and latest post)."""
+    last = category.last_post if category.last_post_id else None
+    values = {
+        "pk": category.pk,
+        "slug": category.slug,
+        "name": category.name,
+        "description": category.description,
+        "thread_count": category.thread_count,
+        "post_count": category.post_count,
+        "has_last_post": last is not None,
+        "last_post_id": category.last_post_id,
+        "last_post_title": last.thread.title if last else "",
+        "last_post_author": last.author_name if last else "",
+        "last_post_at": category.last_post_at,
+        "age": _age(category.last_post_at) if category.last_post_at else None,
+        "script_prefix": get_script_prefix(),
+    }
+    html = _kept(
+        ("category", *values.values()),
+        lambda: get_template("community/_category_card.html").render(
+            {
+                "category": _with_time(values, category.last_post_at)
+                if category.last_post_at
+                else {**values, "natural_time": ""}
+            }
+        ),
     )
     return mark_safe(html)  # a template's output

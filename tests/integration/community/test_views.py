@@ -289,3 +289,21 @@ def test_one_notification_per_event_is_a_database_rule(member, thread_with):
     Notification.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(**fields)
+
+
+def test_the_index_shows_each_new_post_at_once(client, member, seasoned, category, later):
+    """The index's categories are kept fragments (community_posts.category_card): a new thread
+    changes the counts and the latest post the next request shows."""
+    client.force_login(member)
+    for _ in range(2):  # the second draws from what the first kept
+        page = client.get(reverse("community:index")).content.decode()
+        assert category.name in page and "Knee tips" not in page
+    later()
+    thread = services.thread_create(
+        author=seasoned, category=category, title="Knee tips", body="Go slowly."
+    )
+    category.refresh_from_db()
+    page = client.get(reverse("community:index")).content.decode()
+    assert "Knee tips" in page
+    assert f"{category.post_count} post" in page
+    assert reverse("community:post", args=[thread.posts.get().pk]) in page

@@ -41,6 +41,7 @@ PLACEHOLDERS: dict[str, Any] = {
     "ids": [-7_000_000_004],
     "slug": "placeholder:slug:5c1e9b",
     "query": "placeholder:query:5c1e9b",
+    "session_key": "placeholder:session:5c1e9b",  # real keys are 32 of [a-z0-9]
 }
 
 

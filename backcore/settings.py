@@ -311,6 +311,8 @@ CONTRIBUTION_CURRENCY = env.str("CONTRIBUTION_CURRENCY", default="usd").lower()
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read by a query compiled once per process
+SESSION_ENGINE = "backcore.sessions"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -42,6 +42,7 @@ PLACEHOLDERS: dict[str, Any] = {
     "slug": "placeholder:slug:5c1e9b",
     "query": "placeholder:query:5c1e9b",
     "session_key": "placeholder:session:5c1e9b",  # real keys are 32 of [a-z0-9]
+    "exercise": -7_000_000_006,
 }
 
 
@@ -216,15 +217,27 @@ class Prepared:
 
     def objects(self, *, suffix: str = "", extra: Iterable[Any] = (), **values) -> list:
         """Model instances, as iterating the queryset would give them."""
-        objects = []
-        for row in self.rows(suffix=suffix, extra=extra, **values):
-            obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
-            for populator in self.populators:
-                populator.populate(row, obj)
-            for name, position in self.annotations.items():
-                setattr(obj, name, row[position])
-            objects.append(obj)
-        return objects
+        return [self._instance(row) for row in self.rows(suffix=suffix, extra=extra, **values)]
+
+    def objects_with_rows(self, **values) -> list[tuple[Any, tuple]]:
+        """Each instance with its row as the database sent it, before any converter (a JSON
+        column still its text): a hashable copy of everything read, so what a page draws from
+        the row can be kept under the row itself and can never outlive a change to it."""
+        with self._cursor() as cursor:
+            cursor.execute(self.sql, self._params(values))
+            raw = [tuple(row) for row in cursor.fetchall()]
+        rows = (
+            list(self.compiler.apply_converters(raw, self.converters)) if self.converters else raw
+        )
+        return [(self._instance(row), sent) for row, sent in zip(rows, raw, strict=True)]
+
+    def _instance(self, row):
+        obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+        for populator in self.populators:
+            populator.populate(row, obj)
+        for name, position in self.annotations.items():
+            setattr(obj, name, row[position])
+        return obj
 
 
 _prepared: dict[tuple, Prepared] = {}

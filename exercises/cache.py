@@ -62,6 +62,14 @@ def card_key(exercise_pk: int, version: str) -> tuple:
     return ("card", version, exercise_pk, get_script_prefix())
 
 
+def page_key(row: tuple, version: str, *, staff: bool, plan_doses: tuple[str, ...]) -> tuple:
+    """Where the body of an exercise's page is kept: under the row and its variations' as this
+    request read them (selectors.exercise_page_read: no edit to the row, whatever made it, can
+    be missed), the library version for its tags, images and steps, what staff see (unpublished
+    variations, an edit link) and the phase pools' doses this request read."""
+    return ("page", version, row, staff, plan_doses, get_script_prefix())
+
+
 def is_drawn(key: tuple) -> bool:
     return key in _drawn
 

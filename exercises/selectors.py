@@ -3,6 +3,7 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
+from backcore.prepared import PLACEHOLDERS, prepared
 from exercises.models import Exercise, ExerciseImage, ExerciseStep, ExerciseTag
 from exercises.search import vocabulary_matches
 
@@ -37,6 +38,39 @@ def exercise_get(*, slug: str, include_unpublished: bool = False) -> Exercise:
         Prefetch("steps", queryset=ExerciseStep.objects.order_by("order"))
     )
     return queryset.get(slug=slug)
+
+
+# What the exercise page shows of its easier and harder variations: a link, only if published.
+VARIATION_FIELDS = ("id", "slug", "name", "is_published")
+
+
+def _exercise_page_queryset(*, include_unpublished: bool) -> QuerySet[Exercise]:
+    unshown = [
+        f"{variation}__{field.name}"
+        for variation in ("easier", "harder")
+        for field in Exercise._meta.concrete_fields
+        if field.name not in VARIATION_FIELDS
+    ]
+    queryset = Exercise.objects.select_related("easier", "harder").defer(*unshown)
+    if not include_unpublished:
+        queryset = queryset.filter(is_published=True)
+    return queryset.filter(slug=PLACEHOLDERS["slug"]).order_by()
+
+
+def exercise_page_read(*, slug: str, include_unpublished: bool = False) -> tuple[Exercise, tuple]:
+    """The exercise its page shows, with its variations' names, slugs and published flags: one
+    query, compiled once per process. Also gives the row as the database sent it, so what the
+    page draws from the row is kept under the row itself (see exercise_cards_prefetch for the
+    tags, images and steps). Raises Exercise.DoesNotExist."""
+    read = prepared(
+        ("exercises.exercise_page_read", include_unpublished),
+        lambda: _exercise_page_queryset(include_unpublished=include_unpublished),
+        names=("slug",),
+    )
+    found = read.objects_with_rows(slug=str(slug))
+    if not found:
+        raise Exercise.DoesNotExist(f"No exercise {slug!r}")
+    return found[0]
 
 
 SAMPLE_SLUG = "glute-bridge-hold"
@@ -116,8 +150,9 @@ def exercise_library_page(*, page: int | str = 1, **filters) -> Page:
 
 
 def exercise_cards_prefetch(*, exercises: list[Exercise]) -> None:
-    """What drawing these exercises' cards reads: tags, images and steps (the figures' text
-    alternatives), three queries for any number of exercises, none for none."""
+    """What drawing these exercises' cards (or an exercise's page) reads: tags, images and
+    steps (the figures' text alternatives), three queries for any number of exercises, none for
+    none."""
     prefetch_related_objects(
         exercises,
         Prefetch("tags", queryset=ExerciseTag.objects.order_by("kind", "value")),

@@ -3,6 +3,8 @@ import json
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from exercises import cache, demonstrations, selectors
@@ -45,15 +47,26 @@ def exercise_list(request):
 
 def exercise_detail(request, slug: str):
     staff = request.user.is_authenticated and request.user.is_staff
+    # Read before the rows: a write that commits after this read gives the library a new
+    # version once more, so nothing drawn from rows older than that write is kept under it.
+    version = cache.library_version()
     try:
-        exercise = selectors.exercise_get(slug=slug, include_unpublished=staff)
+        exercise, row = selectors.exercise_page_read(slug=slug, include_unpublished=staff)
     except Exercise.DoesNotExist:
         raise Http404("No such exercise") from None
-    return render(
-        request,
-        "exercises/detail.html",
-        {"exercise": exercise, "is_staff": staff, "plan_doses": plan_doses(exercise.pk)},
-    )
+    context = {"exercise": exercise, "is_staff": staff, "plan_doses": plan_doses(exercise.pk)}
+
+    def draw() -> str:
+        selectors.exercise_cards_prefetch(exercises=[exercise])
+        return get_template("exercises/_detail.html").render(context)
+
+    if version is None:  # the cache answers nothing: draw it, keep nothing
+        body = draw()
+    else:
+        key = cache.page_key(row, version, staff=staff, plan_doses=tuple(context["plan_doses"]))
+        body = cache.drawn(key, draw)
+    body = mark_safe(body)  # a template's output
+    return render(request, "exercises/detail.html", {**context, "body": body})
 
 
 @require_GET

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from backcore.prepared import PLACEHOLDERS, prepared
 from exercises.models import Exercise
 from exercises.selectors import exercise_catalogue
 from programs import engine
@@ -189,19 +190,37 @@ def _dose_range(start: engine.Dose, ceiling: engine.Dose) -> str:
 
 def pool_doses_for_exercise(exercise_id: int) -> list[str]:
     """Where plans take this exercise's doses from, one line per phase (per track only where the
-    tracks differ): "In Reconnect: 8–12 reps × 1–2 sets, start 8 reps × 1 set". One query."""
+    tracks differ): "In Reconnect: 8–12 reps × 1–2 sets, start 8 reps × 1 set". One query,
+    compiled once per process: the library's exercise page reads it on every request."""
     from programs.engine.wording import describe_dose
 
+    read = prepared(
+        ("programs.pool_doses_for_exercise",),
+        lambda: (
+            PoolEntry.objects.filter(exercise_id=PLACEHOLDERS["exercise"])
+            .order_by("phase__order", "track")
+            .values_list(
+                "phase__name",
+                "track",
+                "start_hold_seconds",
+                "start_reps",
+                "start_sets",
+                "ceiling_hold_seconds",
+                "ceiling_reps",
+                "ceiling_sets",
+            )
+        ),
+        names=("exercise",),
+    )
+    track_labels = dict(PoolEntry._meta.get_field("track").flatchoices)
     by_phase: dict[str, dict[str, list[str]]] = {}
-    entries = PoolEntry.objects.filter(exercise_id=exercise_id).select_related("phase")
-    for entry in entries.order_by("phase__order", "track"):
-        start = dose_of(entry.start_hold_seconds, entry.start_reps, entry.start_sets)
-        ceiling = dose_of(entry.ceiling_hold_seconds, entry.ceiling_reps, entry.ceiling_sets)
+    for phase, track, *numbers in read.rows(exercise=exercise_id):
+        start, ceiling = dose_of(*numbers[:3]), dose_of(*numbers[3:])
         if start is None or ceiling is None or start.is_hold != ceiling.is_hold:
             continue
         text = f"{_dose_range(start, ceiling)}, start {describe_dose(start)}"
-        tracks = by_phase.setdefault(entry.phase.name, {})
-        tracks.setdefault(text, []).append(entry.get_track_display().lower())
+        tracks = by_phase.setdefault(phase, {})
+        tracks.setdefault(text, []).append(str(track_labels.get(track, track)).lower())
     lines = []
     for phase, doses in by_phase.items():
         if len(doses) == 1:

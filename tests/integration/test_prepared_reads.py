@@ -161,3 +161,22 @@ def test_a_read_planned_once_is_logged_with_its_values():
     with CaptureQueriesContext(connection) as queries:
         read.objects(category=category.pk)
     assert f'"category_id" = {category.pk}' in queries.captured_queries[0]["sql"]
+
+
+def test_objects_come_with_their_rows_as_the_database_sent_them():
+    # A row is a key for what is drawn from it: hashable, and different after any change.
+    from exercises.models import Exercise
+
+    read = Prepared(
+        Exercise.objects.filter(slug=PLACEHOLDERS["slug"]).select_related("harder").order_by(),
+        names=("slug",),
+    )
+    exercise = Exercise.objects.exclude(harder=None).exclude(demonstration={}).first()
+    [(got, row)] = read.objects_with_rows(slug=exercise.slug)
+    assert got == exercise and got.harder == exercise.harder
+    assert got.demonstration == exercise.demonstration and got.name == exercise.name
+    assert hash(row) == hash(read.objects_with_rows(slug=exercise.slug)[0][1])
+    Exercise.objects.filter(pk=exercise.pk).update(cautions=exercise.cautions + " More.")
+    [(again, changed)] = read.objects_with_rows(slug=exercise.slug)
+    assert changed != row and again.cautions.endswith(" More.")
+    assert read.objects_with_rows(slug="no-such-exercise") == []

@@ -254,7 +254,8 @@ class TestDetail:
         )
         for n in range(gallery):
             ExerciseImageFactory(exercise=exercise, order=n)
-        # 4 for the exercise, its tags, images and steps; 1 for the phase pools' doses.
+        # The exercise with its variations; the phase pools' doses; its tags, images and steps
+        # (a first visit: a kept page reads neither, see test_exercise_page_kept).
         with django_assert_num_queries(5):
             assert client.get(exercise.get_absolute_url()).status_code == 200
 

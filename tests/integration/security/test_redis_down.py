@@ -90,7 +90,7 @@ def test_password_reset_works(client, db, redis_down, mailoutbox):
 def test_public_and_member_pages_answer(client, db, redis_down):
     member = MemberFactory()
     client.force_login(member)
-    for url in ("/", "/exercises/", "/community/", "/healthz"):
+    for url in ("/", "/exercises/", "/exercises/bird-dog/", "/community/", "/healthz"):
         assert client.get(url).status_code < 500, url
 
 

@@ -62,6 +62,13 @@ def card_key(exercise_pk: int, version: str) -> tuple:
     return ("card", version, exercise_pk, get_script_prefix())
 
 
+def library_page_key(page, version: str) -> tuple:
+    """Where a page of the whole library (no filter, no search) is kept: under the exercises
+    it lists and how many there are, as this request read them, and the library version."""
+    exercises = tuple(exercise.pk for exercise in page.object_list)
+    return ("library", version, page.number, page.paginator.count, exercises, get_script_prefix())
+
+
 def page_key(row: tuple, version: str, *, staff: bool, plan_doses: tuple[str, ...]) -> tuple:
     """Where the body of an exercise's page is kept: under the row and its variations' as this
     request read them (selectors.exercise_page_read: no edit to the row, whatever made it, can

@@ -141,10 +141,31 @@ def exercise_filtered(
     return queryset.order_by("name", "pk")
 
 
+class _WholeLibrary:
+    """Every published exercise in the library's order, as a Paginator reads it (the count,
+    then one window), with both reads compiled once per process: most visits filter nothing."""
+
+    def count(self) -> int:
+        read = prepared(
+            ("exercises.library", "count"),
+            lambda: exercise_filtered().order_by().values("pk"),
+            names=(),
+        )
+        return read.count()
+
+    def __getitem__(self, window: slice) -> list[Exercise]:
+        start, stop = window.start or 0, window.stop
+        if stop <= start:
+            return []
+        read = prepared(("exercises.library", "page"), exercise_filtered, names=())
+        return read.objects(suffix=" LIMIT %s OFFSET %s", extra=[stop - start, start])
+
+
 def exercise_library_page(*, page: int | str = 1, **filters) -> Page:
     """One page (12) of the public library: the exercises alone (two queries, the count and
     the page). A card already drawn needs nothing more; see exercise_cards_prefetch."""
-    page_obj = Paginator(exercise_filtered(**filters), PAGE_SIZE).get_page(page)
+    matching = exercise_filtered(**filters) if any(filters.values()) else _WholeLibrary()
+    page_obj = Paginator(matching, PAGE_SIZE).get_page(page)
     page_obj.object_list = list(page_obj.object_list)
     return page_obj
 

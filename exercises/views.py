@@ -15,34 +15,48 @@ from exercises.plan_doses import plan_doses
 
 
 def exercise_list(request):
-    form = LibraryFilterForm(request.GET)
-    filters = form.selector_filters()
-    page = selectors.exercise_library_page(page=request.GET.get("page", 1), **filters)
-    # Only the cards this process has not drawn under the library's version read their tags,
-    # images and steps (a card drawn meanwhile by another request costs nothing more).
+    # Read before the rows (as on an exercise's page): a write that commits after this read
+    # gives the library a new version once more, so no card or page drawn from rows older than
+    # that write is kept under the version read here.
     version = cache.library_version()
-    selectors.exercise_cards_prefetch(
-        exercises=[
-            exercise
-            for exercise in page.object_list
-            if version is None or not cache.is_drawn(cache.card_key(exercise.pk, version))
-        ]
-    )
+    # The whole library (no filter, no search, any page) needs no form unless it is drawn.
+    whole = not (request.GET.keys() - {"page"})
+    form = None if whole else LibraryFilterForm(request.GET)
+    filters = {} if form is None else form.selector_filters()
+    page = selectors.exercise_library_page(page=request.GET.get("page", 1), **filters)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "exercises/list.html",
-        {
-            "form": form,
-            "page_obj": page,
-            "exercises": page.object_list,
-            "filter_query": query.urlencode(),
-            "active_filters": form.active_count(),
-            "search": filters["query"],
-            "library_version": version,
-        },
-    )
+    context = {
+        "page_obj": page,
+        "exercises": page.object_list,
+        "filter_query": query.urlencode(),
+        "search": filters.get("query", ""),
+        "library_version": version,
+    }
+
+    def draw() -> str:
+        drawn_form = form or LibraryFilterForm(request.GET)
+        # Only the cards this process has not drawn under the library's version read their
+        # tags, images and steps (a card drawn meanwhile by another request costs nothing more).
+        selectors.exercise_cards_prefetch(
+            exercises=[
+                exercise
+                for exercise in page.object_list
+                if version is None or not cache.is_drawn(cache.card_key(exercise.pk, version))
+            ]
+        )
+        return get_template("exercises/_library.html").render(
+            {**context, "form": drawn_form, "active_filters": drawn_form.active_count()}
+        )
+
+    if whole and version is not None:
+        # The exercises listed (and how many) are read on every visit: only their drawing is kept.
+        key = cache.library_page_key(page, version)
+        body = cache.drawn(key, draw)
+    else:
+        body = draw()
+    body = mark_safe(body)  # a template's output
+    return render(request, "exercises/list.html", {**context, "body": body})
 
 
 def exercise_detail(request, slug: str):

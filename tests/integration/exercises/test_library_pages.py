@@ -315,3 +315,61 @@ class TestDrawnCards:
         with django_assert_num_queries(2):
             again = client.get(LIST)
         assert again.status_code == 200 and names(again) == names(first)
+
+    @pytest.mark.parametrize("query", [{}, {"page": "1"}, {"q": "bridge"}])
+    def test_rows_read_before_an_edit_commits_are_never_kept_under_its_version(
+        self, client, library, monkeypatch, query
+    ):
+        from exercises import cache, selectors
+
+        exercise = library(name="Bridge", purpose="Wake the glutes.")
+        read = selectors.exercise_library_page
+
+        def edited_meanwhile(**kwargs):
+            page = read(**kwargs)
+            # Another worker's edit commits after this request read the rows: the library
+            # gets its new version (exercises.cache.library_changed, again on commit).
+            Exercise.objects.filter(pk=exercise.pk).update(purpose="Strong hips.")
+            cache.library_invalidate()
+            return page
+
+        monkeypatch.setattr(selectors, "exercise_library_page", edited_meanwhile)
+        assert "Wake the glutes." in client.get(LIST, query).content.decode()
+        monkeypatch.undo()
+        html = client.get(LIST, query).content.decode()
+        assert "Strong hips." in html and "Wake the glutes." not in html
+
+    def test_an_edit_made_in_another_process_shows_at_once(self, client, library):
+        from exercises import cache, services
+
+        exercise = library(name="Bridge", purpose="Wake the glutes.", equipment=["none"])
+        client.get(LIST)
+        client.get(LIST, {"q": "bridge"})
+        kept = dict(cache._drawn)
+        exercise.purpose = "Strong hips."
+        exercise.save(update_fields=["purpose"])
+        services.exercise_tags_set(exercise=exercise, kind="equipment", values=["chair"])
+        cache._drawn.update(kept)  # this process never heard of the edit: only the version
+        for query in ({}, {"q": "bridge"}):
+            html = client.get(LIST, query).content.decode()
+            assert "Strong hips." in html and "Chair" in html, query
+
+    @pytest.mark.parametrize("how", ["admin action", "update without a signal"])
+    def test_a_withdrawn_exercise_leaves_a_kept_page_at_once(self, client, coach, library, how):
+        shown = library(name="Shown")
+        withdrawn = library(name="Withdrawn")
+        assert names(client.get(LIST)) == {"Shown", "Withdrawn"}
+        if how == "admin action":
+            coach_client = type(client)()
+            coach_client.force_login(coach)
+            coach_client.post(
+                reverse("admin:exercises_exercise_changelist"),
+                {"action": "unpublish", "_selected_action": [withdrawn.pk]},
+            )
+        else:
+            Exercise.objects.filter(pk=withdrawn.pk).update(is_published=False)
+        response = client.get(LIST)
+        assert names(response) == {"Shown"}
+        html = response.content.decode()
+        assert withdrawn.get_absolute_url() not in html and shown.get_absolute_url() in html
+        assert "1 exercise\n" in html

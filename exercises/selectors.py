@@ -66,6 +66,7 @@ def exercise_page_read(*, slug: str, include_unpublished: bool = False) -> tuple
         ("exercises.exercise_page_read", include_unpublished),
         lambda: _exercise_page_queryset(include_unpublished=include_unpublished),
         names=("slug",),
+        plan_once=True,
     )
     found = read.objects_with_rows(slug=str(slug))
     if not found:
@@ -150,6 +151,7 @@ class _WholeLibrary:
             ("exercises.library", "count"),
             lambda: exercise_filtered().order_by().values("pk"),
             names=(),
+            plan_once=True,
         )
         return read.count()
 
@@ -157,7 +159,7 @@ class _WholeLibrary:
         start, stop = window.start or 0, window.stop
         if stop <= start:
             return []
-        read = prepared(("exercises.library", "page"), exercise_filtered, names=())
+        read = prepared(("exercises.library", "page"), exercise_filtered, names=(), plan_once=True)
         return read.objects(suffix=" LIMIT %s OFFSET %s", extra=[stop - start, start])
 
 

@@ -211,6 +211,7 @@ def pool_doses_for_exercise(exercise_id: int) -> list[str]:
             )
         ),
         names=("exercise",),
+        plan_once=True,
     )
     track_labels = dict(PoolEntry._meta.get_field("track").flatchoices)
     by_phase: dict[str, dict[str, list[str]]] = {}

@@ -109,10 +109,12 @@ def _render_player(request, session, today, *, errors=None, values=None, redo=No
 @programme_open
 def session_player(request):
     today = member_today(request.user)
-    day_form = _day_form(request, today)
-    if not day_form.is_valid():
-        return HttpResponseBadRequest(day_form.error_text())
-    day = day_form.cleaned_data["day"]
+    day = today  # what the form answers when no day is asked for (every visit but late ones)
+    if request.GET.get("day"):
+        day_form = _day_form(request, today)
+        if not day_form.is_valid():
+            return HttpResponseBadRequest(day_form.error_text())
+        day = day_form.cleaned_data["day"]
     session = player_day(member_id=request.user.pk, day=day)
     if session is None and day == today and plan_day(member=request.user, day=day) is not None:
         # Not planned yet (the hourly run has not reached this member's new day): made here,

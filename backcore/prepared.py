@@ -39,6 +39,7 @@ PLACEHOLDERS: dict[str, Any] = {
     "member": -7_000_000_002,
     "category": -7_000_000_003,
     "ids": [-7_000_000_004],
+    "kept": [-7_000_000_006],
     "slug": "placeholder:slug:5c1e9b",
     "query": "placeholder:query:5c1e9b",
     "session_key": "placeholder:session:5c1e9b",  # real keys are 32 of [a-z0-9]

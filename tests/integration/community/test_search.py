@@ -209,3 +209,27 @@ def test_the_results_page_follows_a_hide_an_edit_and_a_retitle_at_once(
     services.post_hide(coach=coach, post=post, reason="off topic")
     page = client.get(url).content.decode()
     assert f"/community/p/{post.pk}/" not in page and "rain" not in page
+
+
+@pytest.mark.postgres
+def test_a_kept_headline_is_used_only_while_the_body_is_the_same(member, posts):
+    """Headlines are kept per post and query (selectors._SNIPPETS): a repeated search asks
+    PostgreSQL for none, and a body changed by any path (here a bulk UPDATE, no edit time)
+    gets its headline made anew on the next search."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from community.models import Post
+
+    post = posts.posts.order_by("created_at").last()
+    first = selectors.search_posts(query="walking", user=member, page=1)
+    assert "<mark>walking</mark>" in first[0].snippet
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.search_posts(query="walking", user=member, page=1)
+    assert again[0].snippet == first[0].snippet
+    shown = [q["sql"] for q in queries.captured_queries if "ts_headline" in q["sql"]]
+    assert len(shown) == 1 and f"'{{{post.pk}}}'" in shown[0].split("CASE WHEN")[1][:200]
+    Post.objects.filter(pk=post.pk).update(body="Walking by the sea, slowly.")
+    changed = selectors.search_posts(query="walking", user=member, page=1)
+    assert "sea" in changed[0].snippet and "love" not in changed[0].snippet
+    assert "sea" in selectors.search_posts(query="walking", user=member, page=1)[0].snippet

@@ -144,7 +144,9 @@ def exercise_filtered(
 
 class _WholeLibrary:
     """Every published exercise in the library's order, as a Paginator reads it (the count,
-    then one window), with both reads compiled once per process: most visits filter nothing."""
+    then one window), with both reads compiled once per process: most visits filter nothing.
+    The window holds only what a kept page is looked up by (ids; names and slugs for views
+    and tests): exercise_cards_read reads the rest when the page is drawn."""
 
     def count(self) -> int:
         read = prepared(
@@ -159,13 +161,30 @@ class _WholeLibrary:
         start, stop = window.start or 0, window.stop
         if stop <= start:
             return []
-        read = prepared(("exercises.library", "page"), exercise_filtered, names=(), plan_once=True)
+        read = prepared(
+            ("exercises.library", "page"),
+            lambda: exercise_filtered().only(*LISTED_FIELDS),
+            names=(),
+            plan_once=True,
+        )
         return read.objects(suffix=" LIMIT %s OFFSET %s", extra=[stop - start, start])
+
+
+LISTED_FIELDS = ("id", "slug", "name")
+
+
+def exercise_cards_read(*, exercises: list[Exercise]) -> list[Exercise]:
+    """These exercises in full (one query), in the same order, for drawing their cards; those
+    withdrawn since they were listed are left out."""
+    found = Exercise.objects.filter(pk__in=[e.pk for e in exercises], is_published=True)
+    by_id = {exercise.pk: exercise for exercise in found}
+    return [by_id[e.pk] for e in exercises if e.pk in by_id]
 
 
 def exercise_library_page(*, page: int | str = 1, **filters) -> Page:
     """One page (12) of the public library: the exercises alone (two queries, the count and
-    the page). A card already drawn needs nothing more; see exercise_cards_prefetch."""
+    the page). A card already drawn needs nothing more; see exercise_cards_prefetch. Without
+    filters the page lists only ids, slugs and names (see exercise_cards_read)."""
     matching = exercise_filtered(**filters) if any(filters.values()) else _WholeLibrary()
     page_obj = Paginator(matching, PAGE_SIZE).get_page(page)
     page_obj.object_list = list(page_obj.object_list)

@@ -36,17 +36,25 @@ def exercise_list(request):
 
     def draw() -> str:
         drawn_form = form or LibraryFilterForm(request.GET)
+        exercises = page.object_list
+        if whole:  # listed by id and name only
+            exercises = selectors.exercise_cards_read(exercises=exercises)
         # Only the cards this process has not drawn under the library's version read their
         # tags, images and steps (a card drawn meanwhile by another request costs nothing more).
         selectors.exercise_cards_prefetch(
             exercises=[
                 exercise
-                for exercise in page.object_list
+                for exercise in exercises
                 if version is None or not cache.is_drawn(cache.card_key(exercise.pk, version))
             ]
         )
         return get_template("exercises/_library.html").render(
-            {**context, "form": drawn_form, "active_filters": drawn_form.active_count()}
+            {
+                **context,
+                "exercises": exercises,
+                "form": drawn_form,
+                "active_filters": drawn_form.active_count(),
+            }
         )
 
     if whole and version is not None:

@@ -55,6 +55,40 @@ def category_get(*, slug: str) -> Category | None:
     return found[0] if found else None
 
 
+def _category_page_queryset(*, slug, user) -> QuerySet[Category]:
+    from django.db.models.functions import Coalesce
+
+    listed = (
+        visible_threads(user=user)
+        .filter(category_id=OuterRef("pk"))
+        .order_by()
+        .values("category_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    watches = CategoryWatch.objects.filter(category_id=OuterRef("pk"), member=user)
+    return (
+        Category.objects.filter(slug=slug)
+        .annotate(is_watching=Exists(watches), listed_threads=Coalesce(Subquery(listed), 0))
+        .order_by()
+    )
+
+
+def category_page(*, slug: str, user) -> Category | None:
+    """The category for its own page, in one read: whether this person watches it
+    (`is_watching`) and how many of its threads they may open (`listed_threads`, the count
+    `thread_list` pages through, by the same rule). Compiled once per process and shape."""
+    moderator = is_moderator(user)
+    read = prepared(
+        ("community.category_page", moderator),
+        lambda: _category_page_queryset(slug=PLACEHOLDERS["slug"], user=_viewer(moderator)),
+        names=("slug", "member"),
+        plan_once=True,
+    )
+    found = read.objects(slug=str(slug), member=user.pk)
+    return found[0] if found else None
+
+
 def visible_threads(*, user) -> QuerySet[Thread]:
     """Threads a person may open: coaches see all; members see approved (or their own
     unapproved) threads that no coach has hidden."""
@@ -98,8 +132,11 @@ def _thread_list_queryset(*, category_id, user) -> QuerySet[Thread]:
 
 
 def thread_list(*, category: Category, user, page) -> Page:
+    """A page of the category's threads this person may open; counted by `category_page` when
+    the category came from there."""
     moderator = is_moderator(user)
     return _prepared_page(
+        count=getattr(category, "listed_threads", None),
         key=("community.thread_list", moderator),
         build=lambda: _thread_list_queryset(
             category_id=PLACEHOLDERS["category"], user=_viewer(moderator)
@@ -122,10 +159,22 @@ def _viewer(moderator: bool):
     return viewer
 
 
-def _thread_get_queryset(*, thread_id, user) -> QuerySet[Thread]:
+def _thread_get_queryset(*, thread_id, user, count_posts: bool = False) -> QuerySet[Thread]:
+    threads = visible_threads(user=user)
+    if count_posts:
+        from django.db.models.functions import Coalesce
+
+        listed = (
+            visible_posts(user=user)
+            .filter(thread_id=OuterRef("pk"))
+            .order_by()
+            .values("thread_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        threads = threads.annotate(listed_posts=Coalesce(Subquery(listed), 0))
     return (
-        visible_threads(user=user)
-        .select_related("category")
+        threads.select_related("category")
         .annotate(
             is_watching=Exists(ThreadWatch.objects.filter(thread=OuterRef("pk"), member=user)),
             last_read_at=Subquery(
@@ -139,34 +188,22 @@ def _thread_get_queryset(*, thread_id, user) -> QuerySet[Thread]:
     )
 
 
-def thread_get(*, thread_id: int, user) -> Thread | None:
-    """The thread if this person may open it, with their watch and read state (None: 404).
-    Compiled once per process and shape (moderator or not), run with this thread and member."""
+def thread_get(*, thread_id: int, user, count_posts: bool = False) -> Thread | None:
+    """The thread if this person may open it, with their watch and read state (None: 404), and
+    with `count_posts` how many of its posts take a place in their listing (`listed_posts`, the
+    count `thread_posts` pages through, by the same rule). Compiled once per process and shape
+    (moderator or not, counting or not), run with this thread and member."""
     moderator = is_moderator(user)
     read = prepared(
-        ("community.thread_get", moderator),
-        lambda: _thread_get_queryset(thread_id=PLACEHOLDERS["thread"], user=_viewer(moderator)),
+        ("community.thread_get", moderator, count_posts),
+        lambda: _thread_get_queryset(
+            thread_id=PLACEHOLDERS["thread"], user=_viewer(moderator), count_posts=count_posts
+        ),
         names=("thread", "member"),
         plan_once=True,
     )
     found = read.objects(thread=int(thread_id), member=user.pk)
     return found[0] if found else None
-
-
-def category_is_watched(*, category: Category, user) -> bool:
-    read = prepared(
-        ("community.category_is_watched",),
-        lambda: (
-            CategoryWatch.objects.filter(
-                category_id=PLACEHOLDERS["category"], member_id=PLACEHOLDERS["member"]
-            )
-            .order_by()
-            .values("pk")
-        ),
-        names=("category", "member"),
-        plan_once=True,
-    )
-    return bool(read.rows(suffix=" LIMIT 1", category=category.pk, member=user.pk))
 
 
 def _reaction_counts(user) -> dict:
@@ -224,18 +261,23 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-def _prepared_page(*, key: tuple, build, names, per_page: int, page, **values) -> Page:
+def _prepared_page(
+    *, key: tuple, build, names, per_page: int, page, count: int | None = None, **values
+) -> Page:
     """Page `page` of the read `build(**placeholders)` (ordered), as `Paginator.get_page` gives
     it (a bad number: the first page; past the end: the last), with the count and the page's
     rows from reads compiled once per process (`backcore.prepared`).
 
     A page in the second half is read from the end, in the reverse order, and turned back: the
     last page of a 1,000-post thread reads its 20 rows instead of stepping over 980 (an OFFSET
-    still reads every row it skips)."""
-    counting = prepared(
-        (*key, "count"), lambda: build().order_by().values("pk"), names=names, plan_once=True
-    )
-    paginator = _CountedPaginator(count=counting.count(**values), per_page=per_page)
+    still reads every row it skips). `count`: the number of rows, when another read counted them
+    (under the same rule)."""
+    if count is None:
+        counting = prepared(
+            (*key, "count"), lambda: build().order_by().values("pk"), names=names, plan_once=True
+        )
+        count = counting.count(**values)
+    paginator = _CountedPaginator(count=count, per_page=per_page)
     try:
         number = paginator.validate_number(page)
     except PageNotAnInteger:
@@ -262,9 +304,11 @@ def _prepared_page(*, key: tuple, build, names, per_page: int, page, **values) -
 
 def thread_posts(*, thread: Thread, user, page) -> Page:
     """One page of a thread: the posts by the (thread, created_at) index, then reactions counted
-    for those 20 posts only (never a GROUP BY over the whole thread)."""
+    for those 20 posts only (never a GROUP BY over the whole thread). Counted by `thread_get`
+    when the thread came from there with `count_posts`."""
     moderator = is_moderator(user)
     result = _prepared_page(
+        count=getattr(thread, "listed_posts", None),
         key=("community.thread_posts", moderator),
         build=lambda: (
             visible_posts(user=_viewer(moderator))

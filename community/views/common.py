@@ -54,8 +54,8 @@ def post_or_404(request, post_id: int) -> Post:
     return post
 
 
-def thread_or_404(request, thread_id: int) -> Thread:
-    item = selectors.thread_get(thread_id=thread_id, user=request.user)
+def thread_or_404(request, thread_id: int, *, count_posts: bool = False) -> Thread:
+    item = selectors.thread_get(thread_id=thread_id, user=request.user, count_posts=count_posts)
     if item is None:
         raise Http404
     return item

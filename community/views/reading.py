@@ -36,7 +36,7 @@ def index(request):
 @require_GET
 @community_view
 def category(request, slug):
-    cat = selectors.category_get(slug=slug)
+    cat = selectors.category_page(slug=slug, user=request.user)
     if cat is None:
         raise Http404
     page = selectors.thread_list(category=cat, user=request.user, page=request.GET.get("page"))
@@ -47,7 +47,7 @@ def category(request, slug):
             "category": cat,
             "page_obj": page,
             "can_start": permissions.can_start_thread(request.user, cat),
-            "watching": selectors.category_is_watched(category=cat, user=request.user),
+            "watching": cat.is_watching,
         },
     )
 
@@ -55,7 +55,7 @@ def category(request, slug):
 @require_GET
 @community_view
 def thread(request, thread_id):
-    item = thread_or_404(request, thread_id)
+    item = thread_or_404(request, thread_id, count_posts=True)
     page = selectors.thread_posts(thread=item, user=request.user, page=request.GET.get("page"))
     previous_read = item.last_read_at
     first_new = None

@@ -108,11 +108,14 @@ def test_every_thread_page_read_from_either_end_is_the_paginators_page(
         selectors.POSTS_PER_PAGE,
     )
     assert expected.count == (50 if moderator else 49)
+    counted = selectors.thread_get(thread_id=thread.pk, user=viewer, count_posts=True)
+    assert counted.listed_posts == expected.count  # the page's count, read with the thread
     for number in ["1", "2", "3", "x", "99"]:
-        page = selectors.thread_posts(thread=thread, user=viewer, page=number)
-        wanted = expected.get_page(number)
-        assert page.number == wanted.number
-        assert [post.pk for post in page] == [post.pk for post in wanted]
+        for item in (thread, counted):
+            page = selectors.thread_posts(thread=item, user=viewer, page=number)
+            wanted = expected.get_page(number)
+            assert page.number == wanted.number and page.paginator.count == expected.count
+            assert [post.pk for post in page] == [post.pk for post in wanted]
 
 
 def test_every_category_page_read_from_either_end_is_the_paginators_page(
@@ -134,3 +137,37 @@ def test_every_category_page_read_from_either_end_is_the_paginators_page(
     for number in [1, 2, 3]:
         page = selectors.thread_list(category=category, user=member, page=number)
         assert [t.pk for t in page] == [t.pk for t in expected.page(number)]
+
+
+@pytest.mark.parametrize("moderator", [False, True])
+def test_the_category_page_counts_the_threads_its_viewer_may_open(
+    member, coach, category, thread_with, moderator
+):
+    """`category_page` counts the threads in the same read as the category (and its watch):
+    the member's own pending thread counts, another's pending or hidden thread does not (a
+    coach counts them all), and the pages are the Paginator's."""
+    from django.core.paginator import Paginator
+
+    from community.models import CategoryWatch
+
+    viewer = coach if moderator else member
+    for _ in range(21):
+        thread_with(1)
+    thread_with(1, is_approved=False, author=member)
+    thread_with(1, is_approved=False)
+    thread_with(1, is_hidden=True)
+    found = selectors.category_page(slug=category.slug, user=viewer)
+    assert found.listed_threads == (24 if moderator else 22) and found.is_watching is False
+    expected = Paginator(
+        selectors.visible_threads(user=viewer)
+        .filter(category=category)
+        .order_by("-is_pinned", "-last_post_at", "-pk"),
+        selectors.THREADS_PER_PAGE,
+    )
+    for number in [1, 2]:
+        page = selectors.thread_list(category=found, user=viewer, page=number)
+        assert page.paginator.count == expected.count
+        assert [t.pk for t in page] == [t.pk for t in expected.page(number)]
+    CategoryWatch.objects.create(category=category, member=viewer)
+    assert selectors.category_page(slug=category.slug, user=viewer).is_watching is True
+    assert selectors.category_page(slug="no-such-category", user=viewer) is None

@@ -267,8 +267,29 @@ def kept_body(
             body = build()
             cache.set(key, body, timeout=PAGE_CACHE_SECONDS)
     if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+        body = body.replace(CSRF_PLACEHOLDER, _csrf_token(request))
     return body
+
+
+def _csrf_token(request) -> str:
+    """The requester's CSRF token, masked once per response: the body's forms and the page
+    around it carry the same one (each mask costs 32 random characters)."""
+    token = getattr(request, "_kept_page_csrf_token", None)
+    if token is None:
+        token = request._kept_page_csrf_token = get_token(request)
+    return token
+
+
+def render_kept(request, template: str, body: str, context: dict | None = None):
+    """The response for a kept body: `template` draws the site around it."""
+    from django.shortcuts import render
+    from django.utils.safestring import mark_safe
+
+    return render(
+        request,
+        template,
+        {**(context or {}), "body": mark_safe(body), "csrf_token": _csrf_token(request)},
+    )
 
 
 def hour_of(now: datetime) -> str:

@@ -2,9 +2,7 @@
 
 from datetime import timedelta
 
-from django.shortcuts import render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from backcore.accounts.decorators import member_required
 from backcore.dispatch import send_on_commit
@@ -13,7 +11,7 @@ from programs.selectors.coach import coach_loop_for
 from programs.selectors.member import HISTORY_DAYS, week_start_of
 from programs.selectors.milestones import milestones_for
 from programs.selectors.outcomes import outcomes_for
-from programs.selectors.page_cache import cached_page_body, hour_of, render_body
+from programs.selectors.page_cache import cached_page_body, hour_of, render_body, render_kept
 from programs.selectors.progress import CHART_WEEKS, MAX_EXERCISE_CHARTS, progress_for
 from programs.selectors.sessions import member_today
 
@@ -76,4 +74,4 @@ def progress(request):
         parts=(today, hour_of(now)),
         build=build,
     )
-    return render(request, "programs/progress.html", {"body": mark_safe(body)})
+    return render_kept(request, "programs/progress.html", body)

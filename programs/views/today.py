@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from backcore.accounts.selectors import user_is_member
@@ -16,7 +15,7 @@ from programs.selectors.coach import coach_loop_for
 from programs.selectors.member import HISTORY_DAYS, week_start_of
 from programs.selectors.milestones import milestones_unseen
 from programs.selectors.outcomes import active_goals, recheck_state
-from programs.selectors.page_cache import cached_page_body, hour_of, render_body
+from programs.selectors.page_cache import cached_page_body, hour_of, render_body, render_kept
 from programs.selectors.pages import programme_page, today_page, today_preview
 from programs.services.milestones import milestones_mark_seen
 from programs.services.safety_gate import safety_verdict
@@ -84,7 +83,7 @@ def _today(request):
         )
     except _NoPlan:
         return redirect("programs:intake")
-    return render(request, "programs/today.html", {"body": mark_safe(body)})
+    return render_kept(request, "programs/today.html", body)
 
 
 @login_required
@@ -127,4 +126,4 @@ def _programme(request):
         parts=(day,),
         build=build,
     )
-    return render(request, "programs/programme.html", {"body": mark_safe(body)})
+    return render_kept(request, "programs/programme.html", body)

@@ -255,3 +255,20 @@ def test_no_worries_and_the_general_track_show_no_reading_list(client, member):
     enrol(member)
     client.force_login(member)
     assert b"Worth reading" not in client.get("/today/").content
+
+
+def test_a_kept_page_and_the_site_around_it_carry_one_csrf_token(client):
+    """The kept body's forms and the header's forms are masked once per response; the token
+    they carry is the requester's and changes per response (BREACH), never kept in the body."""
+    import re
+
+    member = member_with_history(3)
+    client.force_login(member)
+    tokens = []
+    for _ in range(2):
+        body = client.get("/today/").content.decode()
+        found = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+        found |= set(re.findall(r'"X-CSRFToken": "([^"]+)"', body))
+        assert len(found) == 1, found
+        tokens.append(found.pop())
+    assert tokens[0] != tokens[1]

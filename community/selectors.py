@@ -55,21 +55,24 @@ def category_get(*, slug: str) -> Category | None:
     return found[0] if found else None
 
 
-def _category_page_queryset(*, slug, user) -> QuerySet[Category]:
+def _count_per_outer_row(rows: QuerySet, *, of: str):
+    """How many of `rows` have `of` = the outer row, as a subquery (0 when none)."""
     from django.db.models.functions import Coalesce
 
-    listed = (
-        visible_threads(user=user)
-        .filter(category_id=OuterRef("pk"))
-        .order_by()
-        .values("category_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    counted = (
+        rows.filter(**{of: OuterRef("pk")}).order_by().values(of).annotate(n=Count("pk"))
+    ).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _category_page_queryset(*, slug, user) -> QuerySet[Category]:
     watches = CategoryWatch.objects.filter(category_id=OuterRef("pk"), member=user)
     return (
         Category.objects.filter(slug=slug)
-        .annotate(is_watching=Exists(watches), listed_threads=Coalesce(Subquery(listed), 0))
+        .annotate(
+            is_watching=Exists(watches),
+            listed_threads=_count_per_outer_row(visible_threads(user=user), of="category_id"),
+        )
         .order_by()
     )
 
@@ -162,17 +165,9 @@ def _viewer(moderator: bool):
 def _thread_get_queryset(*, thread_id, user, count_posts: bool = False) -> QuerySet[Thread]:
     threads = visible_threads(user=user)
     if count_posts:
-        from django.db.models.functions import Coalesce
-
-        listed = (
-            visible_posts(user=user)
-            .filter(thread_id=OuterRef("pk"))
-            .order_by()
-            .values("thread_id")
-            .annotate(n=Count("pk"))
-            .values("n")
+        threads = threads.annotate(
+            listed_posts=_count_per_outer_row(visible_posts(user=user), of="thread_id")
         )
-        threads = threads.annotate(listed_posts=Coalesce(Subquery(listed), 0))
     return (
         threads.select_related("category")
         .annotate(

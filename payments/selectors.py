@@ -42,33 +42,28 @@ def member_customer_contributions(*, member: User) -> QuerySet[Contribution]:
     return Contribution.objects.filter(member=member).exclude(customer_id="").order_by()
 
 
+def _compiled(name: str, build, member: User, **how) -> list:
+    read = prepared(("payments.contributions_page", name), build, names=("member",), plan_once=True)
+    return read.rows(member=member.pk, **how) if how else read.objects(member=member.pk)
+
+
 def contributions_page(*, member: User) -> dict:
     """What /account/contributions/ shows: the member's contributions (newest first), live
     monthly subscriptions and whether Stripe knows them as a customer. The same rules as the
     selectors above, each read compiled and planned once (the page is a key member page)."""
     someone = User(pk=PLACEHOLDERS["member"])
-    contributions = prepared(
-        ("payments.contributions_page.contributions",),
-        lambda: member_contributions(member=someone),
-        names=("member",),
-        plan_once=True,
-    ).objects(member=member.pk)
-    subscriptions = prepared(
-        ("payments.contributions_page.subscriptions",),
-        lambda: member_subscriptions(member=someone),
-        names=("member",),
-        plan_once=True,
-    ).objects(member=member.pk)
-    has_customer = prepared(
-        ("payments.contributions_page.has_customer",),
+    contributions = _compiled("contributions", lambda: member_contributions(member=someone), member)
+    subscriptions = _compiled("subscriptions", lambda: member_subscriptions(member=someone), member)
+    customer = _compiled(
+        "has_customer",
         lambda: member_customer_contributions(member=someone).values("pk"),
-        names=("member",),
-        plan_once=True,
-    ).rows(suffix=" LIMIT 1", member=member.pk)
+        member,
+        suffix=" LIMIT 1",
+    )
     return {
         "contributions": contributions,
         "subscriptions": [s for s in subscriptions if s.is_live],
-        "has_customer": bool(has_customer),
+        "has_customer": bool(customer),
     }
 
 

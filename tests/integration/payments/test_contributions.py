@@ -181,20 +181,14 @@ def test_card_management_and_live_subscriptions_follow_the_database(client, user
     assert "$7" not in body
 
     mine = ContributionFactory(member=user, customer_id="cus_mine", amount_minor=1200)
-    Subscription.objects.create(
-        stripe_subscription_id="sub_live",
-        member=user,
-        amount_minor=800,
-        currency="usd",
-        status="active",
-    )
-    Subscription.objects.create(
-        stripe_subscription_id="sub_gone",
-        member=user,
-        amount_minor=900,
-        currency="usd",
-        status="canceled",
-    )
+    for stripe_id, amount, status in (("sub_live", 800, "active"), ("sub_gone", 900, "canceled")):
+        Subscription.objects.create(
+            stripe_subscription_id=stripe_id,
+            member=user,
+            amount_minor=amount,
+            currency="usd",
+            status=status,
+        )
     body = client.get(PAGE).content.decode()
     assert "$12" in body and "Manage cards" in body
     assert "You give <strong>$8</strong> a month" in body and "$9 " not in body

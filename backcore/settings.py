@@ -98,8 +98,12 @@ TEMPLATES = [
                 "backcore.context_processors.site",
                 "backcore.notifications.context_processors.notifications",
             ],
-            # after Django's own: `{% url %}` remembers the URLs that take no arguments
-            "builtins": ["backcore.templatetags.constant_urls"],
+            # after Django's own: `{% url %}` remembers the URLs that take no arguments and
+            # `{% extends %}` the blocks of the template it extends
+            "builtins": [
+                "backcore.templatetags.constant_urls",
+                "backcore.templatetags.known_blocks",
+            ],
         },
     },
 ]

@@ -96,7 +96,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_coach(self) -> bool:
-        return self.is_superuser or any(g.name == COACHES_GROUP for g in self.groups.all())
+        if self.is_superuser:
+            return True
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("groups")
+        if prefetched is not None or self.pk is None:
+            return any(g.name == COACHES_GROUP for g in (prefetched or []))
+        # every forum page asks: the read is compiled and planned once per process
+        from backcore.prepared import PLACEHOLDERS, prepared
+
+        read = prepared(
+            ("accounts.is_coach",),
+            lambda: (
+                User.groups.through.objects.filter(
+                    user_id=PLACEHOLDERS["member"], group__name=COACHES_GROUP
+                )
+                .order_by()
+                .values("pk")
+            ),
+            names=("member",),
+            plan_once=True,
+        )
+        return bool(read.rows(suffix=" LIMIT 1", member=self.pk))
 
 
 COACHES_GROUP = "Coaches"

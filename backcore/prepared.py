@@ -43,7 +43,7 @@ PLACEHOLDERS: dict[str, Any] = {
     "slug": "placeholder:slug:5c1e9b",
     "query": "placeholder:query:5c1e9b",
     "session_key": "placeholder:session:5c1e9b",  # real keys are 32 of [a-z0-9]
-    "exercise": -7_000_000_006,
+    "exercise": -7_000_000_005,
 }
 
 
@@ -209,6 +209,10 @@ class Prepared:
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         return rows
+
+    def exists(self, **values) -> bool:
+        """Whether the SQL gives any row (only the first is fetched)."""
+        return bool(self.rows(suffix=" LIMIT 1", **values))
 
     def count(self, **values) -> int:
         """How many rows the SQL gives (build a shape without ordering for this)."""

@@ -180,3 +180,18 @@ def test_objects_come_with_their_rows_as_the_database_sent_them():
     [(again, changed)] = read.objects_with_rows(slug=exercise.slug)
     assert changed != row and again.cautions.endswith(" More.")
     assert read.objects_with_rows(slug="no-such-exercise") == []
+
+
+def test_no_placeholder_can_be_mistaken_for_another():
+    """`_holds` finds a placeholder by its text: two names sharing a value (or one's text inside
+    another's) would fill or refuse the wrong parameter."""
+    from backcore.prepared import PLACEHOLDERS
+
+    texts = {
+        name: [str(v) for v in (value if isinstance(value, list) else [value])]
+        for name, value in PLACEHOLDERS.items()
+    }
+    for name, mine in texts.items():
+        for other, theirs in texts.items():
+            if other != name:
+                assert not any(a in b for a in mine for b in theirs), (name, other)

@@ -21,8 +21,6 @@ def _session_rows():
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
-        if self.get_model_class().__name__ != "Session":  # a subclass's own model: Django's way
-            return super()._get_session_from_db()
         read = prepared(("sessions.by_key",), _session_rows, names=("session_key",), plan_once=True)
         rows = read.objects(session_key=self.session_key)
         if rows and rows[0].expire_date > timezone.now():

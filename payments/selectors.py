@@ -2,7 +2,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from backcore.accounts.models import User
-from backcore.prepared import PLACEHOLDERS, prepared
+from backcore.prepared import PLACEHOLDERS, Prepared, prepared
 from payments.models import Contribution, Subscription, SuggestedAmount
 
 HIDDEN_STATUSES = [Contribution.Status.PENDING, Contribution.Status.CANCELLED]
@@ -42,9 +42,8 @@ def member_customer_contributions(*, member: User) -> QuerySet[Contribution]:
     return Contribution.objects.filter(member=member).exclude(customer_id="").order_by()
 
 
-def _compiled(name: str, build, member: User, **how) -> list:
-    read = prepared(("payments.contributions_page", name), build, names=("member",), plan_once=True)
-    return read.rows(member=member.pk, **how) if how else read.objects(member=member.pk)
+def _compiled(name: str, build) -> Prepared:
+    return prepared(("payments.contributions_page", name), build, names=("member",), plan_once=True)
 
 
 def contributions_page(*, member: User) -> dict:
@@ -52,18 +51,15 @@ def contributions_page(*, member: User) -> dict:
     monthly subscriptions and whether Stripe knows them as a customer. The same rules as the
     selectors above, each read compiled and planned once (the page is a key member page)."""
     someone = User(pk=PLACEHOLDERS["member"])
-    contributions = _compiled("contributions", lambda: member_contributions(member=someone), member)
-    subscriptions = _compiled("subscriptions", lambda: member_subscriptions(member=someone), member)
+    contributions = _compiled("contributions", lambda: member_contributions(member=someone))
+    subscriptions = _compiled("subscriptions", lambda: member_subscriptions(member=someone))
     customer = _compiled(
-        "has_customer",
-        lambda: member_customer_contributions(member=someone).values("pk"),
-        member,
-        suffix=" LIMIT 1",
+        "has_customer", lambda: member_customer_contributions(member=someone).values("pk")
     )
     return {
-        "contributions": contributions,
-        "subscriptions": [s for s in subscriptions if s.is_live],
-        "has_customer": bool(customer),
+        "contributions": contributions.objects(member=member.pk),
+        "subscriptions": [s for s in subscriptions.objects(member=member.pk) if s.is_live],
+        "has_customer": customer.exists(member=member.pk),
     }
 
 

@@ -99,8 +99,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_superuser:
             return True
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("groups")
-        if prefetched is not None or self.pk is None:
-            return any(g.name == COACHES_GROUP for g in (prefetched or []))
+        if prefetched is not None:
+            return any(g.name == COACHES_GROUP for g in prefetched)
+        if self.pk is None:
+            return False
         # every forum page asks: the read is compiled and planned once per process
         from backcore.prepared import PLACEHOLDERS, prepared
 
@@ -116,7 +118,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             names=("member",),
             plan_once=True,
         )
-        return bool(read.rows(suffix=" LIMIT 1", member=self.pk))
+        return read.exists(member=self.pk)
 
 
 COACHES_GROUP = "Coaches"
@@ -192,5 +194,11 @@ def profile_of(user) -> "Profile | None":
         found = prepared(("accounts.profile_of",), _profile_rows, names=("member",), plan_once=True)
         rows = found.objects(member=user.pk)
         profile = rows[0] if rows else None
-    related.set_cached_value(user, profile)
+    profile_keep(user, profile)
     return profile
+
+
+def profile_keep(user, profile: "Profile | None") -> None:
+    """Keep `profile` (read with another row) on `user` as `user.profile` and `profile_of`
+    would: later reads in this request ask the database nothing."""
+    User.profile.related.set_cached_value(user, profile)

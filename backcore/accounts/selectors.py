@@ -14,4 +14,4 @@ def user_is_member(*, user: User) -> bool:
         names=("member",),
         plan_once=True,
     )
-    return bool(read.rows(suffix=" LIMIT 1", member=user.pk))
+    return read.exists(member=user.pk)

@@ -280,7 +280,7 @@ def _csrf_token(request) -> str:
     return token
 
 
-def render_kept(request, template: str, body: str, context: dict | None = None):
+def render_kept(request, template: str, body: str, context: dict | None = None, *, status=200):
     """The response for a kept body: `template` draws the site around it."""
     from django.shortcuts import render
     from django.utils.safestring import mark_safe
@@ -289,6 +289,7 @@ def render_kept(request, template: str, body: str, context: dict | None = None):
         request,
         template,
         {**(context or {}), "body": mark_safe(body), "csrf_token": _csrf_token(request)},
+        status=status,
     )
 
 

@@ -26,6 +26,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from backcore.accounts.models import profile_keep
 from backcore.prepared import PLACEHOLDERS, prepared
 from programs.choices import EnrolmentStatus, PainDuration
 from programs.models import Enrolment, Intake, SafetyScreen
@@ -256,7 +257,7 @@ def _keep_profile_on(member, intake: Intake) -> None:
         profile = intake.member.profile
     except ObjectDoesNotExist:
         return
-    type(intake.member).profile.related.set_cached_value(member, profile)
+    profile_keep(member, profile)
 
 
 def safety_verdict(*, member, day: date | None = None) -> SafetyVerdict:

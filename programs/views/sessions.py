@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backcore.accounts.decorators import member_required
@@ -22,7 +21,7 @@ from programs import engine
 from programs.choices import SessionStatus
 from programs.models import PlannedItem, PlannedSession
 from programs.selectors.outcome import session_outcome
-from programs.selectors.page_cache import kept_body, render_body
+from programs.selectors.page_cache import kept_body, render_body, render_kept
 from programs.selectors.player import player_day
 from programs.selectors.sessions import (
     asks_leg_spread,
@@ -90,10 +89,11 @@ def _player_context(session, today, *, errors=None, values=None, redo=None) -> d
 
 
 def _player_page(request, day: date, today: date, body: str, *, status=200):
-    return render(
+    return render_kept(
         request,
         "programs/player.html",
-        {"body": mark_safe(body), "day": day, "is_late": day != today},
+        body,
+        {"day": day, "is_late": day != today},
         status=status,
     )
 

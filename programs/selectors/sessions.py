@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from backcore.accounts.models import profile_of
@@ -58,23 +58,20 @@ def withdrawn_mid_session(*, member, item_id: int, today: date) -> bool:
     ).exists()
 
 
-def session_with_items(*, member, day: date) -> PlannedSession | None:
-    return (
-        PlannedSession.objects.filter(member=member, date=day)
-        .select_related("phase")
-        .prefetch_related(_items_prefetch())
-        .first()
+def _day_session(*, member, day: date) -> QuerySet[PlannedSession]:
+    return PlannedSession.objects.filter(member=member, date=day).prefetch_related(
+        _items_prefetch()
     )
+
+
+def session_with_items(*, member, day: date) -> PlannedSession | None:
+    return _day_session(member=member, day=day).select_related("phase").first()
 
 
 def player_session(*, member, day: date) -> PlannedSession | None:
-    """What the player's body draws, and no more: every table read here is in the player's
-    fingerprint (programs/selectors/page_cache.py), under which the body is kept."""
-    return (
-        PlannedSession.objects.filter(member=member, date=day)
-        .prefetch_related(_items_prefetch())
-        .first()
-    )
+    """What the player's body draws, and no more (no phase): every table read here is in the
+    player's fingerprint (programs/selectors/page_cache.py), under which the body is kept."""
+    return _day_session(member=member, day=day).first()
 
 
 @dataclass(frozen=True)

@@ -461,10 +461,54 @@ def _latest_matches(*, query: str, user, cap: int) -> QuerySet:
     )
 
 
-def _shown_matches(*, ids, query: str, kept) -> QuerySet[Post]:
-    """The posts of a result page, by id, with their highlighted snippets: each post's body,
-    and its headline unless its id is in `kept` (a headline this process made for that post,
-    query and body already: `_SNIPPETS`)."""
+class SearchResult:
+    """One result of a search, as the results page draws it: read as plain values (model
+    instances of a post, its thread and its category cost a results page more than its query).
+    `thread.title` and `thread.category.name` as on a post."""
+
+    __slots__ = (
+        "pk",
+        "thread_id",
+        "author_name",
+        "created_at",
+        "body",
+        "headline",
+        "snippet",
+        "thread",
+    )
+
+    def __init__(self, pk, thread_id, author_name, created_at, body, title, category, headline):
+        self.pk, self.thread_id, self.author_name = pk, thread_id, author_name
+        self.created_at, self.body, self.headline = created_at, body, headline
+        self.snippet = None
+        self.thread = _ResultThread(title, category)
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+class _ResultThread:
+    __slots__ = ("title", "category")
+
+    def __init__(self, title, category_name):
+        self.title = title
+        self.category = _ResultCategory(category_name)
+
+
+class _ResultCategory:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+def _shown_matches(*, ids, query: str, kept, user) -> QuerySet:
+    """The posts of a result page, by id, that this person may still find (the rule of
+    `_searchable_posts` again: a page kept since, or ranked a moment before a coach hid a post,
+    never shows it), with what a result shows: each post's body, and its headline unless its id
+    is in `kept` (a headline this process made for that post, query and body already:
+    `_SNIPPETS`)."""
     from django.contrib.postgres.search import SearchHeadline
     from django.db.models import Case, TextField, Value, When
 
@@ -480,10 +524,8 @@ def _shown_matches(*, ids, query: str, kept) -> QuerySet[Post]:
         min_words=15,
     )
     return (
-        Post.objects.filter(InArray(F("pk"), ids))
-        .select_related("thread__category")
-        # what a result shows, and the body its headline is made of
-        .only("pk", "author_name", "created_at", "body", "thread__title", "thread__category__name")
+        _searchable_posts(user=user)
+        .filter(InArray(F("pk"), ids))
         .annotate(
             headline=Case(
                 When(InArray(F("pk"), kept), then=Value(None)),
@@ -492,66 +534,123 @@ def _shown_matches(*, ids, query: str, kept) -> QuerySet[Post]:
             )
         )
         .order_by()
+        .values_list(*_SHOWN_COLUMNS, "headline")
     )
 
 
-# Headlines made, by (post, query): (the body it was made of, the headline). A headline cost
-# PostgreSQL about 50 microseconds a post, half the cost of a results page after its ranking;
-# one kept is used only while the post's body is still the one it was made of.
+_SHOWN_COLUMNS = (
+    "pk",
+    "thread_id",
+    "author_name",
+    "created_at",
+    "body",
+    "thread__title",
+    "thread__category__name",
+)
+
+
+# Headlines made, by (post, query): (the body it was made of, its snippet: the headline
+# escaped and marked). A headline cost PostgreSQL about 50 microseconds a post, half the cost of
+# a results page after its ranking; one kept is used only while the post's body is still the one
+# it was made of.
 _SNIPPETS: dict[tuple[int, str], tuple[str, str]] = {}
 SNIPPETS_KEPT = 4_096
 
 
-def _with_headlines(*, ids: list[int], query: str) -> list[Post]:
-    """The posts `ids` (in no order) with their headlines, made by PostgreSQL only for the
-    posts whose headline for this query is not kept (or whose body changed since)."""
+def _keep_snippet(key: tuple[int, str], body: str, snippet: str) -> None:
+    if key not in _SNIPPETS and len(_SNIPPETS) >= SNIPPETS_KEPT:
+        _SNIPPETS.pop(next(iter(_SNIPPETS)))  # the oldest makes room
+    _SNIPPETS[key] = (body, snippet)
+
+
+def _with_headlines(*, ids: list[int], query: str, user) -> list[SearchResult]:
+    """The posts `ids` (in no order) this person may still find, each with its snippet, made by
+    PostgreSQL only for the posts whose headline for this query is not kept (or whose body
+    changed since)."""
+    moderator = is_moderator(user)
     shown = prepared(
-        ("community.search_shown",),
+        ("community.search_shown", moderator),
         lambda: _shown_matches(
-            ids=PLACEHOLDERS["ids"], query=PLACEHOLDERS["query"], kept=PLACEHOLDERS["kept"]
+            ids=PLACEHOLDERS["ids"],
+            query=PLACEHOLDERS["query"],
+            kept=PLACEHOLDERS["kept"],
+            user=_viewer(moderator),
         ),
-        names=("ids", "query", "kept"),
+        names=("ids", "query", "kept", "member"),
         plan_once=True,
     )
     kept = [pk for pk in ids if (pk, query) in _SNIPPETS]
-    posts = shown.objects(ids=ids, query=query, kept=kept)
+    results = [
+        SearchResult(*row) for row in shown.rows(ids=ids, query=query, kept=kept, member=user.pk)
+    ]
     changed = []
-    for post in posts:
-        if post.headline is None:
-            body, headline = _SNIPPETS.get((post.pk, query), (None, None))
-            if body == post.body:
-                post.headline = headline
+    for result in results:
+        key = (result.pk, query)
+        if result.headline is None:
+            body, snippet = _SNIPPETS.get(key, (None, None))
+            if body == result.body:
+                result.snippet = snippet
             else:  # edited (or dropped from what is kept) since: made anew below
-                changed.append(post)
+                changed.append(result)
         else:
-            if len(_SNIPPETS) >= SNIPPETS_KEPT:
-                _SNIPPETS.pop(next(iter(_SNIPPETS)))  # the oldest makes room
-            _SNIPPETS[(post.pk, query)] = (post.body, post.headline)
+            result.snippet = _highlight(result.headline)
+            _keep_snippet(key, result.body, result.snippet)
     if changed:
         made = {
-            post.pk: post
-            for post in shown.objects(ids=[p.pk for p in changed], query=query, kept=[])
+            row[0]: SearchResult(*row)
+            for row in shown.rows(ids=[r.pk for r in changed], query=query, kept=[], member=user.pk)
         }
-        for post in changed:
-            fresh = made.get(post.pk)
+        for result in changed:
+            fresh = made.get(result.pk)
             if fresh is None:  # gone since the first read
-                _SNIPPETS.pop((post.pk, query), None)
-                post.headline = ""
+                _SNIPPETS.pop((result.pk, query), None)
+                results.remove(result)
                 continue
-            post.body, post.headline = fresh.body, fresh.headline
-            _SNIPPETS[(post.pk, query)] = (fresh.body, fresh.headline)
-    return posts
+            result.body, result.snippet = fresh.body, _highlight(fresh.headline)
+            _keep_snippet((result.pk, query), fresh.body, result.snippet)
+    return results
 
 
-def _ranked_page(*, query: str, user, number: int) -> tuple[list[int], int]:
-    """(ids of page `number`, count up to SEARCH_COUNT_CAP + 1): one query over the latest
+# Ranked result pages kept per process, by (query, moderator or not, page number): (the forum
+# search version they were ranked at, their ids, the capped count). What a member finds does
+# not depend on who they are (`_searchable_posts`), so one member's ranking serves the next,
+# until the database moves the version (migration 0009: any change search could show).
+_RANKED: dict[tuple[str, bool, int], tuple[int, list[int], int]] = {}
+RANKED_KEPT = 1_024
+_ranked_version = [0]  # the newest version kept under: pages kept under an older one are dropped
+
+# The version, and whether this transaction changed what search shows (it then ranks afresh:
+# the version moves only at its commit). Prepared once per connection.
+_SEARCH_VERSION = (
+    "SELECT (SELECT version FROM community_search_version WHERE id = 1),"
+    " coalesce(current_setting('community.search_changed', true), '') <> ''"
+)
+
+
+def _search_version() -> tuple[int | None, bool]:
+    with planned_cursor() as cursor:
+        cursor.execute(_SEARCH_VERSION)
+        return cursor.fetchone()
+
+
+def _ranked_page(
+    *, query: str, user, number: int, at: tuple[int | None, bool]
+) -> tuple[list[int], int]:
+    """(ids of page `number`, count up to SEARCH_COUNT_CAP + 1): kept from an earlier search
+    while the forum search version stands (`at`: `_search_version()`, read before: a ranking
+    made after it is at least as fresh as it), else one query over the latest
     SEARCH_COUNT_CAP + 1 matches.
 
     The matches are read newest first (by `community_post_recent` for a common word, the GIN
     index for a rare one) and cut there, so a word in every other post costs no more than a
-    word in a thousand; only those are ranked (`ts_rank` over the stored vector), a top-N sort picks
-    the page and a window counts them alongside. Compiled once per process and shape."""
+    word in a thousand; only those are ranked (`ts_rank` over the stored vector), a top-N sort
+    picks the page and a window counts them alongside. Compiled once per process and shape."""
     moderator, cap = is_moderator(user), SEARCH_COUNT_CAP
+    key = (query, moderator, number)
+    kept = _RANKED.get(key)
+    version, changed = at
+    if kept is not None and version == kept[0] and not changed:
+        return kept[1], kept[2]
     latest = prepared(
         ("community.search_latest", moderator, cap),
         lambda: _latest_matches(query=PLACEHOLDERS["query"], user=_viewer(moderator), cap=cap),
@@ -564,14 +663,26 @@ def _ranked_page(*, query: str, user, number: int) -> tuple[list[int], int]:
         query=query,
         member=user.pk,
     )
-    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+    ids, count = [row[0] for row in rows], (rows[0][1] if rows else 0)
+    if version is not None and not changed:
+        if version > _ranked_version[0]:
+            _RANKED.clear()
+            _ranked_version[0] = version
+        if version == _ranked_version[0]:
+            if key not in _RANKED and len(_RANKED) >= RANKED_KEPT:
+                _RANKED.pop(next(iter(_RANKED)))  # the oldest makes room
+            _RANKED[key] = (version, ids, count)
+    return ids, count
 
 
 def search_posts(*, query: str, user, page) -> Page:
     """Postgres: full-text search (English stemming) on the stored, GIN-indexed vector. The
     latest SEARCH_COUNT_CAP + 1 matches are ranked (all of them for any but a very common word) and
     the best 20 shown, with highlighted snippets for those 20 only; the count stops at
-    SEARCH_COUNT_CAP. Two queries whatever the number of posts, each compiled once per process.
+    SEARCH_COUNT_CAP. Whatever the number of posts: the forum search version, the ranking
+    unless the page ranked at that version is kept (what a member finds does not depend on who
+    they are), and the shown posts, read again by id under the same rule; each compiled once per
+    process. Results are `SearchResult`s.
     Elsewhere (SQLite in development): a plain case-insensitive contains search."""
     query = query.strip()[:200]
     if not query:
@@ -584,19 +695,19 @@ def search_posts(*, query: str, user, page) -> Page:
         # Only the capped matches are ranked: no page lies past them (a 40-digit page number
         # must not reach the database's OFFSET).
         number = min(number, SEARCH_COUNT_CAP // SEARCH_PER_PAGE + 1)
-        ids, count = _ranked_page(query=query, user=user, number=number)
+        at = _search_version()
+        ids, count = _ranked_page(query=query, user=user, number=number, at=at)
         if not ids and number > 1:  # past the end: the last page, as Paginator.get_page does
-            _none, count = _ranked_page(query=query, user=user, number=1)
+            _none, count = _ranked_page(query=query, user=user, number=1, at=at)
             number = max((count - 1) // SEARCH_PER_PAGE + 1, 1)
-            ids, count = _ranked_page(query=query, user=user, number=number)
+            ids, count = _ranked_page(query=query, user=user, number=number, at=at)
         paginator = _RankedPaginator(count=count, per_page=SEARCH_PER_PAGE, cap=SEARCH_COUNT_CAP)
         results = []
         if ids:
-            # the ranked query chose only posts this person may read: fetch those 20 by id
-            by_pk = {post.pk: post for post in _with_headlines(ids=ids, query=query)}
+            # those 20 by id, only while this person may still find them
+            shown = _with_headlines(ids=ids, query=query, user=user)
+            by_pk = {result.pk: result for result in shown}
             results = [by_pk[pk] for pk in ids if pk in by_pk]
-        for post in results:
-            post.snippet = _highlight(post.headline)
         return Page(results, number, paginator)
     posts = (
         _searchable_posts(user=user)

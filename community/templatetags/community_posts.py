@@ -1,6 +1,6 @@
 """`{% forum_post post %}`: one post of a thread page, drawn once and then reused (and
 `{% thread_row thread %}`, one line of a category's thread list, `{% category_card category %}`,
-one category of the index, `{% search_result post %}`, one result of a search, and
+one category of the index, `{% search_results page %}`, the results of a search, and
 `{% search_form form %}`, the search box, the same way).
 
 A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
@@ -212,23 +212,51 @@ def thread_row(thread):
     return mark_safe(html)  # a template's output
 
 
-@register.simple_tag
-def search_result(post):
-    """One result of the forum search as `community/_search_result.html` draws it, kept by its
-    values (the snippet is the query's own, so a repeated search draws nothing again)."""
+def _search_result(result, now, script_prefix) -> str:
     values = {
-        "pk": post.pk,
-        "title": post.thread.title,
-        "author_name": post.author_name,
-        "category_name": post.thread.category.name,
-        "snippet": str(post.snippet),  # escaped by the selector, <mark> its only markup
-        "age": _age(post.created_at),
-        "script_prefix": get_script_prefix(),
+        "pk": result.pk,
+        "title": result.thread.title,
+        "author_name": result.author_name,
+        "category_name": result.thread.category.name,
+        "snippet": str(result.snippet),  # escaped by the selector, <mark> its only markup
+        "age": _age(result.created_at, now),
+        "script_prefix": script_prefix,
     }
-    html = _kept(
+    return _kept(
         ("search", *values.values()),
         lambda: get_template("community/_search_result.html").render(
-            {"result": {**_with_time(values, post.created_at), "snippet": post.snippet}}
+            {"result": {**_with_time(values, result.created_at), "snippet": result.snippet}}
+        ),
+    )
+
+
+@register.simple_tag
+def search_results(page):
+    """The results of a search page, each as `community/_search_result.html` draws it, kept by
+    its values (the snippet is the query's own, so a repeated search draws nothing again). One
+    tag for the 20: the time and the script prefix are read once, and no loop of the template
+    language runs round them."""
+    now, script_prefix = timezone.now(), get_script_prefix()
+    html = "".join(_search_result(result, now, script_prefix) for result in page)
+    return mark_safe(html)  # templates' output
+
+
+@register.simple_tag
+def search_pagination(page, query):
+    """`community/_pagination.html` for a search page, kept by what it shows (the query and
+    where this page stands)."""
+    values = (
+        query,
+        page.number,
+        page.paginator.num_pages,
+        page.has_previous(),
+        page.has_next(),
+        get_script_prefix(),
+    )
+    html = _kept(
+        ("search-pages", *values),
+        lambda: get_template("community/_pagination.html").render(
+            {"page_obj": page, "query": query}
         ),
     )
     return mark_safe(html)  # a template's output

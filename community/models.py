@@ -82,6 +82,13 @@ class Thread(models.Model):
             models.Index(
                 fields=["category", "-is_pinned", "-last_post_at"], name="community_thread_listing"
             ),
+            # a category's count of the threads a member may open, from the index alone
+            models.Index(
+                fields=["category"],
+                include=["is_approved", "author"],
+                condition=Q(is_hidden=False),
+                name="community_thread_counted",
+            ),
         ]
         permissions = [("moderate_community", "Can moderate the community forum")]
 
@@ -121,6 +128,10 @@ class Post(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["thread", "created_at"], name="community_post_thread_order"),
+            # a thread's count of the posts a member's listing shows, from the index alone
+            models.Index(
+                fields=["thread"], include=["is_approved", "author"], name="community_post_counted"
+            ),
             models.Index(fields=["author", "-created_at"], name="community_post_author_recent"),
             # the moderation queue: posts awaiting approval, oldest first
             models.Index(

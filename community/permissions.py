@@ -38,12 +38,16 @@ def can_reply(user, thread: Thread) -> bool:
     return thread.is_approved and not (thread.is_locked or thread.is_hidden)
 
 
+def _changes(user, post: Post, moderator: bool) -> bool:
+    return moderator or (post.author_id is not None and post.author_id == user.pk)
+
+
 def can_change_post(user, post: Post) -> bool:
     """Edit or delete: the author, or a moderator. A former member's post (no author) is
     nobody's to change but a coach's."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return (post.author_id is not None and post.author_id == user.pk) or is_moderator(user)
+    return _changes(user, post, is_moderator(user))
 
 
 def skips_flood_control(user) -> bool:
@@ -57,6 +61,13 @@ def skips_approval(user) -> bool:
 def can_edit_post(user, post: Post, thread: Thread) -> bool:
     """Edit: whoever may change the post, while its thread is open (coaches edit in locked
     threads too). `thread` is the post's thread, passed so a page of posts asks no query."""
-    if not can_change_post(user, post) or post.is_deleted:
-        return False
-    return is_moderator(user) or not thread.is_locked
+    return post_rights(user, post, thread)[0]
+
+
+def post_rights(user, post: Post, thread: Thread) -> tuple[bool, bool]:
+    """(`can_edit_post`, `can_change_post`) in one asking, for a page of twenty posts."""
+    if not getattr(user, "is_authenticated", False):
+        return False, False
+    moderator = is_moderator(user)
+    change = _changes(user, post, moderator)
+    return change and not post.is_deleted and (moderator or not thread.is_locked), change

@@ -1,5 +1,8 @@
 """Community reads. Each selector knows its joins so pages run a constant number of queries."""
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -56,11 +59,16 @@ def category_get(*, slug: str) -> Category | None:
 
 
 def _count_per_outer_row(rows: QuerySet, *, of: str):
-    """How many of `rows` have `of` = the outer row, as a subquery (0 when none)."""
+    """How many of `rows` have `of` = the outer row, as a subquery (0 when none).
+
+    COUNT(*), not COUNT(id): the rows are then counted from an index alone where one holds
+    every column the rule reads (`community_thread_counted`, `community_post_counted`), without
+    visiting the table's pages (a 1,000-post thread's count was most of its page's PostgreSQL
+    time)."""
     from django.db.models.functions import Coalesce
 
     counted = (
-        rows.filter(**{of: OuterRef("pk")}).order_by().values(of).annotate(n=Count("pk"))
+        rows.filter(**{of: OuterRef("pk")}).order_by().values(of).annotate(n=Count("*"))
     ).values("n")
     return Coalesce(Subquery(counted), 0)
 
@@ -122,21 +130,51 @@ def readable_posts(*, user) -> QuerySet[Post]:
     return posts
 
 
+class ListedThread(NamedTuple):
+    """One line of a category's thread list: the values it shows, as read (no model instance:
+    building 20 threads and their latest posts cost more than drawing the kept lines)."""
+
+    pk: int
+    title: str
+    author_name: str
+    reply_count: int
+    is_pinned: bool
+    is_locked: bool
+    is_hidden: bool
+    is_approved: bool
+    last_post_at: datetime
+    last_post_id: int | None
+    last_post_author: str | None
+    last_read_at: datetime | None  # this viewer's, None: never opened
+
+
 def _thread_list_queryset(*, category_id, user) -> QuerySet[Thread]:
     reads = ThreadRead.objects.filter(thread=OuterRef("pk"), member=user)
     return (
         visible_threads(user=user)
         .filter(category_id=category_id)
-        .select_related("last_post")
-        .defer(*_LAST_POST_TEXT)
         .annotate(last_read_at=Subquery(reads.values("last_read_at")[:1]))
         .order_by("-is_pinned", "-last_post_at", "-pk")
+        .values_list(
+            "pk",
+            "title",
+            "author_name",
+            "reply_count",
+            "is_pinned",
+            "is_locked",
+            "is_hidden",
+            "is_approved",
+            "last_post_at",
+            "last_post_id",
+            "last_post__author_name",
+            "last_read_at",
+        )
     )
 
 
 def thread_list(*, category: Category, user, page) -> Page:
-    """A page of the category's threads this person may open; counted by `category_page` when
-    the category came from there."""
+    """A page of the category's threads this person may open (`ListedThread`s); counted by
+    `category_page` when the category came from there."""
     moderator = is_moderator(user)
     return _prepared_page(
         count=getattr(category, "listed_threads", None),
@@ -147,6 +185,7 @@ def thread_list(*, category: Category, user, page) -> Page:
         names=("category", "member"),
         per_page=THREADS_PER_PAGE,
         page=page,
+        make=ListedThread._make,
         category=category.pk,
         member=user.pk,
     )
@@ -257,7 +296,15 @@ class _CountedPaginator(Paginator):
 
 
 def _prepared_page(
-    *, key: tuple, build, names, per_page: int, page, count: int | None = None, **values
+    *,
+    key: tuple,
+    build,
+    names,
+    per_page: int,
+    page,
+    count: int | None = None,
+    make=None,
+    **values,
 ) -> Page:
     """Page `page` of the read `build(**placeholders)` (ordered), as `Paginator.get_page` gives
     it (a bad number: the first page; past the end: the last), with the count and the page's
@@ -266,7 +313,8 @@ def _prepared_page(
     A page in the second half is read from the end, in the reverse order, and turned back: the
     last page of a 1,000-post thread reads its 20 rows instead of stepping over 980 (an OFFSET
     still reads every row it skips). `count`: the number of rows, when another read counted them
-    (under the same rule)."""
+    (under the same rule). `make`: what each row becomes, for a read of values (else model
+    instances)."""
     if count is None:
         counting = prepared(
             (*key, "count"), lambda: build().order_by().values("pk"), names=names, plan_once=True
@@ -283,40 +331,112 @@ def _prepared_page(
     if not count:
         return Page([], number, paginator)
     if offset * 2 <= count:
-        listing = prepared((*key, "list"), build, names=names, plan_once=True)
-        rows = listing.objects(suffix=" LIMIT %s OFFSET %s", extra=[per_page, offset], **values)
+        read = prepared((*key, "list"), build, names=names, plan_once=True)
+        limit = [per_page, offset]
     else:
-        backwards = prepared(
+        read = prepared(
             (*key, "list-backwards"), lambda: build().reverse(), names=names, plan_once=True
         )
         size = min(per_page, count - offset)
-        rows = backwards.objects(
-            suffix=" LIMIT %s OFFSET %s", extra=[size, count - offset - size], **values
-        )
+        limit = [size, count - offset - size]
+    if make is None:
+        rows = read.objects(suffix=" LIMIT %s OFFSET %s", extra=limit, **values)
+    else:
+        rows = [make(row) for row in read.rows(suffix=" LIMIT %s OFFSET %s", extra=limit, **values)]
+    if offset * 2 > count:
         rows.reverse()
     return Page(rows, number, paginator)
 
 
+def _reactions_summed(*, member) -> RawSQL:
+    """Per post, its reactions counted by kind with the member's own, as one text of
+    'kind count mine' items joined by ',' (NULL: none), read with the post itself (PostgreSQL;
+    by the `post_id` index, for the page's posts only)."""
+    from django.db.models import TextField
+
+    table = connection.ops.quote_name(Reaction._meta.db_table)
+    post = connection.ops.quote_name(Post._meta.db_table)
+    return RawSQL(
+        "(SELECT string_agg(s.kind || ' ' || s.n || ' ' || s.mine, ',') FROM"
+        " (SELECT r.kind, count(*) AS n, count(*) FILTER (WHERE r.member_id = %s) AS mine"
+        f" FROM {table} r WHERE r.post_id = {post}.id GROUP BY r.kind) s)",
+        [member],
+        output_field=TextField(),
+    )
+
+
+_NO_REACTIONS = {name: 0 for kind in Reaction.Kind.values for name in (f"n_{kind}", f"mine_{kind}")}
+
+
+class ListedPost:
+    """One post of a thread page: the fields it shows, as read, with its reaction counts
+    (`n_<kind>`) and this member's own (`mine_<kind>`); no model instance (building 20 posts
+    cost more than drawing their kept fragments)."""
+
+    pk: int
+
+    @property
+    def has_badge(self) -> bool:
+        return self.badge_streak_days is not None
+
+
+_LISTED_POST_FIELDS = (
+    "pk",
+    "author_id",
+    "author_name",
+    "body_html",  # the page shows the drawn body; its Markdown is for editing
+    "created_at",
+    "edited_at",
+    "is_approved",
+    "is_deleted",
+    "is_hidden",
+    "hidden_reason",
+    "badge_streak_days",
+    "badge_phase_name",
+)
+
+
+def _listed_post(row) -> ListedPost:
+    post = ListedPost()
+    fields = post.__dict__
+    fields.update(_NO_REACTIONS)
+    fields.update(zip(_LISTED_POST_FIELDS, row, strict=False))  # `reactions_summed` may follow
+    if len(row) > len(_LISTED_POST_FIELDS) and row[-1]:  # `reactions_summed`
+        for item in row[-1].split(","):
+            kind, n, mine = item.split(" ")
+            fields[f"n_{kind}"], fields[f"mine_{kind}"] = int(n), int(mine)
+    return post
+
+
+def _thread_posts_queryset(*, thread_id, user) -> QuerySet[Post]:
+    posts = visible_posts(user=user).filter(thread_id=thread_id).order_by("created_at", "pk")
+    if connection.vendor == "postgresql":
+        posts = posts.annotate(reactions_summed=_reactions_summed(member=user.pk))
+        return posts.values_list(*_LISTED_POST_FIELDS, "reactions_summed")
+    return posts.values_list(*_LISTED_POST_FIELDS)
+
+
 def thread_posts(*, thread: Thread, user, page) -> Page:
-    """One page of a thread: the posts by the (thread, created_at) index, then reactions counted
-    for those 20 posts only (never a GROUP BY over the whole thread). Counted by `thread_get`
-    when the thread came from there with `count_posts`."""
+    """One page of a thread (`ListedPost`s): the posts by the (thread, created_at) index, each
+    with its reactions counted (and this member's own) in the same read, for those 20 posts
+    only (never a GROUP BY over the whole thread). Counted by `thread_get` when the thread came
+    from there with `count_posts`."""
     moderator = is_moderator(user)
     result = _prepared_page(
         count=getattr(thread, "listed_posts", None),
         key=("community.thread_posts", moderator),
-        build=lambda: (
-            visible_posts(user=_viewer(moderator))
-            .filter(thread_id=PLACEHOLDERS["thread"])
-            .order_by("created_at", "pk")
+        build=lambda: _thread_posts_queryset(
+            thread_id=PLACEHOLDERS["thread"], user=_viewer(moderator)
         ),
-        names=("thread",) if moderator else ("thread", "member"),
+        names=("thread", "member"),
         per_page=POSTS_PER_PAGE,
         page=page,
+        make=_listed_post,
         thread=thread.pk,
         member=user.pk,
     )
-    _attach_reaction_counts(result.object_list, user)
+    if connection.vendor != "postgresql":
+        _attach_reaction_counts(result.object_list, user)
     return result
 
 

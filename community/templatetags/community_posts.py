@@ -1,7 +1,9 @@
 """`{% forum_post post %}`: one post of a thread page, drawn once and then reused (and
 `{% thread_row thread %}`, one line of a category's thread list, `{% category_card category %}`,
 one category of the index, `{% search_results page %}`, the results of a search, and
-`{% search_form form %}`, the search box, the same way).
+`{% search_form form %}`, the search box, the same way; `{% forum_posts %}` and
+`{% thread_rows %}` draw a page's list in one tag, and `{% thread_head %}`,
+`{% category_head %}` and `{% page_links %}` the rest of a thread or category page).
 
 A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
 most of the page's time. Each post's HTML is kept per process under a key made of *every value
@@ -83,6 +85,7 @@ def _page_facts(context) -> dict:
 def _values(post, *, facts: dict) -> dict:
     """Everything the fragment shows, as plain values (the cache key is made of these)."""
     user, thread = facts["user"], facts["thread"]
+    can_edit, can_change = permissions.post_rights(user, post, thread)
     values = {
         "pk": post.pk,
         "author_id": post.author_id,
@@ -103,8 +106,8 @@ def _values(post, *, facts: dict) -> dict:
         # this viewer's rights over this post
         "moderator": facts["moderator"],
         "is_author": post.author_id is not None and post.author_id == user.pk,
-        "can_edit": permissions.can_edit_post(user, post, thread),
-        "can_change": permissions.can_change_post(user, post),
+        "can_edit": can_edit,
+        "can_change": can_change,
         "can_reply": facts["can_reply"],
         "thread_pk": thread.pk,
         "script_prefix": facts["script_prefix"],
@@ -125,15 +128,30 @@ def _draw(values: dict) -> str:
     )
 
 
+def _post_html(post, facts: dict) -> str:
+    values = _values(post, facts=facts)
+    return _kept(tuple(values.values()), lambda: _draw(_with_time(values, post.created_at)))
+
+
 @register.simple_tag(takes_context=True)
 def forum_post(context, post):
     """The post as `community/_post.html` draws it for this viewer."""
     facts = _page_facts(context)
-    values = _values(post, facts=facts)
-    html = _kept(tuple(values.values()), lambda: _draw(_with_time(values, post.created_at)))
+    html = _post_html(post, facts)
     if _CSRF_MARK in html:
         html = html.replace(_CSRF_MARK, facts["token"])
     return mark_safe(html)  # a template's output; the token is Django's own
+
+
+@register.simple_tag(takes_context=True)
+def forum_posts(context, posts):
+    """Every post of the page, each as `{% forum_post %}` draws it (one tag, not a loop of
+    twenty: the loop's own steps cost about as much as finding a kept post)."""
+    facts = _page_facts(context)
+    html = "".join([_post_html(post, facts) for post in posts])
+    if _CSRF_MARK in html:
+        html = html.replace(_CSRF_MARK, facts["token"])
+    return mark_safe(html)  # templates' output; the token is Django's own
 
 
 def _kept(key: tuple, draw) -> str:
@@ -176,40 +194,64 @@ def forum_reply_box(context):
     return _with_token(html, context)
 
 
-def _thread_values(thread) -> dict:
-    """Everything a category's line for this thread shows, as plain values (the key)."""
-    read = getattr(thread, "last_read_at", None)
-    return {
-        "pk": thread.pk,
-        "title": thread.title,
-        "author_name": thread.author_name,
-        "reply_count": thread.reply_count,
-        "is_pinned": thread.is_pinned,
-        "is_locked": thread.is_locked,
-        "is_hidden": thread.is_hidden,
-        "is_approved": thread.is_approved,
-        # this viewer's reading
-        "has_new": bool(read and thread.last_post_at > read),
-        "unread": not read,
-        "last_post_at": thread.last_post_at,
-        "age": _age(thread.last_post_at),
-        "has_last_post": thread.last_post_id is not None,
-        "last_post_author": thread.last_post.author_name if thread.last_post_id else "",
-        "script_prefix": get_script_prefix(),
-    }
+_LISTING = object()  # where a category page's shared facts are kept in its render context
 
 
-@register.simple_tag
-def thread_row(thread):
-    """The thread's line as `community/_thread_row.html` draws it for this viewer."""
-    values = _thread_values(thread)
-    html = _kept(
-        ("thread", *values.values()),
-        lambda: get_template("community/_thread_row.html").render(
-            {"thread": _with_time(values, thread.last_post_at)}
-        ),
+def _listing_facts(context) -> dict:
+    """What every line of a category page shares (the time, the script prefix), once a page."""
+    facts = context.render_context.get(_LISTING)
+    if facts is None:
+        facts = context.render_context[_LISTING] = {
+            "now": timezone.now(),
+            "script_prefix": get_script_prefix(),
+        }
+    return facts
+
+
+def _thread_key(thread, facts: dict) -> tuple:
+    """Everything a category's line for this thread shows (the fragment's key): the thread as
+    read (`community.selectors.ListedThread`, but for this viewer's reading) and this
+    viewer's reading of it, the time in words, the script prefix."""
+    read = thread.last_read_at
+    return (
+        "thread",
+        thread[:-1],  # every field but last_read_at, which only decides the two below
+        bool(read and thread.last_post_at > read),  # has_new
+        not read,  # unread
+        _age(thread.last_post_at, facts["now"]),
+        facts["script_prefix"],
     )
-    return mark_safe(html)  # a template's output
+
+
+def _draw_thread(thread, key: tuple) -> str:
+    _name, _fields, has_new, unread, _age_, _prefix = key
+    values = {
+        **thread._asdict(),
+        "has_new": has_new,
+        "unread": unread,
+        "has_last_post": thread.last_post_id is not None,
+        "last_post_author": thread.last_post_author or "",
+        "natural_time": naturaltime(thread.last_post_at),
+    }
+    return get_template("community/_thread_row.html").render({"thread": values})
+
+
+def _thread_html(thread, facts: dict) -> str:
+    key = _thread_key(thread, facts)
+    return _kept(key, lambda: _draw_thread(thread, key))
+
+
+@register.simple_tag(takes_context=True)
+def thread_row(context, thread):
+    """The thread's line as `community/_thread_row.html` draws it for this viewer."""
+    return mark_safe(_thread_html(thread, _listing_facts(context)))  # a template's output
+
+
+@register.simple_tag(takes_context=True)
+def thread_rows(context, threads):
+    """Every line of the page, each as `{% thread_row %}` draws it (one tag, not a loop)."""
+    facts = _listing_facts(context)
+    return mark_safe("".join([_thread_html(thread, facts) for thread in threads]))
 
 
 def _search_result(result, now, script_prefix) -> str:
@@ -305,3 +347,80 @@ def category_card(category):
         ),
     )
     return mark_safe(html)  # a template's output
+
+
+@register.simple_tag
+def page_links(page):
+    """The links to a listing's other pages, as `community/_pagination.html` draws them,
+    kept by page number and count (the template's lookups on a `Page` cost more than the rest
+    of a kept category page)."""
+    number, pages = page.number, page.paginator.num_pages
+    html = _kept(
+        ("pages", number, pages),
+        lambda: get_template("community/_pagination.html").render(
+            {
+                "page_obj": {
+                    "number": number,
+                    "paginator": {"num_pages": pages},
+                    "has_other_pages": pages > 1,
+                    "has_previous": number > 1,
+                    "has_next": number < pages,
+                    "previous_page_number": number - 1,
+                    "next_page_number": number + 1,
+                }
+            }
+        ),
+    )
+    return mark_safe(html)  # a template's output
+
+
+@register.simple_tag(takes_context=True)
+def thread_head(context):
+    """The top of a thread page (where it sits, its title and state, the watch button) as
+    `community/_thread_head.html` draws it, kept by those values."""
+    thread = context["thread"]
+    values = {
+        "pk": thread.pk,
+        "title": thread.title,
+        "category_slug": thread.category.slug,
+        "category_name": thread.category.name,
+        "is_pinned": thread.is_pinned,
+        "is_locked": thread.is_locked,
+        "is_hidden": thread.is_hidden,
+        "hidden_reason": thread.hidden_reason,
+        "is_approved": thread.is_approved,
+        # this viewer's
+        "is_watching": bool(thread.is_watching),
+        "first_new": bool(context.get("first_new")),
+        "script_prefix": get_script_prefix(),
+    }
+    html = _kept(
+        ("thread-head", *values.values()),
+        lambda: get_template("community/_thread_head.html").render(
+            {"thread": values, "csrf_token": _CSRF_MARK}
+        ),
+    )
+    return _with_token(html, context)
+
+
+@register.simple_tag(takes_context=True)
+def category_head(context):
+    """The top of a category page (its name and description, who may start a thread, the
+    watch button) as `community/_category_head.html` draws it, kept by those values."""
+    category = context["category"]
+    values = {
+        "slug": category.slug,
+        "name": category.name,
+        "description": category.description,
+        # this viewer's
+        "can_start": bool(context.get("can_start")),
+        "watching": bool(context.get("watching")),
+        "script_prefix": get_script_prefix(),
+    }
+    html = _kept(
+        ("category-head", *values.values()),
+        lambda: get_template("community/_category_head.html").render(
+            {"category": values, "csrf_token": _CSRF_MARK}
+        ),
+    )
+    return _with_token(html, context)

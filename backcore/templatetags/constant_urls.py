@@ -28,12 +28,22 @@ def _forget_on_urlconf_change(*, setting, **kwargs) -> None:
         _remembered.clear()
 
 
-def _current_app(context) -> str | None:
-    request = getattr(context, "request", None)
+def current_app_of(request) -> str | None:
+    """The application namespace `{% url %}` reverses in for this request, as Django's does."""
     current_app = getattr(request, "current_app", None)
     if current_app is None:
         current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
     return current_app
+
+
+def remembered_reverse(view_name: str, *, current_app: str | None) -> str:
+    """`reverse(view_name)` for a URL without arguments, remembered under what it depends on.
+    Raises NoReverseMatch as reverse() does."""
+    key = (view_name, current_app, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _remembered.get(key)
+    if url is None:
+        url = _remembered[key] = reverse(view_name, current_app=current_app)
+    return url
 
 
 class ConstantURLNode(URLNode):
@@ -41,23 +51,14 @@ class ConstantURLNode(URLNode):
         if self.args or self.kwargs:
             return super().render(context)
         view_name = self.view_name.resolve(context)
-        current_app = _current_app(context)
-        key = (
-            view_name,
-            current_app,
-            get_urlconf() or settings.ROOT_URLCONF,
-            get_script_prefix(),
-        )
-        url = _remembered.get(key)
-        if url is None:
-            try:
-                url = reverse(view_name, current_app=current_app)
-            except NoReverseMatch:
-                if self.asvar is None:
-                    raise
-                url = ""
-            else:
-                _remembered[key] = url
+        try:
+            url = remembered_reverse(
+                view_name, current_app=current_app_of(getattr(context, "request", None))
+            )
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+            url = ""
         if self.asvar:
             context[self.asvar] = url
             return ""

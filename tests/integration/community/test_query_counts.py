@@ -16,6 +16,13 @@ THREAD_LIST_QUERIES = 8  # the category, its watch and its count in one read
 THREAD_PAGE_QUERIES = 9
 
 
+def _thread_page_queries() -> int:
+    """PostgreSQL counts a page's reactions in its posts' read; elsewhere it is one more query."""
+    from django.db import connection
+
+    return THREAD_PAGE_QUERIES + (connection.vendor != "postgresql")
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_category_list_query_count(client, member, rows, django_assert_num_queries):
     for _ in range(rows):
@@ -53,11 +60,11 @@ def test_thread_page_query_count(client, member, thread_with, rows, django_asser
         services.reaction_toggle(member=reactor, post=post, kind="cheer")
     client.force_login(member)
     url = thread.get_absolute_url() + ("?page=3" if rows == 50 else "")
-    with django_assert_num_queries(THREAD_PAGE_QUERIES):
+    with django_assert_num_queries(_thread_page_queries()):
         response = client.get(url)
     assert response.status_code == 200
     # the read marker is stored (one upsert) on the last page; once caught up, no write at all
-    with django_assert_num_queries(THREAD_PAGE_QUERIES - 1):
+    with django_assert_num_queries(_thread_page_queries() - 1):
         assert client.get(url).status_code == 200
 
 

@@ -14,6 +14,7 @@ The shapes are kept on the compiled template, so a template reloaded in developm
 object with none kept.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,6 +40,8 @@ NAV = (
 # Private-use characters: template text never holds them and escaping leaves them alone.
 _NAME, _UNREAD, _CSRF = "\ue000name\ue001", "\ue000unread\ue001", "\ue000csrf\ue001"
 _SLOTS = (_NAME, _UNREAD, _CSRF)
+# Splits a drawing into text and slots, each slot kept as its own part.
+_SLOT_SPLIT = re.compile("(" + "|".join(map(re.escape, _SLOTS)) + ")")
 SHAPES_KEPT = 256
 
 
@@ -133,17 +136,5 @@ def _draw_shape(template, request, user, *, signed_in: bool, unread, links) -> t
         },
         request,
     )
-    parts = [html]
-    for slot in _SLOTS:
-        split = []
-        for part in parts:
-            if part in _SLOTS:
-                split.append(part)
-                continue
-            pieces = part.split(slot)
-            for index, piece in enumerate(pieces):
-                if index:
-                    split.append(slot)
-                split.append(piece)
-        parts = split
+    parts = _SLOT_SPLIT.split(html)
     return tuple(part for part in parts if part)

@@ -5,12 +5,6 @@ from django import template
 register = template.Library()
 
 
-@register.filter
-def starts_with(path: str, prefix: str) -> bool:
-    """`{% if request.path|starts_with:today_url %}`: the page is in that section."""
-    return bool(prefix) and str(path).startswith(str(prefix))
-
-
 @register.simple_tag(takes_context=True)
 def site_header(context):
     """The site header (backcore/layout.py keeps its drawing per shape)."""

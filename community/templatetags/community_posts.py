@@ -137,10 +137,7 @@ def _post_html(post, facts: dict) -> str:
 def forum_post(context, post):
     """The post as `community/_post.html` draws it for this viewer."""
     facts = _page_facts(context)
-    html = _post_html(post, facts)
-    if _CSRF_MARK in html:
-        html = html.replace(_CSRF_MARK, facts["token"])
-    return mark_safe(html)  # a template's output; the token is Django's own
+    return _with_token(_post_html(post, facts), facts["token"])
 
 
 @register.simple_tag(takes_context=True)
@@ -148,10 +145,7 @@ def forum_posts(context, posts):
     """Every post of the page, each as `{% forum_post %}` draws it (one tag, not a loop of
     twenty: the loop's own steps cost about as much as finding a kept post)."""
     facts = _page_facts(context)
-    html = "".join([_post_html(post, facts) for post in posts])
-    if _CSRF_MARK in html:
-        html = html.replace(_CSRF_MARK, facts["token"])
-    return mark_safe(html)  # templates' output; the token is Django's own
+    return _with_token("".join([_post_html(post, facts) for post in posts]), facts["token"])
 
 
 def _kept(key: tuple, draw) -> str:
@@ -164,10 +158,20 @@ def _kept(key: tuple, draw) -> str:
     return html
 
 
-def _with_token(html: str, context) -> str:
+def _with_token(html: str, token: str) -> str:
+    """Kept HTML with this response's CSRF token where the drawing had the mark."""
     if _CSRF_MARK in html:
-        html = html.replace(_CSRF_MARK, str(context.get("csrf_token", "")))
-    return mark_safe(html)  # a template's output; the token is Django's own
+        html = html.replace(_CSRF_MARK, token)
+    return mark_safe(html)  # templates' output; the token is Django's own
+
+
+def _kept_form(context, template: str, name: str, values: dict) -> str:
+    """A fragment with a form, kept by the values it shows, with this response's token."""
+    html = _kept(
+        (template, *values.values()),
+        lambda: get_template(template).render({name: values, "csrf_token": _CSRF_MARK}),
+    )
+    return _with_token(html, str(context.get("csrf_token", "")))
 
 
 @register.simple_tag(takes_context=True)
@@ -191,7 +195,7 @@ def forum_reply_box(context):
             }
         ),
     )
-    return _with_token(html, context)
+    return _with_token(html, str(context.get("csrf_token", "")))
 
 
 _LISTING = object()  # where a category page's shared facts are kept in its render context
@@ -394,13 +398,7 @@ def thread_head(context):
         "first_new": bool(context.get("first_new")),
         "script_prefix": get_script_prefix(),
     }
-    html = _kept(
-        ("thread-head", *values.values()),
-        lambda: get_template("community/_thread_head.html").render(
-            {"thread": values, "csrf_token": _CSRF_MARK}
-        ),
-    )
-    return _with_token(html, context)
+    return _kept_form(context, "community/_thread_head.html", "thread", values)
 
 
 @register.simple_tag(takes_context=True)
@@ -417,10 +415,4 @@ def category_head(context):
         "watching": bool(context.get("watching")),
         "script_prefix": get_script_prefix(),
     }
-    html = _kept(
-        ("category-head", *values.values()),
-        lambda: get_template("community/_category_head.html").render(
-            {"category": values, "csrf_token": _CSRF_MARK}
-        ),
-    )
-    return _with_token(html, context)
+    return _kept_form(context, "community/_category_head.html", "category", values)

@@ -108,6 +108,14 @@ def thread_move(*, coach: User, thread: Thread, category: Category) -> Thread:
         posts = Post.objects.filter(
             thread=thread, is_approved=True, is_hidden=False, is_deleted=False
         ).count()
+        # Both counters locked in one order, so two moves in opposite directions between the
+        # same two categories wait for each other instead of deadlocking.
+        list(
+            Category.objects.select_for_update()
+            .filter(pk__in=[thread.category_id, category.pk])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         Category.objects.filter(pk=thread.category_id).update(
             thread_count=Greatest(F("thread_count") - 1, 0),
             post_count=Greatest(F("post_count") - posts, 0),

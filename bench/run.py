@@ -563,14 +563,28 @@ def drive(args, base_env, who, pages, results):
         server.wait(timeout=30)
 
 
+def data_set(args) -> dict:
+    """The bench database's size, counted (estimates would do, but counts are a second)."""
+    import psycopg
+
+    counts = {
+        "members": "SELECT count(*) FROM accounts_user WHERE NOT is_staff",
+        "logged_items": "SELECT count(*) FROM programs_planneditem",
+        "forum_posts": "SELECT count(*) FROM community_post",
+    }
+    with psycopg.connect(f"{args.pg}/{args.database}") as conn:
+        found = {name: conn.execute(sql).fetchone()[0] for name, sql in counts.items()}
+    return {**found, "data": "reused" if args.reuse else f"seed {args.seed}, generated"}
+
+
 def conditions(args):
     load = os.getloadavg()
     return {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, load average {load[0]:.1f} at the end",
-        "members": args.members,
-        "seed": args.seed,
+        # what the database holds: with --reuse, not what --members says
+        **data_set(args),
         "connections": args.connections,
         "duration_s": args.duration,
         "server": "gunicorn, 2 sync workers, DJANGO_ENV=production",

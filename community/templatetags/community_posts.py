@@ -289,23 +289,8 @@ def search_results(page):
 
 @register.simple_tag
 def search_pagination(page, query):
-    """`community/_pagination.html` for a search page, kept by what it shows (the query and
-    where this page stands)."""
-    values = (
-        query,
-        page.number,
-        page.paginator.num_pages,
-        page.has_previous(),
-        page.has_next(),
-        get_script_prefix(),
-    )
-    html = _kept(
-        ("search-pages", *values),
-        lambda: get_template("community/_pagination.html").render(
-            {"page_obj": page, "query": query}
-        ),
-    )
-    return mark_safe(html)  # a template's output
+    """The links to a search's other pages: `{% page_links %}` with the query kept in them."""
+    return page_links(page, query)
 
 
 @register.simple_tag
@@ -354,13 +339,13 @@ def category_card(category):
 
 
 @register.simple_tag
-def page_links(page):
-    """The links to a listing's other pages, as `community/_pagination.html` draws them,
-    kept by page number and count (the template's lookups on a `Page` cost more than the rest
-    of a kept category page)."""
+def page_links(page, query: str = ""):
+    """The links to a listing's other pages (and a search's, with its query), as
+    `community/_pagination.html` draws them, kept by page number, count and query (the
+    template's lookups on a `Page` cost more than the rest of a kept category page)."""
     number, pages = page.number, page.paginator.num_pages
     html = _kept(
-        ("pages", number, pages),
+        ("pages", number, pages, query),
         lambda: get_template("community/_pagination.html").render(
             {
                 "page_obj": {
@@ -371,7 +356,8 @@ def page_links(page):
                     "has_next": number < pages,
                     "previous_page_number": number - 1,
                     "next_page_number": number + 1,
-                }
+                },
+                "query": query,
             }
         ),
     )

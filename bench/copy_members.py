@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/copy_members.py <database> <copies>
 
-Adds <copies> copies of every bench member (user, profile, intake, enrolment, doses, sessions
-and logged items) with shifted ids, e.g. 9 copies turn `bench_data --members 10000` into 100,000
-members. Use it on a database of its own (CREATE DATABASE … TEMPLATE …); not for pages (the
-forum and payments are not copied)."""
+Adds <copies> copies of every bench member (user, profile, intake, enrolment, doses, sessions,
+logged items and reminder settings) with shifted ids, e.g. 9 copies turn `bench_data --members
+10000` into 100,000 members. Use it on a database of its own (CREATE DATABASE … TEMPLATE …); not
+for pages (the forum and payments are not copied)."""
 
 import sys
 import time
@@ -21,6 +21,7 @@ OFF = {
     "programs_memberdose": 100000,
     "programs_plannedsession": 200000,
     "programs_planneditem": 1000000,
+    "programs_remindersettings": 20000,
 }
 conn = psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{db}", autocommit=True)
 cols = {}
@@ -55,6 +56,7 @@ where = {
     "programs_memberdose": f"member_id in {members}",
     "programs_plannedsession": f"member_id in {members}",
     "programs_planneditem": f"id <= {maxes['programs_planneditem']}",
+    "programs_remindersettings": f"member_id in {members}",
 }
 for k in range(1, copies + 1):
     started = time.time()

@@ -39,16 +39,8 @@ PAGE_CACHE_SECONDS = 6 * 60 * 60
 PAGE_KEY = "programs:page:{page}:{member}:{digest}"
 
 
-_OF_EXERCISES_PLANNED = (
-    "t.exercise_id IN (SELECT i.exercise_id FROM {item} i JOIN {session} s"
-    " ON s.id = i.session_id WHERE s.member_id = %(member)s"
-    " AND s.date BETWEEN %(since)s AND %(until)s)"
-)
-
-
 def _tables():
     """(model, the condition that picks this member's rows) for every table pages show."""
-    from exercises.models import ExerciseImage, ExerciseStep
     from programs.coach_models import CoachAlert, Conversation, Message
     from programs.milestone_models import Milestone
     from programs.models import (
@@ -73,7 +65,10 @@ def _tables():
         (SafetyScreen, member),
         (EmergencyLift, member),
         (PainEscalation, member),
-        (ProgressionDecision, member),
+        # Progress lists only the newest few decisions and no page shows anything else drawn
+        # from them: hashing the whole history cost a long-standing member a third of the
+        # fingerprint. A decision older than those listed changes no page.
+        (ProgressionDecision, _recent_decisions()),
         (Milestone, member),
         (CoachAlert, member),
         (Conversation, member),
@@ -93,11 +88,23 @@ def _tables():
             " WHERE c.member_id = %(member)s)",
         ),
         (GoalRating, "t.goal_id IN (SELECT g.id FROM {goal} g WHERE g.member_id = %(member)s)"),
-        # Not the member's, but shown with their sessions' exercises (the player's steps and
-        # pictures; names, doses and figures come with the programme bundle's version).
-        (ExerciseStep, _OF_EXERCISES_PLANNED),
-        (ExerciseImage, _OF_EXERCISES_PLANNED),
+        # No exercise steps or images: only the player shows them, under its own fingerprint
+        # (exercise names and figures on these pages come with the programme bundle's version).
     ]
+
+
+def _recent_decisions() -> str:
+    """The decisions Progress lists, in the order and number its selector reads them."""
+    from programs.selectors.progress import RECENT_DECISIONS_ORDER, RECENT_DECISIONS_SHOWN
+
+    order = ", ".join(
+        f"d.{field[1:]} DESC" if field.startswith("-") else f"d.{field}"
+        for field in RECENT_DECISIONS_ORDER
+    )
+    return (
+        "t.id IN (SELECT d.id FROM {decision} d WHERE d.member_id = %(member)s"
+        f" ORDER BY {order} LIMIT {int(RECENT_DECISIONS_SHOWN)})"
+    )
 
 
 # Programs models that point at a member but that no kept page shows.
@@ -152,10 +159,11 @@ def fingerprint_models(scope: str = "member") -> list:
 @memoize
 def _fingerprint_sql(scope: str = "member") -> str:
     from programs.coach_models import Conversation
-    from programs.models import PlannedItem, PlannedSession
+    from programs.models import PlannedItem, PlannedSession, ProgressionDecision
     from programs.outcome_models import Goal
 
     names = {
+        "decision": ProgressionDecision._meta.db_table,
         "item": PlannedItem._meta.db_table,
         "session": PlannedSession._meta.db_table,
         "conversation": Conversation._meta.db_table,

@@ -31,6 +31,10 @@ CHART_WEEKS = 12
 MIN_CHART_WEEKS = 2
 STREAK_WEEKS = 10
 MAX_EXERCISE_CHARTS = 4
+# "Recent changes to your plan": the newest decisions, in this order (a total order: ids are
+# unique). The member pages' fingerprint hashes exactly these rows, read in the same order.
+RECENT_DECISIONS_SHOWN = 8
+RECENT_DECISIONS_ORDER = ("-week_start", "id")
 
 
 def _as_date(value) -> date:
@@ -391,6 +395,6 @@ def progress_for(*, member, today: date) -> Progress:
     progress.decisions = list(
         ProgressionDecision.objects.filter(member=member)
         .select_related("exercise")
-        .order_by("-week_start", "id")[:8]
+        .order_by(*RECENT_DECISIONS_ORDER)[:RECENT_DECISIONS_SHOWN]
     )
     return progress

@@ -21,6 +21,7 @@ from programs.models import (
     Phase,
     PlannedItem,
     PlannedSession,
+    ProgressionDecision,
     ProgressTotals,
 )
 from programs.selectors.page_cache import (
@@ -31,6 +32,7 @@ from programs.selectors.page_cache import (
 from programs.services import plan_day
 from tests.factories import MemberFactory
 from tests.factories.programs import enrol
+from tests.page_pins import without_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +343,187 @@ def test_a_release_that_changes_an_asset_keeps_no_page_of_the_old_one(settings, 
         assert code_version() != before
     finally:
         code_version.cache_clear()
+
+
+# --- Decisions: the member pages' fingerprint hashes exactly the ones Progress lists.
+
+
+def _decisions_listed(html: str) -> list[str]:
+    """The reasons of the decisions Progress shows, in its order."""
+    section = html.split('id="decisions-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<br>(.*?)</li>", section)
+
+
+def _member_with_decisions(weeks: int = 4, per_week: int = 3):
+    """A planned member with `per_week` decisions (one per exercise) in each of the last
+    `weeks` weeks, created oldest week first, so ids rise as weeks get newer and, within a
+    week, from exercise to exercise (Progress lists newest week first, then lowest id)."""
+    from programs.selectors.member import week_start_of
+    from tests.factories import ExerciseFactory
+
+    member, _session = _planned_member()
+    # Enrolment writes this week's "start" decisions (one per exercise, the welcome): they
+    # would be listed first and push these down; this history replaces them.
+    ProgressionDecision.objects.filter(member=member).delete()
+    exercises = [ExerciseFactory(name=f"Decided exercise {n}") for n in range(per_week)]
+    monday = week_start_of(timezone.localdate())
+    for ago in range(weeks - 1, -1, -1):
+        for n, exercise in enumerate(exercises):
+            ProgressionDecision.objects.create(
+                member=member,
+                week_start=monday - timedelta(weeks=ago),
+                exercise=exercise,
+                kind="hold",
+                reason=f"Held: {ago} weeks ago, exercise {n}.",
+            )
+    return member, exercises, monday
+
+
+def _newest_decisions(member) -> list[str]:
+    return list(
+        ProgressionDecision.objects.filter(member=member)
+        .order_by("-week_start", "id")
+        .values_list("reason", flat=True)[:8]
+    )
+
+
+@pytest.mark.postgres
+def test_progress_shows_any_change_to_the_decisions_it_lists_at_once(client):
+    member, exercises, monday = _member_with_decisions()
+    client.force_login(member)
+    listed = _decisions_listed(client.get("/progress/").content.decode())
+    # Newest week first; in a week, the lower id first. The eighth and ninth share a week.
+    assert (
+        listed
+        == [f"Held: {ago} weeks ago, exercise {n}." for ago in range(3) for n in range(3)][:8]
+    )
+    assert listed == _newest_decisions(member)
+    eighth = ProgressionDecision.objects.get(member=member, reason="Held: 2 weeks ago, exercise 1.")
+
+    # The last one listed, its week shared with one that is not: a bulk UPDATE.
+    ProgressionDecision.objects.filter(pk=eighth.pk).update(reason="Backed off: pain after.")
+    listed = _decisions_listed(client.get("/progress/").content.decode())
+    assert listed[7] == "Backed off: pain after."
+    assert listed == _newest_decisions(member)
+
+    # One listed goes: the first unlisted of the same week takes its place.
+    ProgressionDecision.objects.filter(
+        member=member, reason="Held: 0 weeks ago, exercise 0."
+    ).delete()
+    listed = _decisions_listed(client.get("/progress/").content.decode())
+    assert listed[-1] == "Held: 2 weeks ago, exercise 2."
+    assert listed == _newest_decisions(member)
+
+    # An old one, by raw SQL, moved to a newer week than any: listed first.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE programs_progressiondecision SET week_start = %s WHERE member_id = %s"
+            " AND reason = %s",
+            [monday + timedelta(weeks=1), member.pk, "Held: 3 weeks ago, exercise 0."],
+        )
+    listed = _decisions_listed(client.get("/progress/").content.decode())
+    assert listed[0] == "Held: 3 weeks ago, exercise 0."
+    assert listed == _newest_decisions(member)
+
+    # A new decision of this week, by the ORM.
+    ProgressionDecision.objects.create(
+        member=member,
+        week_start=monday,
+        exercise=None,
+        kind="step_back",
+        reason="Stepped back a phase: two red weeks.",
+    )
+    listed = _decisions_listed(client.get("/progress/").content.decode())
+    assert "Stepped back a phase: two red weeks." in listed
+    assert listed == _newest_decisions(member)
+
+
+@pytest.mark.postgres
+def test_a_decision_progress_does_not_list_leaves_the_fingerprint_alone(
+    client, django_assert_num_queries
+):
+    from tests.integration.programs.test_progress import PROGRESS_QUERIES_KEPT
+
+    member, exercises, monday = _member_with_decisions()
+    client.force_login(member)
+    day = timezone.localdate()
+    window = {"member_id": member.pk, "since": day - timedelta(days=28), "until": day}
+    first = client.get("/progress/").content
+    fingerprint = member_fingerprint(**window)
+    # The ninth shares the eighth's week but has the higher id; the oldest week is not listed.
+    ninth = ProgressionDecision.objects.get(member=member, reason="Held: 2 weeks ago, exercise 2.")
+    ProgressionDecision.objects.filter(pk=ninth.pk).update(reason="Changed, never listed.")
+    ProgressionDecision.objects.filter(
+        member=member, week_start__lt=monday - timedelta(weeks=2)
+    ).delete()
+    ProgressionDecision.objects.create(
+        member=member,
+        week_start=monday - timedelta(weeks=10),
+        exercise=exercises[0],
+        kind="progress",
+        reason="Long ago.",
+    )
+    assert member_fingerprint(**window) == fingerprint
+    with django_assert_num_queries(PROGRESS_QUERIES_KEPT):  # served as kept
+        again = client.get("/progress/").content
+    assert without_tokens(again) == without_tokens(first)
+    # A listed one changes it.
+    ProgressionDecision.objects.filter(
+        member=member, reason="Held: 2 weeks ago, exercise 1."
+    ).update(kind="progress")
+    assert member_fingerprint(**window) != fingerprint
+
+
+@pytest.mark.postgres
+def test_member_pages_read_no_decision_but_those_the_fingerprint_holds(client):
+    """Building Today's, Programme's or Progress's body reads decisions only as Progress
+    lists them (newest 8, in its order): a page that drew on any other decision could be kept
+    past a change to it."""
+    member, _exercises, _monday = _member_with_decisions()
+    client.force_login(member)
+    for url in ("/today/", "/programme/", "/progress/"):
+        assert client.get(url).status_code == 200
+        # A new version of a row every page fingerprints: the next request builds its body.
+        PlannedItem.objects.filter(session__member=member).update(sets=2)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        decisions = [
+            q["sql"] for q in queries.captured_queries if "programs_progressiondecision" in q["sql"]
+        ]
+        if url == "/progress/":
+            assert len(decisions) == 1, decisions
+            assert decisions[0].endswith(
+                'ORDER BY "programs_progressiondecision"."week_start" DESC,'
+                ' "programs_progressiondecision"."id" ASC LIMIT 8'
+            ), decisions[0]
+        else:
+            assert decisions == [], (url, decisions)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("url", ["/today/", "/programme/", "/progress/"])
+def test_member_page_bodies_read_only_rows_in_the_member_fingerprint(client, url):
+    """What building Today's, Programme's or Progress's body reads (the queries a request makes
+    beyond those of a request served from the cache) comes from tables in the member
+    fingerprint. Besides: the programme's content (phase and exercise names, joined in; a coach's
+    edit moves the programme bundle's version, also in the key) and the member's own user row
+    as the anchor of subqueries over their rows. No exercise steps or images: only the player
+    shows them, under its own fingerprint."""
+    from programs.selectors.programme import programme_build
+
+    member, session = _planned_member()
+    PlannedItem.objects.filter(pk=session.items.first().pk).update(
+        completed_at=timezone.now(), actual_reps=5, actual_seconds=5, actual_sets=1
+    )
+    client.force_login(member)
+    programme_build()
+    assert client.get(url).status_code == 200
+    PlannedItem.objects.filter(session__member=member).update(sets=2)  # new row versions
+    built = _tables_read(client, url)
+    served = _tables_read(client, url)
+    read = {table for tables in (built - served) for table in tables}
+    assert {"programs_planneditem", "programs_plannedsession"} <= read
+    assert not read & {"exercises_exercisestep", "exercises_exerciseimage"}
+    covered = {model._meta.db_table for model in fingerprint_models()}
+    covered |= {"programs_phase", "exercises_exercise", "accounts_user"}
+    assert read <= covered, f"{url}'s body reads {read - covered}: fingerprint them"

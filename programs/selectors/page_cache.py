@@ -250,12 +250,22 @@ def cached_page_body(
     depends on has changed, else built and kept. `parts` are the request's other inputs (day,
     hour, the gate's answers); the member's fingerprint, the programme bundle's version and
     the code's version are added here."""
-    from programs.selectors.programme import programme_cache_version
+    from programs.selectors.programme import programme_cache_version_with
 
     fingerprint = member_fingerprint(member_id=request.user.pk, since=since, until=until)
-    bundle_version = programme_cache_version() if fingerprint is not None else None
-    versions = None if bundle_version is None else (bundle_version, fingerprint)
-    return kept_body(request, page=page, versions=versions, parts=parts, build=build)
+    if fingerprint is None:
+        return kept_body(request, page=page, versions=None, parts=parts, build=build)
+    # The bundle's version is read with the kept body (one round trip) and kept beside it,
+    # not in its key: the body is served only when the two are equal.
+    key = _page_key(request, page=page, versions=(fingerprint,), parts=parts)
+    bundle_version, kept = programme_cache_version_with(key)
+    if bundle_version is not None and kept is not None and kept[0] == bundle_version:
+        body = kept[1]
+    else:
+        body = build()
+        if bundle_version is not None:  # else no version can tell when it is out of date
+            cache.set(key, (bundle_version, body), timeout=PAGE_CACHE_SECONDS)
+    return _with_token(request, body)
 
 
 def kept_body(
@@ -267,13 +277,21 @@ def kept_body(
     if versions is None:
         body = build()
     else:
-        raw = "|".join(str(p) for p in (code_version(), *versions, *parts))
-        digest = hashlib.sha256(raw.encode()).hexdigest()
-        key = PAGE_KEY.format(page=page, member=request.user.pk, digest=digest)
+        key = _page_key(request, page=page, versions=versions, parts=parts)
         body = cache.get(key)
         if body is None:
             body = build()
             cache.set(key, body, timeout=PAGE_CACHE_SECONDS)
+    return _with_token(request, body)
+
+
+def _page_key(request, *, page: str, versions: tuple, parts: tuple) -> str:
+    raw = "|".join(str(p) for p in (code_version(), *versions, *parts))
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return PAGE_KEY.format(page=page, member=request.user.pk, digest=digest)
+
+
+def _with_token(request, body: str) -> str:
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, _csrf_token(request))
     return body
@@ -289,14 +307,16 @@ def _csrf_token(request) -> str:
 
 
 def render_kept(request, template: str, body: str, context: dict | None = None, *, status=200):
-    """The response for a kept body: `template` draws the site around it."""
-    from django.shortcuts import render
-    from django.utils.safestring import mark_safe
+    """The response for a kept body: `template` draws the site around it (kept per shape too:
+    backcore.layout.framed_page; `context` holds the few values that shape it)."""
+    from backcore.layout import framed_page
 
-    return render(
+    return framed_page(
         request,
         template,
-        {**(context or {}), "body": mark_safe(body), "csrf_token": _csrf_token(request)},
+        body=body,
+        csrf_token=_csrf_token(request),
+        context=context,
         status=status,
     )
 

@@ -127,6 +127,16 @@ def programme_cache_version() -> str | None:
     return version
 
 
+def programme_cache_version_with(key: str) -> tuple[str | None, object]:
+    """The current programme version (as `programme_cache_version`) and the cache's entry at
+    `key`, read in one round trip: a kept page checks both on every request."""
+    found = cache.get_many([BUNDLE_VERSION_KEY, key])
+    version = found.get(BUNDLE_VERSION_KEY)
+    if version is None:
+        version = programme_cache_version()
+    return version, found.get(key)
+
+
 def programme_cache_invalidate() -> None:
     """A coach changed a phase, pool or exercise: every process rebuilds on its next request."""
     cache.set(BUNDLE_VERSION_KEY, uuid.uuid4().hex, timeout=None)

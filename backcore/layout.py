@@ -185,6 +185,33 @@ class _StandIn:
             "backcore/layout.py, or draw the page with render()"
         )
 
+    def __str__(self):
+        raise FrameReadUnslotted(
+            f"a framed page's template drew {self._what}: give it a slot in "
+            "backcore/layout.py, or draw the page with render()"
+        )
+
+    def __bool__(self):
+        raise FrameReadUnslotted(
+            f"a framed page's template tested {self._what}: give it a slot in "
+            "backcore/layout.py, or draw the page with render()"
+        )
+
+
+# What context processors give that a frame fills in per request, or draws without (messages:
+# a request with some is drawn by render()).
+_SLOTTED = {"request", "user", "perms", "csrf_token", "messages", "notifications_unread"}
+
+
+def _frame_constants(processed: dict) -> dict:
+    """Context processors' other values, as a frame is drawn with them: plain values as they
+    are (and in the shape), anything else a stand-in that refuses to be read."""
+    return {
+        name: value if isinstance(value, _SHAPING_TYPES) else _StandIn(name)
+        for name, value in processed.items()
+        if name not in _SLOTTED
+    }
+
 
 def framed_page(
     request, template_name: str, *, body: str, csrf_token: str, context=None, status=200
@@ -208,8 +235,10 @@ def framed_page(
             {**context, "body": mark_safe(body), "csrf_token": csrf_token},
             status=status,
         )
+    constants = _frame_constants(processed)
     shape = (
         tuple(sorted(context.items())),
+        tuple(sorted((k, v) for k, v in constants.items() if not isinstance(v, _StandIn))),
         current_app_of(request),
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
@@ -217,7 +246,7 @@ def framed_page(
     kept = template.template.__dict__.setdefault("_backcore_frames", {})
     parts = kept.get(shape)
     if parts is None:
-        parts = _draw_frame(template, request, context)
+        parts = _draw_frame(template, request, {**constants, **context})
         if len(kept) >= FRAMES_KEPT:
             kept.pop(next(iter(kept)))
         kept[shape] = parts
@@ -243,6 +272,7 @@ def _draw_frame(template, request, context: dict) -> tuple[str, ...]:
         "request": _StandIn("request", current_app=current_app, resolver_match=None),
         "user": _StandIn("user"),
         "perms": _StandIn("perms"),
+        "notifications_unread": _StandIn("notifications_unread"),  # the header's slot has it
         _DRAWING_FRAME: True,
     }
     drawing = Context(values, autoescape=template.template.engine.autoescape)

@@ -106,7 +106,7 @@ def test_the_frame_keeps_the_late_sessions_title_apart():
     assert "<title>Session for Monday 16 March · BackCore</title>" in html
 
 
-def test_a_frame_template_reading_the_user_or_request_fails_loudly(settings):
+def test_a_frame_template_reading_the_user_request_or_unslotted_values_fails_loudly(settings):
     engine = {
         **settings.TEMPLATES[0],
         "APP_DIRS": False,
@@ -120,6 +120,12 @@ def test_a_frame_template_reading_the_user_or_request_fails_loudly(settings):
                         "{{ user.email }}{{ body }}{% endblock content %}",
                         "reads_request.html": "{% extends 'base.html' %}{% block content %}"
                         "{{ request.path }}{{ body }}{% endblock content %}",
+                        "reads_unread.html": "{% extends 'base.html' %}{% block content %}"
+                        "{{ notifications_unread }}{{ body }}{% endblock content %}",
+                        "tests_levels.html": "{% extends 'base.html' %}{% block content %}"
+                        "{% if DEFAULT_MESSAGE_LEVELS %}x{% endif %}{{ body }}{% endblock content %}",
+                        "reads_site.html": "{% extends 'base.html' %}{% block content %}"
+                        "<i>{{ site_name }} {{ site_url }}</i>{{ body }}{% endblock content %}",
                     },
                 ),
                 "django.template.loaders.filesystem.Loader",
@@ -128,9 +134,17 @@ def test_a_frame_template_reading_the_user_or_request_fails_loudly(settings):
     }
     with override_settings(TEMPLATES=[engine]):
         request = _request("/today/", MemberFactory())
-        for name in ("reads_user.html", "reads_request.html"):
+        for name in (
+            "reads_user.html",
+            "reads_request.html",
+            "reads_unread.html",  # the header's slot has it; drawn elsewhere it would be stale
+            "tests_levels.html",  # a context processor's value that is not a plain value
+        ):
             with pytest.raises(layout.FrameReadUnslotted):
                 layout.framed_page(request, name, body="", csrf_token="t")
+        # context processors' plain values are drawn into the frame as render() draws them
+        html = layout.framed_page(request, "reads_site.html", body="", csrf_token="t")
+        assert f"<i>BackCore {settings.SITE_URL}</i>" in html.content.decode()
 
 
 def test_a_context_that_is_not_plain_values_is_drawn_every_time():

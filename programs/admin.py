@@ -480,7 +480,18 @@ class ProgressionDecisionAdmin(RecordAdmin):
     paginator = EstimatedCountPaginator
 
     def get_changelist(self, request, **kwargs):
-        return OneReverseChangeList
+        return DecisionChangeList
+
+
+class DecisionChangeList(OneReverseChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The columns shown and the names in them: every other field of the member and the
+        # exercise (its demonstration JSON among them) was read and decoded for nothing.
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .only("week_start", "kind", "reason", "member__email", "exercise__name")
+        )
 
 
 class PlannedItemInline(LabelledTabularInline):

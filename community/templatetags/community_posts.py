@@ -3,7 +3,8 @@
 one category of the index, `{% search_results page %}`, the results of a search, and
 `{% search_form form %}`, the search box, the same way; `{% forum_posts %}` and
 `{% thread_rows %}` draw a page's list in one tag, and `{% thread_head %}`,
-`{% category_head %}` and `{% page_links %}` the rest of a thread or category page).
+`{% category_head %}` and `{% page_links %}` the rest of a thread or category page;
+`{% pending_cards %}` and `{% report_cards %}` the moderation queue's two lists).
 
 A thread page shows 20 posts with a dozen links and up to five forms each; drawing them costs
 most of the page's time. Each post's HTML is kept per process under a key made of *every value
@@ -402,3 +403,61 @@ def category_head(context):
         "script_prefix": get_script_prefix(),
     }
     return _kept_form(context, "community/_category_head.html", "category", values)
+
+
+def _cards(context, rows, template: str, values_of) -> str:
+    """Each row of a moderation queue's page as `template` draws it from `values_of(row)`,
+    kept by those values, the time in words among them; with this response's CSRF token."""
+    now, script_prefix = timezone.now(), get_script_prefix()
+    html = []
+    for row in rows:
+        values = {
+            **values_of(row),
+            "age": _age(row.created_at, now),
+            "script_prefix": script_prefix,
+        }
+        html.append(
+            _kept(
+                (template, *values.values()),
+                lambda values=values, row=row: get_template(template).render(
+                    {"card": _with_time(values, row.created_at), "csrf_token": _CSRF_MARK}
+                ),
+            )
+        )
+    return _with_token("".join(html), str(context.get("csrf_token", "")))
+
+
+def _pending_values(post) -> dict:
+    return {
+        "pk": post.pk,
+        "author_name": post.author_name,
+        "thread_title": post.thread.title,
+        "category_name": post.thread.category.name,
+        "body_html": post.body_html,
+    }
+
+
+def _report_values(report) -> dict:
+    post = report.post
+    return {
+        "pk": report.pk,
+        "reason": report.reason,
+        "reporter_name": report.reporter.public_name if report.reporter_id else None,
+        "post_id": post.pk,
+        "post_author_name": post.author_name,
+        "post_is_hidden": post.is_hidden,
+        "thread_title": post.thread.title,
+        "body_html": post.body_html,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def pending_cards(context, posts):
+    """The moderation queue's posts awaiting approval (`community/_pending_card.html`)."""
+    return _cards(context, posts, "community/_pending_card.html", _pending_values)
+
+
+@register.simple_tag(takes_context=True)
+def report_cards(context, reports):
+    """The moderation queue's open reports (`community/_report_card.html`)."""
+    return _cards(context, reports, "community/_report_card.html", _report_values)

@@ -1,5 +1,7 @@
 """Coach lists that grow with the membership read one page, by an index on their order."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -7,7 +9,7 @@ from django.urls import reverse
 from community import selectors as forum
 from community import services
 from programs.models import ProgressionDecision
-from tests.factories import MemberFactory
+from tests.factories import CoachFactory, MemberFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +62,56 @@ def test_postgres_coach_lists_walk_an_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
         decisions = ProgressionDecision.objects.order_by("-week_start", "id")[:50].explain()
-        reports = forum.moderation_queue()["reports"].paginator.object_list[:25].explain()
-        pending = forum.moderation_queue()["pending"].paginator.object_list[:25].explain()
+        reports = forum.open_reports()[:25].explain()
+        pending = forum.pending_posts()[:25].explain()
     assert "decision_newest_first" in decisions
     assert "community_report_open" in reports
     assert "community_post_pending" in pending
+
+
+def test_the_queue_shows_each_waiting_post_and_report_with_its_actions(client, coach, thread_with):
+    thread = thread_with(1, title="Morning stiffness")
+    reported = thread.posts.get()
+    services.report_create(reporter=MemberFactory(), post=reported, reason="Selling pills")
+    waiting = PostFactory(thread=thread, is_approved=False, body_html="<p>first words</p>")
+    client.force_login(coach)
+    html = client.get(reverse("community:moderation")).content.decode()
+    assert f"{waiting.author_name} in" in html and "Morning stiffness" in html
+    assert f"({thread.category.name})" in html and "<p>first words</p>" in html
+    for name, pk in (("post_approve", waiting.pk), ("post_hide", waiting.pk)):
+        assert reverse(f"community:{name}", args=[pk]) in html
+    report = reported.reports.get()
+    assert "Selling pills" in html and reverse("community:post", args=[reported.pk]) in html
+    assert reverse("community:report_close", args=[report.pk]) in html
+    assert reverse("community:post_hide", args=[reported.pk]) in html
+
+
+def test_a_report_is_drawn_again_once_its_post_is_hidden(client, coach, thread_with):
+    post = thread_with(1).posts.get()
+    services.report_create(reporter=MemberFactory(), post=post, reason="please look")
+    client.force_login(coach)
+    hide = reverse("community:post_hide", args=[post.pk])
+    assert hide in client.get(reverse("community:moderation")).content.decode()
+    services.post_hide(coach=coach, post=post, reason="Spam")
+    html = client.get(reverse("community:moderation")).content.decode()
+    assert "post already hidden" in html and hide not in html
+
+
+def test_each_coach_closes_a_report_with_their_own_token(coach, thread_with):
+    from django.test import Client
+
+    post = thread_with(1).posts.get()
+    report = services.report_create(reporter=MemberFactory(), post=post, reason="please look")
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(coach)
+    first.get(reverse("community:moderation"))  # the report's card is kept from here
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(CoachFactory())
+    html = second.get(reverse("community:moderation")).content.decode()
+    close = reverse("community:report_close", args=[report.pk])
+    form = html[html.index(f'action="{close}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = second.post(close, {"status": "resolved", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "resolved"

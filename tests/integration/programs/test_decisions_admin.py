@@ -96,11 +96,18 @@ def test_coach_opens_a_decision_from_the_list(client, coach):
     assert decision.reason in response.content.decode()
 
 
-def test_coaches_navigate_admin_by_breadcrumbs_and_the_index(client, coach):
+def _sidebar(html: str) -> str:
+    start = html.index('id="nav-sidebar"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_coaches_navigate_admin_by_the_sidebar_breadcrumbs_and_the_index(client, coach):
     _decisions(1)
     client.force_login(coach)
     html = client.get(LIST).content.decode()
-    assert 'id="nav-sidebar"' not in html  # the per-page list of every model is off
+    sidebar = _sidebar(html)
+    assert f'href="{LIST}"' in sidebar and 'aria-current="page"' in sidebar
+    assert f'href="{reverse("admin:exercises_exercise_changelist")}"' in sidebar
     assert '<div class="breadcrumbs">' in html and 'href="/admin/"' in html
     assert 'href="/admin/programs/"' in html
     index = client.get(reverse("admin:index")).content.decode()
@@ -151,3 +158,40 @@ def test_an_admin_still_deletes_selected_decisions_from_the_list(admin_client):
     done = admin_client.post(LIST, {**data, "post": "yes"})
     assert done.status_code == 302
     assert list(ProgressionDecision.objects.values_list("pk", flat=True)) == [decisions[1].pk]
+
+
+def test_the_sidebar_lists_what_each_person_may_open_and_follows_a_permission_change(client, coach):
+    """The app list is kept per set of permissions: a coach with fewer sees fewer models, the
+    same page for a superuser lists every one, and a permission granted shows on the next page."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import MemberFactory as PersonFactory
+
+    _decisions(1)
+    narrow = PersonFactory(is_staff=True)
+    narrow.user_permissions.add(
+        Permission.objects.get(
+            codename="view_progressiondecision", content_type__app_label="programs"
+        )
+    )
+    superuser = PersonFactory(is_staff=True, is_superuser=True)
+    users_list = reverse("admin:accounts_user_changelist")
+
+    def sidebar_of(person) -> str:
+        client.force_login(person)
+        response = client.get(LIST)
+        assert response.status_code == 200
+        return _sidebar(response.content.decode())
+
+    narrow_sidebar = sidebar_of(narrow)
+    assert f'href="{LIST}"' in narrow_sidebar
+    assert 'href="/admin/exercises/' not in narrow_sidebar and users_list not in narrow_sidebar
+    assert users_list in sidebar_of(superuser)
+    assert 'href="/admin/exercises/' in sidebar_of(coach)
+    assert 'href="/admin/exercises/' not in sidebar_of(narrow)  # kept, still right
+
+    narrow.user_permissions.add(
+        Permission.objects.get(codename="view_exercise", content_type__app_label="exercises")
+    )
+    narrow = type(narrow).objects.get(pk=narrow.pk)  # a new request loads permissions afresh
+    assert f'href="{reverse("admin:exercises_exercise_changelist")}"' in sidebar_of(narrow)

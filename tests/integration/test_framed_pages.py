@@ -11,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import _unmask_cipher_token
 from django.shortcuts import render
 from django.template.loader import get_template
-from django.test import Client, RequestFactory, override_settings
-from django.urls import resolve, set_script_prefix
+from django.test import Client, override_settings
+from django.urls import set_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -22,6 +22,7 @@ from backcore.notifications.services import notify
 from programs.services import plan_day
 from tests.factories.accounts import CoachFactory, MemberFactory
 from tests.factories.programs import enrol
+from tests.support.layout import layout_request
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +34,6 @@ BODY = "<p>Body &amp; <b>bold</b> \ue000csrf\ue001 \ue000header\ue001 {{ body }}
 def _prefix_back():
     yield
     set_script_prefix("/")
-
-
-def _request(path: str, user):
-    request = RequestFactory().get(path)
-    request.user = user
-    request.resolver_match = resolve(path)
-    return request
 
 
 PAGES = [
@@ -69,7 +63,7 @@ def test_a_framed_page_is_what_its_template_draws(path, template, context, who, 
             verb="replied",
             url="/community/",
         )
-    request = _request(path, user)
+    request = layout_request(path, user)
     drawn = render(
         request,
         template,
@@ -90,7 +84,7 @@ def test_a_framed_page_is_what_its_template_draws(path, template, context, who, 
 
 def test_the_frame_keeps_the_late_sessions_title_apart():
     member = MemberFactory()
-    request = _request("/today/session/", member)
+    request = layout_request("/today/session/", member)
     late = {"day": date(2026, 3, 17), "is_late": True}
     html = layout.framed_page(
         request, "programs/player.html", body="", csrf_token="t", context=late
@@ -133,7 +127,7 @@ def test_a_frame_template_reading_the_user_request_or_unslotted_values_fails_lou
         },
     }
     with override_settings(TEMPLATES=[engine]):
-        request = _request("/today/", MemberFactory())
+        request = layout_request("/today/", MemberFactory())
         for name in (
             "reads_user.html",
             "reads_request.html",
@@ -149,7 +143,7 @@ def test_a_frame_template_reading_the_user_request_or_unslotted_values_fails_lou
 
 def test_a_context_that_is_not_plain_values_is_drawn_every_time():
     member = MemberFactory()
-    request = _request("/today/session/", member)
+    request = layout_request("/today/session/", member)
     html = layout.framed_page(
         request,
         "programs/player.html",
@@ -164,7 +158,7 @@ def test_a_context_that_is_not_plain_values_is_drawn_every_time():
 
 def test_a_visitors_framed_page_is_what_the_template_draws():
     """Kept pages are for members, but a visitor's header (no name, no count) draws right too."""
-    request = _request("/today/", AnonymousUser())
+    request = layout_request("/today/", AnonymousUser())
     drawn = render(request, "programs/today.html", {"body": "x", "csrf_token": "t"})
     framed = layout.framed_page(request, "programs/today.html", body="x", csrf_token="t")
     assert framed.content == drawn.content

@@ -8,13 +8,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import RequestContext
 from django.template.loader import get_template
-from django.test import Client, RequestFactory, override_settings
-from django.urls import resolve, reverse, set_script_prefix
+from django.test import Client, override_settings
+from django.urls import reverse, set_script_prefix
 
 from backcore import layout
 from backcore.accounts.services import profile_name_set
 from backcore.notifications.services import notify
 from tests.factories.accounts import CoachFactory, MemberFactory
+from tests.support.layout import layout_request
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +24,6 @@ pytestmark = pytest.mark.django_db
 def _prefix_back():
     yield
     set_script_prefix("/")
-
-
-def _request(path: str, user):
-    request = RequestFactory().get(path)
-    request.user = user
-    try:
-        request.resolver_match = resolve(path)
-    except Exception:  # a path outside the URLconf: no namespace, as on a 404
-        request.resolver_match = None
-    return request
 
 
 def _kept(request, **values) -> str:
@@ -63,7 +54,7 @@ def test_the_kept_header_is_what_the_template_draws(who, unread, path):
             profile_name_set(user=user, display_name="")
         elif who != "member":
             profile_name_set(user=user, display_name=who)
-    request = _request(path, user)
+    request = layout_request(path, user)
     values = {"csrf_token": "token-of-this-request", "notifications_unread": unread}
     first = _kept(request, **values)
     again = _kept(request, **values)  # from the kept shape this time
@@ -78,7 +69,7 @@ def test_each_section_is_marked_on_its_own_pages_in_turn():
     """Sections sharing a URL namespace (Today, Progress, Learn) take turns on one process."""
     member = MemberFactory()
     for path in ("/today/", "/progress/", "/learn/", "/today/session/", "/exercises/", "/"):
-        request = _request(path, member)
+        request = layout_request(path, member)
         header = _kept(request, csrf_token="t")
         assert header == _drawn(request, csrf_token="t"), path
 
@@ -86,7 +77,7 @@ def test_each_section_is_marked_on_its_own_pages_in_turn():
 def test_under_a_script_prefix_the_links_carry_it():
     user = MemberFactory()
     set_script_prefix("/backcore/")
-    request = _request("/today/", user)
+    request = layout_request("/today/", user)
     header = _kept(request, csrf_token="t")
     assert header == _drawn(request, csrf_token="t")
     assert 'href="/backcore/today/"' in header
@@ -158,6 +149,6 @@ def test_a_header_template_reading_an_unslotted_field_fails_loudly():
         },
     }
     with override_settings(TEMPLATES=[engine]):
-        request = _request("/today/", MemberFactory())
+        request = layout_request("/today/", MemberFactory())
         with pytest.raises(layout.HeaderReadUnslotted):
             _kept(request, csrf_token="t", user=request.user)

@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from backcore.accounts import cache
+
+        cache.connect()
         from backcore.accounts.lifecycle import personal_data
         from backcore.accounts.personal_data import accounts_personal_data
 

@@ -23,20 +23,20 @@ class UserManager(BaseUserManager):
             or self._db is not None
         ):
             return super().get(*args, **kwargs)
-        from backcore.prepared import PLACEHOLDERS, prepared
+        from backcore.accounts.selectors import member_context_keep, user_with_context_rows
+        from backcore.prepared import prepared
 
+        # With the user: their profile and what every page asks about them (member? coach?
+        # unread notifications?), in the same round trip (see `member_context`).
         read = prepared(
-            ("accounts.user_by_pk",),
-            lambda: self.model._base_manager.filter(pk=PLACEHOLDERS["member"]),
-            names=("member",),
-            plan_once=True,
+            ("accounts.user_by_pk",), user_with_context_rows, names=("member",), plan_once=True
         )
         rows = read.objects(member=kwargs["pk"])
         if not rows:
             raise self.model.DoesNotExist(
                 f"{self.model._meta.object_name} matching query does not exist."
             )
-        return rows[0]
+        return member_context_keep(rows[0])
 
     def get_by_natural_key(self, username):
         # Logins are case-insensitive: Ann@x.org and ann@x.org are the same person.
@@ -103,22 +103,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             return any(g.name == COACHES_GROUP for g in prefetched)
         if self.pk is None:
             return False
-        # every forum page asks: the read is compiled and planned once per process
-        from backcore.prepared import PLACEHOLDERS, prepared
+        from backcore.accounts.selectors import member_context
 
-        read = prepared(
-            ("accounts.is_coach",),
-            lambda: (
-                User.groups.through.objects.filter(
-                    user_id=PLACEHOLDERS["member"], group__name=COACHES_GROUP
-                )
-                .order_by()
-                .values("pk")
-            ),
-            names=("member",),
-            plan_once=True,
-        )
-        return read.exists(member=self.pk)
+        return member_context(user=self).is_coach
 
 
 COACHES_GROUP = "Coaches"
@@ -174,28 +161,20 @@ class Membership(models.Model):
         return f"{self.user} ({self.get_source_display()})"
 
 
-def _profile_rows():
-    from backcore.prepared import PLACEHOLDERS
-
-    return Profile.objects.filter(user_id=PLACEHOLDERS["member"])
-
-
 def profile_of(user) -> "Profile | None":
     """`user.profile`, or None when they have none. Every signed-in page reads it (the
     header's name, the member's timezone), so the read is compiled once per process and kept
     on the user object for the rest of the request, as `user.profile` would keep it."""
-    from backcore.prepared import prepared
-
     related = User.profile.related
     if related.is_cached(user):
         return related.get_cached_value(user)
-    profile = None
-    if user.pk is not None:
-        found = prepared(("accounts.profile_of",), _profile_rows, names=("member",), plan_once=True)
-        rows = found.objects(member=user.pk)
-        profile = rows[0] if rows else None
-    profile_keep(user, profile)
-    return profile
+    if user.pk is None:
+        profile_keep(user, None)
+        return None
+    from backcore.accounts.selectors import member_context_read
+
+    member_context_read(user=user)  # reads the profile with the rest, and keeps it
+    return related.get_cached_value(user)
 
 
 def profile_keep(user, profile: "Profile | None") -> None:

@@ -2,7 +2,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q
 
 from backcore.notifications.models import EmailMode, Notification, NotificationPreference
-from backcore.prepared import PLACEHOLDERS, prepared
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -13,20 +12,13 @@ def notifications_page(*, user, page) -> Page:
 
 
 def unread_notification_count(*, user) -> int:
+    """The bell's count, read with the user (`member_context`), for the signed-in user of every
+    page."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    # compiled once per process (backcore.prepared): the bell on every page asks this
-    read = prepared(
-        ("notifications.unread_count",),
-        lambda: (
-            Notification.objects.filter(recipient_id=PLACEHOLDERS["member"], read_at__isnull=True)
-            .order_by()
-            .values("pk")
-        ),
-        names=("member",),
-        plan_once=True,
-    )
-    return read.count(member=user.pk)
+    from backcore.accounts.selectors import member_context
+
+    return member_context(user=user).unread_notifications
 
 
 def notification_for(*, user, notification_id: int) -> Notification | None:

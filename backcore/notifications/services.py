@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from backcore.accounts.selectors import member_context_changed
 from backcore.dispatch import send_on_commit
 from backcore.notifications.models import EmailMode, Notification, NotificationPreference, Topic
 
@@ -54,6 +55,7 @@ def notify(
     active = set(
         get_user_model().objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
     )
+    member_context_changed()  # the recipients' bells, read with them, are old now
     Notification.objects.bulk_create(
         [
             Notification(
@@ -91,6 +93,7 @@ def notification_mark_read(*, member, notification_id: int | None = None) -> int
     qs = Notification.objects.filter(recipient=member, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
+    member_context_changed()  # the bell's count, read with the member, is old now
     return qs.update(read_at=timezone.now())
 
 

@@ -8,12 +8,13 @@ from tests.factories import CategoryFactory, MemberFactory, PostFactory, ThreadF
 
 pytestmark = pytest.mark.django_db
 
-# Fixed costs: session, user, membership check, coach-group check, header profile, bell count.
-CATEGORY_LIST_QUERIES = 7
-THREAD_LIST_QUERIES = 8  # the category, its watch and its count in one read
+# Fixed costs: session, and the user with their membership, coach group, header profile and
+# bell count in one read (backcore.accounts.selectors.member_context).
+CATEGORY_LIST_QUERIES = 3
+THREAD_LIST_QUERIES = 4  # the category, its watch and its count in one read
 # + the thread (counting its posts), its page of posts with their reactions counted in the
 # same read (reactions were one more query) and the read marker's upsert
-THREAD_PAGE_QUERIES = 9
+THREAD_PAGE_QUERIES = 5
 
 
 def _thread_page_queries() -> int:
@@ -68,8 +69,8 @@ def test_thread_page_query_count(client, member, thread_with, rows, django_asser
         assert client.get(url).status_code == 200
 
 
-# Fixed costs (session, user, header profile, bell count) + each list's count and page.
-MODERATION_QUERIES = 8
+# Fixed costs (session; user with header profile and bell count) + each list's count and page.
+MODERATION_QUERIES = 6
 
 
 @pytest.mark.parametrize("rows", [1, 30])

@@ -182,9 +182,9 @@ def test_a_coach_finds_what_members_find_and_not_what_is_hidden(client, forum):
 @pytest.mark.django_db(transaction=True)
 def test_a_kept_page_runs_as_many_queries(client, forum, django_assert_num_queries):
     _searched(client, forum)
-    # session, user, membership, groups, header profile, bell; the forum search version; the
+    # session, user (with membership, groups, header profile, bell); the forum search version; the
     # page's posts: the ranking is kept (one more query when it is not: test_search)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(4):
         _found(client, "kayak")
 
 

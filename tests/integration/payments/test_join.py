@@ -152,6 +152,6 @@ def test_join_page_query_count_is_constant(
         SuggestedAmount.objects.create(amount_minor=10_000 + i, position=10 + i)
     user = UserFactory()
     client.force_login(user)
-    # session, user, suggested amounts, membership, + base.html's notification count and profile
-    with django_assert_num_queries(6):
+    # session, user (with membership, base.html's bell count and profile), suggested amounts
+    with django_assert_num_queries(3):
         assert client.get(JOIN).status_code == 200

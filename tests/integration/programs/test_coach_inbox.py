@@ -49,9 +49,9 @@ def test_inbox_lists_urgent_first_with_constant_queries(
     urgent = MemberFactory()
     coach_alert_raise(member=urgent, cause="emergency", detail="numbness")
     client.force_login(coach)
-    # session, user, groups (is_coach), count, alerts page (with each member's start and
-    # latest re-check as subqueries), recent sessions, the members' goals, bell, profile
-    with django_assert_num_queries(9):
+    # session, user (with groups for is_coach, bell and profile), count, alerts page (with
+    # each member's start and latest re-check as subqueries), recent sessions, the members' goals
+    with django_assert_num_queries(6):
         response = client.get(reverse("coach:inbox"))
     assert response.status_code == 200
     body = response.content.decode()

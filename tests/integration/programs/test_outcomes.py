@@ -299,10 +299,11 @@ def test_progress_with_goals_and_checks_has_a_pinned_query_count(
     # +1: the milestones (rating a goal 2 points up raises one).
     # Intake, enrolment and the stored totals of earlier weeks come in one query (+3 to read
     # those weeks while no totals are stored, as here); +1 the fingerprint on PostgreSQL.
-    with django_assert_num_queries(built(19 + 3)):
+    # -3: the user's row brings their membership, profile and bell count (member_context).
+    with django_assert_num_queries(built(16 + 3)):
         assert client.get("/progress/").status_code == 200
-    # Kept while nothing changed: session, user, membership, profile, fingerprint, bell.
-    with django_assert_num_queries(served(19 + 3, kept_queries=6)):
+    # Kept while nothing changed: session, user (with membership, profile, bell), fingerprint.
+    with django_assert_num_queries(served(16 + 3, kept_queries=3)):
         assert client.get("/progress/").status_code == 200
 
 

@@ -42,12 +42,13 @@ def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     # -1: the morning question comes from the sessions the page read, not a query of its own.
     # +1 on PostgreSQL: the member's fingerprint, under which the body is kept.
     # -1: the member's profile (their timezone) comes with the safety gate's row.
-    with django_assert_num_queries(built(13)):
+    # -2: the user's row brings their membership, profile and bell count (member_context).
+    with django_assert_num_queries(built(11)):
         response = client.get("/today/")
     assert response.status_code == 200
-    # Served again while nothing changed: session, user, membership, the safety gate (never
-    # kept; it brings the profile), the fingerprint and the notifications bell.
-    with django_assert_num_queries(served(13, kept_queries=6)):
+    # Served again while nothing changed: session, user (with membership and bell), the safety
+    # gate (never kept) and the fingerprint.
+    with django_assert_num_queries(served(11, kept_queries=4)):
         again = client.get("/today/")
     assert without_tokens(again.content) == without_tokens(response.content)
     session = PlannedSession.objects.get(member=member, date=timezone.localdate())
@@ -64,12 +65,12 @@ def test_programme_query_count_is_constant(client, days, django_assert_num_queri
     member = member_with_history(days)
     client.force_login(member)
     # 8 (bundle cached): the page reuses the safety gate's intake and enrolment (3 fewer).
-    # -1: the profile comes with the safety gate's row.
-    with django_assert_num_queries(built(7)):
+    # -1: the profile comes with the safety gate's row. -1: the membership comes with the user.
+    with django_assert_num_queries(built(6)):
         response = client.get("/programme/")
     assert response.status_code == 200
     # Kept: session, user, the safety gate (with the profile), the fingerprint and the bell.
-    with django_assert_num_queries(served(7, kept_queries=5)):
+    with django_assert_num_queries(served(6, kept_queries=4)):
         again = client.get("/programme/")
     assert without_tokens(again.content) == without_tokens(response.content)
     assert b"Reconnect" in response.content
@@ -206,7 +207,8 @@ def test_preview_shows_exercise_names_with_a_constant_query_count(
     assert any(name.encode() in response.content for name in names)
 
 
-PREVIEW_QUERIES = 11  # +1: the safety gate is asked before a sample session is shown
+# +1: the safety gate is asked before a sample session is shown; -3: the user's row brings their membership, profile and bell count (member_context)
+PREVIEW_QUERIES = 8
 
 
 def test_intake_and_learn_query_counts(client, member, django_assert_num_queries):
@@ -219,7 +221,7 @@ def test_intake_and_learn_query_counts(client, member, django_assert_num_queries
         assert client.get("/learn/").status_code == 200
 
 
-INTAKE_QUERIES = 5
+INTAKE_QUERIES = 3  # session, user (with membership, profile and bell), intake
 
 
 def test_today_plans_the_members_own_calendar_date(client, time_machine):

@@ -226,9 +226,10 @@ def _bulk_history(member, sessions: int) -> None:
 # (3); earlier weeks come from the stored running totals, read with the intake (0), or, while
 # none are stored for the weeks that left the charts, from the history (+3).
 # +1 on PostgreSQL (page_pins.built): the member's fingerprint, under which the body is kept.
-PROGRESS_QUERIES = 18
+# -3: the user's row brings their membership, profile and bell count (member_context).
+PROGRESS_QUERIES = 15
 PROGRESS_QUERIES_COLD = PROGRESS_QUERIES + 3
-PROGRESS_QUERIES_KEPT = 6  # session, user, membership, profile, fingerprint, bell
+PROGRESS_QUERIES_KEPT = 3  # session, user (with membership, profile, bell), fingerprint
 
 
 @pytest.mark.parametrize("sessions", [1, 1000])

@@ -266,18 +266,18 @@ def test_player_query_count_is_pinned(client, member, items, django_assert_num_q
         completed_at=timezone.now(), actual_seconds=20, actual_sets=1
     )
     client.force_login(member)
-    # session, user, membership, the safety gate (intake + enrolment + last screen, one query),
-    # profile, the session, its items, steps, images, and the notifications bell. The player
-    # only reads the stored plan (planning is not a side effect of GET).
+    # session, user (with membership, profile and the notifications bell), the safety gate
+    # (intake + enrolment + last screen, one query), the session, its items, steps, images.
+    # The player only reads the stored plan (planning is not a side effect of GET).
     # +1: the session's row alone first (where it redirects), its items only when the body is
     # built; on PostgreSQL the player's fingerprint, under which the body is kept, comes with
     # that row (no query of its own). -1: the profile comes with the safety gate's row.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(PLAYER)
     assert f"Exercise {2 * items} of {2 * items}" in response.content.decode()
     # Kept while nothing changed: the session's row (and fingerprint), and no items, steps or
     # images.
-    with django_assert_num_queries(served(10, kept_queries=6)):
+    with django_assert_num_queries(served(8, kept_queries=4)):
         again = client.get(PLAYER)
     assert without_tokens(again.content) == without_tokens(response.content)
 
@@ -424,13 +424,13 @@ def test_log_late_offers_neither_days_before_sign_up_nor_rest_days(client, membe
         assert entry.is_rest_day == (entry.day.weekday() >= 5)
 
 
-ITEM_SAVE_QUERIES = 11  # 12 before the profile came with the safety gate's row
+ITEM_SAVE_QUERIES = 10  # 12 before the profile came with the gate's row, 11 before member_context
 
 
 @pytest.mark.parametrize("items", [1, 6])
 def test_saving_an_item_in_the_player_is_cheap(client, member, items, django_assert_num_queries):
-    # session, user, membership, the view's gate (with the profile) and item look-up; then the
-    # service:
+    # session, user (with membership), the view's gate (with the profile) and item look-up; then
+    # the service:
     # savepoint, item + session locked together, its own gate check, session started, item saved,
     # release. No SELECT per check constraint or foreign key, whatever the session's size.
     session = session_with_items(member=member, day=today(), holds=(20,) * items, reps=(8,))

@@ -95,7 +95,7 @@ def environ(url: str, cookie: str) -> dict:
         "SERVER_PORT": "8000",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": "127.0.0.1",
-        "HTTP_COOKIE": f"sessionid={cookie}",
+        "HTTP_COOKIE": cookie,
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(b""),

@@ -133,9 +133,14 @@ def setup_django(env):
 
 
 def session_cookie(user) -> str:
+    """The Cookie header a signed-in browser sends: its session and, as after its first page,
+    its CSRF cookie (without one, every page that draws a form would make a new CSRF secret
+    and set the cookie again, which a member's browser does once)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -143,7 +148,10 @@ def session_cookie(user) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(24 * 3600)
     store.save()
-    return store.session_key
+    csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    )
 
 
 def targets():
@@ -236,7 +244,7 @@ def wrk(url, cookie, *, connections, duration, body_file=None, signature=None):
             "-s",
             str(ROOT / "bench" / "report.lua"),
             "-H",
-            f"Cookie: sessionid={cookie}",
+            f"Cookie: {cookie}",
             url,
         ],
         capture_output=True,
@@ -420,7 +428,7 @@ def answers_ok(url: str, cookie: str) -> None:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
     try:
         status = opener.open(request, timeout=120).status
     except urllib.error.HTTPError as error:

@@ -27,6 +27,7 @@ full-text query: a common word wants another plan than a rare one), leave it off
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from django.db import connections
@@ -44,6 +45,8 @@ PLACEHOLDERS: dict[str, Any] = {
     "query": "placeholder:query:5c1e9b",
     "session_key": "placeholder:session:5c1e9b",  # real keys are 32 of [a-z0-9]
     "exercise": -7_000_000_005,
+    "since": date(1001, 1, 1),  # a window of days (no real data is that old)
+    "until": date(1001, 1, 2),
 }
 
 

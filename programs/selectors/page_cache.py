@@ -193,6 +193,24 @@ def member_fingerprint(*, member_id: int, since: date, until: date) -> str | Non
         return cursor.fetchone()[0]
 
 
+def member_fingerprint_column(member_id):
+    """`member_fingerprint` as a column of another read of the member (`member_id` an
+    expression), for the window the `since` and `until` placeholders stand for: a page that
+    reads the member's gate anyway gets its fingerprint in the same round trip. PostgreSQL
+    only (the function lives there)."""
+    from django.db.models import Func, TextField, Value
+
+    from backcore.prepared import PLACEHOLDERS
+
+    return Func(
+        member_id,
+        Value(PLACEHOLDERS["since"]),
+        Value(PLACEHOLDERS["until"]),
+        function=fingerprint_function_name(),
+        output_field=TextField(),
+    )
+
+
 def fingerprint_function_name(scope: str = "member") -> str:
     return _SCOPES[scope][1]
 
@@ -245,14 +263,17 @@ def cached_page_body(
     until: date,
     parts: tuple,
     build: Callable[[], str],
+    fingerprint: str | None = None,
 ) -> str:
     """The page's body (`build()` renders it with `render_body`) from the cache when nothing it
     depends on has changed, else built and kept. `parts` are the request's other inputs (day,
     hour, the gate's answers); the member's fingerprint, the programme bundle's version and
-    the code's version are added here."""
+    the code's version are added here. `fingerprint`: the member's for `since`–`until`, when
+    it was read with another row (the gate's) in this request; else it is read here."""
     from programs.selectors.programme import programme_cache_version_with
 
-    fingerprint = member_fingerprint(member_id=request.user.pk, since=since, until=until)
+    if fingerprint is None:
+        fingerprint = member_fingerprint(member_id=request.user.pk, since=since, until=until)
     if fingerprint is None:
         return kept_body(request, page=page, versions=None, parts=parts, build=build)
     # The bundle's version is read with the kept body (one round trip) and kept beside it,

@@ -18,11 +18,12 @@ Blocking reasons, strongest first:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db import connection
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from backcore.accounts.models import profile_keep
 from backcore.prepared import PLACEHOLDERS, prepared
 from programs.choices import EnrolmentStatus, PainDuration
 from programs.models import Enrolment, Intake, SafetyScreen
+from programs.selectors.page_cache import member_fingerprint_column
 from programs.selectors.sessions import member_today
 
 RESCREEN_AFTER_DAYS = 28  # red flags are weak alone: ask again every four weeks
@@ -135,6 +137,9 @@ class SafetyVerdict:
     rescreen_due_on: date | None = None  # the periodic safety check is asked for from here
     rescreen_blocks_on: date | None = None  # ... and new plans stop from here until answered
     day: date | None = None  # the member's day this verdict is for
+    # The member pages' fingerprint, when asked for with the verdict (safety_verdict's
+    # fingerprint_window) on PostgreSQL: not part of the verdict itself.
+    fingerprint: str | None = field(default=None, compare=False)
 
     @property
     def is_open(self) -> bool:
@@ -248,6 +253,12 @@ def _gate_rows():
     )
 
 
+def _gate_rows_with_fingerprint():
+    """The gate's row and, in the same statement (one snapshot), the member pages'
+    fingerprint for a window of days."""
+    return _gate_rows().annotate(page_fingerprint=member_fingerprint_column(F("member_id")))
+
+
 def _keep_profile_on(member, intake: Intake) -> None:
     """The gate's row brought the member's profile: later reads of their timezone in this
     request (member_today) use it instead of asking the database again."""
@@ -260,22 +271,39 @@ def _keep_profile_on(member, intake: Intake) -> None:
     profile_keep(member, profile)
 
 
-def safety_verdict(*, member, day: date | None = None) -> SafetyVerdict:
+def safety_verdict(
+    *, member, day: date | None = None, fingerprint_window: tuple[date, date] | None = None
+) -> SafetyVerdict:
     """The gate's verdict for `member` on `day` (their own today by default). One query,
-    compiled once per process: it is asked on every request of every programme page."""
-    gate = prepared(("programs.safety_verdict",), _gate_rows, names=("member",), plan_once=True)
-    found = gate.objects(member=member.pk)
+    compiled once per process: it is asked on every request of every programme page.
+
+    `fingerprint_window` (since, until): a kept member page's; on PostgreSQL the verdict then
+    carries the member's fingerprint for it, read in the same query."""
+    if fingerprint_window is not None and connection.vendor == "postgresql":
+        gate = prepared(
+            ("programs.safety_verdict", "with fingerprint"),
+            _gate_rows_with_fingerprint,
+            names=("member", "since", "until"),
+            plan_once=True,
+        )
+        since, until = fingerprint_window
+        found = gate.objects(member=member.pk, since=since, until=until)
+    else:
+        gate = prepared(("programs.safety_verdict",), _gate_rows, names=("member",), plan_once=True)
+        found = gate.objects(member=member.pk)
     intake = found[0] if found else None
     if intake is not None:
         _keep_profile_on(member, intake)
     if day is None:
         day = member_today(member)
-    return verdict_for(
+    verdict = verdict_for(
         intake=intake,
         enrolment=_enrolment_of(intake) if intake is not None else None,
         last_screened_at=getattr(intake, "last_screened_at", None),
         day=day,
     )
+    fingerprint = getattr(intake, "page_fingerprint", None)
+    return replace(verdict, fingerprint=fingerprint) if fingerprint is not None else verdict
 
 
 def safety_gate_ensure_open(*, member, day: date | None = None) -> SafetyVerdict:

@@ -17,6 +17,7 @@ from programs.selectors.milestones import milestones_unseen
 from programs.selectors.outcomes import active_goals, recheck_state
 from programs.selectors.page_cache import cached_page_body, hour_of, render_body, render_kept
 from programs.selectors.pages import programme_page, today_page, today_preview
+from programs.selectors.sessions import member_today
 from programs.services.milestones import milestones_mark_seen
 from programs.services.safety_gate import safety_verdict
 from programs.views.gate import gate_response
@@ -39,8 +40,9 @@ def today(request):
 
 
 def _today(request):
-    verdict = safety_verdict(member=request.user)  # also reads the member's timezone
-    day = verdict.day
+    day = member_today(request.user)  # the timezone came with the user
+    since = day - timedelta(days=HISTORY_DAYS)
+    verdict = safety_verdict(member=request.user, day=day, fingerprint_window=(since, day))
     if not user_is_member(user=request.user):
         # The sample session is a session too: never offered over a red flag.
         if not verdict.allows_sample:
@@ -71,8 +73,9 @@ def _today(request):
         body = cached_page_body(
             request,
             page="today",
-            since=day - timedelta(days=HISTORY_DAYS),
+            since=since,
             until=day,
+            fingerprint=verdict.fingerprint,
             parts=(
                 day,
                 hour_of(now),
@@ -109,8 +112,9 @@ def programme(request):
 
 
 def _programme(request):
-    verdict = safety_verdict(member=request.user)  # also reads the member's timezone
-    day = verdict.day
+    day = member_today(request.user)  # the timezone came with the user
+    since, until = day - timedelta(days=HISTORY_DAYS), week_start_of(day) + timedelta(days=6)
+    verdict = safety_verdict(member=request.user, day=day, fingerprint_window=(since, until))
     if not verdict.is_open:
         return gate_response(request, verdict)
 
@@ -121,9 +125,10 @@ def _programme(request):
     body = cached_page_body(
         request,
         page="programme",
-        since=day - timedelta(days=HISTORY_DAYS),
-        until=week_start_of(day) + timedelta(days=6),
+        since=since,
+        until=until,
         parts=(day,),
         build=build,
+        fingerprint=verdict.fingerprint,
     )
     return render_kept(request, "programs/programme.html", body)

@@ -30,6 +30,7 @@ from programs.selectors.page_cache import (
     member_fingerprint,
 )
 from programs.services import plan_day
+from programs.services.safety_gate import safety_verdict
 from tests.factories import MemberFactory
 from tests.factories.programs import enrol
 from tests.page_pins import without_tokens
@@ -85,6 +86,36 @@ def test_any_write_changes_the_fingerprint_even_inside_one_transaction():
     third = member_fingerprint(**window)
     PlannedItem.objects.filter(session__member=other).update(sets=1)
     assert member_fingerprint(**window) == third  # someone else's rows are not this member's
+
+
+@pytest.mark.postgres
+def test_the_fingerprint_read_with_the_gate_is_the_members_own(django_assert_num_queries):
+    """Today and the programme page read the fingerprint in the safety gate's query: the same
+    value the fingerprint's own query gives, for the window asked, and it moves with a write."""
+    member, session = _planned_member()
+    day = timezone.localdate()
+    since = day - timedelta(days=28)
+    with django_assert_num_queries(1):
+        verdict = safety_verdict(member=member, day=day, fingerprint_window=(since, day))
+    assert verdict.is_open
+    assert verdict.fingerprint == member_fingerprint(member_id=member.pk, since=since, until=day)
+    wider = safety_verdict(member=member, day=day, fingerprint_window=(since, day + timedelta(7)))
+    assert wider.fingerprint == member_fingerprint(
+        member_id=member.pk, since=since, until=day + timedelta(7)
+    )
+    PlannedItem.objects.filter(session=session).update(sets=1)
+    again = safety_verdict(member=member, day=day, fingerprint_window=(since, day))
+    assert again.fingerprint != verdict.fingerprint
+    assert again == verdict  # the verdict itself is unchanged: the fingerprint is beside it
+    assert safety_verdict(member=member, day=day).fingerprint is None  # not asked for
+
+
+def test_without_postgresql_the_gate_reads_no_fingerprint():
+    member, _session = _planned_member()
+    day = timezone.localdate()
+    verdict = safety_verdict(member=member, day=day, fingerprint_window=(day, day))
+    assert verdict.is_open
+    assert (verdict.fingerprint is None) == (connection.vendor != "postgresql")
 
 
 @pytest.mark.postgres

@@ -8,7 +8,7 @@ from programs.models import Phase, PlannedSession
 from programs.services import plan_day
 from tests.factories import MemberFactory, UserFactory
 from tests.factories.programs import enrol
-from tests.page_pins import built, served, without_tokens
+from tests.page_pins import served, without_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +43,13 @@ def test_today_query_count_is_constant(client, days, django_assert_num_queries):
     # +1 on PostgreSQL: the member's fingerprint, under which the body is kept.
     # -1: the member's profile (their timezone) comes with the safety gate's row.
     # -2: the user's row brings their membership, profile and bell count (member_context).
-    with django_assert_num_queries(built(11)):
+    # -1 on PostgreSQL: the fingerprint comes with the safety gate's row.
+    with django_assert_num_queries(11):
         response = client.get("/today/")
     assert response.status_code == 200
-    # Served again while nothing changed: session, user (with membership and bell), the safety
-    # gate (never kept) and the fingerprint.
-    with django_assert_num_queries(served(11, kept_queries=4)):
+    # Served again while nothing changed: session, user (with membership and bell), and the
+    # safety gate (never kept) with the fingerprint.
+    with django_assert_num_queries(served(11, kept_queries=3)):
         again = client.get("/today/")
     assert without_tokens(again.content) == without_tokens(response.content)
     session = PlannedSession.objects.get(member=member, date=timezone.localdate())
@@ -66,11 +67,12 @@ def test_programme_query_count_is_constant(client, days, django_assert_num_queri
     client.force_login(member)
     # 8 (bundle cached): the page reuses the safety gate's intake and enrolment (3 fewer).
     # -1: the profile comes with the safety gate's row. -1: the membership comes with the user.
-    with django_assert_num_queries(built(6)):
+    # The fingerprint (PostgreSQL) comes with the safety gate's row.
+    with django_assert_num_queries(6):
         response = client.get("/programme/")
     assert response.status_code == 200
     # Kept: session, user, the safety gate (with the profile), the fingerprint and the bell.
-    with django_assert_num_queries(served(6, kept_queries=4)):
+    with django_assert_num_queries(served(6, kept_queries=3)):
         again = client.get("/programme/")
     assert without_tokens(again.content) == without_tokens(response.content)
     assert b"Reconnect" in response.content

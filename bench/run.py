@@ -149,9 +149,8 @@ def session_cookie(user) -> str:
     store.set_expiry(24 * 3600)
     store.save()
     csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
-    return (
-        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
-    )
+    session = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return f"{session}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
 def targets():

@@ -120,11 +120,11 @@ def measure(args) -> dict:
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
-    from bench.run import people, select, session_cookie, targets
+    from bench.run import people, select, signed_in_cookie, targets
 
     handler = WSGIHandler()
     who = people()
-    cookies = {key: session_cookie(user) for key, user in who.items()}
+    cookies = {key: signed_in_cookie(user) for key, user in who.items()}
     pages = select(targets(), args.only)
 
     def get(url, key):

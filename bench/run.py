@@ -132,7 +132,7 @@ def setup_django(env):
     django.setup()
 
 
-def session_cookie(user) -> str:
+def signed_in_cookie(user) -> str:
     """The Cookie header a signed-in browser sends: its session and, as after its first page,
     its CSRF cookie (without one, every page that draws a form would make a new CSRF secret
     and set the cookie again, which a member's browser does once)."""
@@ -514,7 +514,7 @@ def cpu_pass(args, env) -> dict:
 
 def drive(args, base_env, who, pages, results):
     """gunicorn (2 sync workers, production settings) and wrk at 32 connections, page by page."""
-    cookies = {key: session_cookie(user) for key, user in who.items()}
+    cookies = {key: signed_in_cookie(user) for key, user in who.items()}
     port = free_port()
     prod_env = {
         **base_env,

@@ -23,20 +23,16 @@ class UserManager(BaseUserManager):
             or self._db is not None
         ):
             return super().get(*args, **kwargs)
-        from backcore.accounts.selectors import member_context_keep, user_with_context_rows
-        from backcore.prepared import prepared
+        from backcore.accounts.selectors import user_with_context
 
         # With the user: their profile and what every page asks about them (member? coach?
         # unread notifications?), in the same round trip (see `member_context`).
-        read = prepared(
-            ("accounts.user_by_pk",), user_with_context_rows, names=("member",), plan_once=True
-        )
-        rows = read.objects(member=kwargs["pk"])
-        if not rows:
+        user = user_with_context(user_id=kwargs["pk"])
+        if user is None:
             raise self.model.DoesNotExist(
                 f"{self.model._meta.object_name} matching query does not exist."
             )
-        return member_context_keep(rows[0])
+        return user
 
     def get_by_natural_key(self, username):
         # Logins are case-insensitive: Ann@x.org and ann@x.org are the same person.

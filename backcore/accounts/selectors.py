@@ -54,14 +54,20 @@ def user_with_context_rows():
     )
 
 
-def member_context_keep(user: User, *, generation: int | None = None) -> User:
-    """Move the context a `user_with_context_rows` row carries into `user._member_context`."""
+def user_with_context(*, user_id: int) -> User | None:
+    """The user by id with their profile kept and their context in `user._member_context`:
+    one query, compiled and planned once per process. None when there is no such user."""
+    generation = _generation
+    read = prepared(
+        ("accounts.user_by_pk",), user_with_context_rows, names=("member",), plan_once=True
+    )
+    rows = read.objects(member=user_id)
+    if not rows:
+        return None
+    user = rows[0]
     values = [user.__dict__.pop(name) for name in _ANNOTATIONS]
     user._member_context = MemberContext(
-        bool(values[0]),
-        bool(values[1]),
-        int(values[2]),
-        _generation if generation is None else generation,
+        bool(values[0]), bool(values[1]), int(values[2]), generation
     )
     return user
 
@@ -78,13 +84,9 @@ def member_context_read(*, user: User) -> MemberContext:
     """Read `user`'s context now, in one query that also keeps their profile on `user` (as
     `user.profile` keeps it) unless one is kept already."""
     generation = _generation
-    read = prepared(
-        ("accounts.user_by_pk",), user_with_context_rows, names=("member",), plan_once=True
-    )
-    rows = read.objects(member=user.pk)
+    row = user_with_context(user_id=user.pk)
     related = User.profile.related
-    if rows:
-        row = member_context_keep(rows[0], generation=generation)
+    if row is not None:
         context, profile = row._member_context, related.get_cached_value(row)
     else:  # no such user (deleted meanwhile): nothing to be
         context, profile = MemberContext(False, False, 0, generation), None

@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 PARALLEL = -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean bench bench-cpu
+.PHONY: install run migrate demo test test-fast test-browser test-sqlite lint format worker beat clean bench bench-cpu bench-weekly
 
 install: $(VENV)/.installed
 
@@ -60,6 +60,11 @@ bench: install
 # holds on a shared, loaded machine. e.g. make bench-cpu BENCH_ARGS="--database backcore_x --reuse"
 bench-cpu: install
 	$(PY) bench/run.py $(BENCH_ARGS) --cpu --no-wrk --skip-in-process
+
+# The weekly run on real Celery workers at 10,000 and 100,000 members (issue 18's figures),
+# each on a fresh grown copy of a 10k bench database. e.g. make bench-weekly WEEKLY_ARGS="--keep"
+bench-weekly: install
+	$(PY) bench/weekly_scale.py $(WEEKLY_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

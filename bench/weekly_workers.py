@@ -2,9 +2,11 @@
 
     DATABASE_URL=… REDIS_URL=… .venv/bin/python bench/weekly_workers.py [workers] [chunk size]
 
-Starts `celery worker -c <workers>`, starts a run for last week for every active member and
-prints wall time, result and each worker process's peak RSS. It writes: use a copy of the bench
-database. Not part of `make bench` (it needs a Redis db no test suite clears meanwhile).
+Starts `celery worker -c <workers>` (bench/counting_celery.py: the project's app with each
+task's queries counted), starts a run for last week for every active member and prints wall
+time, result, the queries the workers ran and each worker process's peak RSS and CPU. It
+writes: use a copy of the bench database (`make bench-weekly` makes the copies). Not part of
+`make bench` (it needs a Redis db no test suite clears meanwhile).
 """
 
 import json
@@ -20,10 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def peak_rss_mb(group: int) -> list[int]:
+def _pids(group: int) -> list[str]:
+    """The group's processes, its leader (the worker's main process) first."""
     pids = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
+    return sorted(pids.split(), key=lambda pid: (pid != str(group), int(pid)))
+
+
+def peak_rss_mb(group: int) -> list[int]:
     peaks = []
-    for pid in pids.split():
+    for pid in _pids(group):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -36,10 +43,9 @@ def peak_rss_mb(group: int) -> list[int]:
 
 def cpu_seconds(group: int) -> list[float]:
     """User + system CPU of each process in the group so far (the workers' own Python work)."""
-    pids = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout
     ticks = os.sysconf("SC_CLK_TCK")
     out = []
-    for pid in pids.split():
+    for pid in _pids(group):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -54,7 +60,7 @@ def celery_workers(count: int):
     on leaving. Yields the worker's process (its pid is the group's)."""
     celery = str(Path(sys.executable).parent / "celery")
     worker = subprocess.Popen(
-        [celery, "-A", "backcore", "worker", "-c", str(count), "-l", "warning"]
+        [celery, "-A", "bench.counting_celery", "worker", "-c", str(count), "-l", "warning"]
         + ["--without-heartbeat", "--without-mingle", "--without-gossip"],
         cwd=ROOT,
         start_new_session=True,
@@ -75,10 +81,14 @@ def main() -> None:
     import django
 
     django.setup()
+    import redis
     from django.utils import timezone
 
+    from bench.counting_celery import QUERIES_KEY
     from programs.services.progression import progression_run_result, progression_run_start
 
+    counter = redis.Redis.from_url(os.environ["REDIS_URL"])
+    counter.delete(QUERIES_KEY)
     with celery_workers(workers) as worker:
         today = timezone.localdate()
         week_start = today - timedelta(days=today.weekday() + 7)
@@ -92,6 +102,7 @@ def main() -> None:
         peaks = peak_rss_mb(worker.pid)
         cpu = cpu_seconds(worker.pid)
     chunks = run.chunks.count()
+    queries = int(counter.get(QUERIES_KEY) or 0)  # every task's, the workers' (counted as run)
     report = {
         "members": run.members,
         "workers": workers,
@@ -99,6 +110,9 @@ def main() -> None:
         "chunks": chunks,
         "seconds": round(elapsed, 1),
         "result": vars(progression_run_result(run=run)),
+        "queries_on_workers": queries,
+        "queries_per_chunk": round(queries / chunks, 1) if chunks else None,
+        # each process of the worker, its main process first
         "peak_rss_mb_per_process": peaks,
         "cpu_seconds_per_process": cpu,
         "load_at_start": load_at_start,

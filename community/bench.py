@@ -1,5 +1,7 @@
-"""Bench data for the forum: threads, posts (one very long thread), reactions. Bulk inserts;
-counters and last-post links are set afterwards as the posting service would leave them."""
+"""Bench data for the forum: threads, posts (one very long thread), reactions, and what a
+moderator finds waiting (posts awaiting approval, open reports, handled ones behind them). Bulk
+inserts; counters and last-post links are set afterwards as the posting service would leave
+them."""
 
 from datetime import timedelta
 
@@ -7,8 +9,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.html import escape
 
-from backcore.bench import BATCH, BenchContext, register
-from community.models import Category, Post, Reaction, Thread
+from backcore.bench import BATCH, BenchContext, analyze, register
+from community.models import Category, Post, Reaction, Report, Thread
 
 WORDS = [
     "back",
@@ -58,6 +60,14 @@ WORDS = [
 COMMON = "pain"  # in about a third of posts
 RARE = "kayak"  # in about one post in a thousand
 LONG_THREAD_POSTS = 1_000
+PENDING_ONE_IN = 500  # posts awaiting approval: one for every 500 visible posts
+REPORTED_ONE_IN = 200  # open reports: one for every 200 visible posts, as many handled
+REPORT_REASONS = [
+    "This reads like medical advice.",
+    "Unkind reply to a newcomer.",
+    "Advertising a paid programme.",
+    "Off topic for this category.",
+]
 
 
 def _body(rng) -> str:
@@ -162,3 +172,53 @@ def forum(ctx: BenchContext) -> None:
     ctx.facts["reactions"] = len(reactions)
     ctx.facts["long thread"] = long_thread.pk
     ctx.say(f"  {len(threads)} threads, {total} posts, {len(reactions)} reactions")
+
+
+@register(order=21)
+def moderation_backlog(ctx: BenchContext) -> None:
+    """What the moderation queue holds on a busy forum: posts awaiting approval (new members'
+    first replies, newest in their threads, not counted, as posting leaves them) and open
+    reports on visible posts, with as many handled reports behind them."""
+    rng = ctx.rng
+    members = ctx.member_ids
+    visible = list(Post.objects.order_by("pk").values_list("pk", flat=True))
+    threads = list(Thread.objects.order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    pending = []
+    for _ in range(max(5, len(visible) // PENDING_ONE_IN)):
+        author = rng.choice(members)
+        body = _body(rng)
+        pending.append(
+            Post(
+                thread_id=rng.choice(threads),
+                author_id=author,
+                author_name=f"Member {author}",
+                body=body,
+                body_html=f"<p>{escape(body)}</p>",
+                created_at=now - timedelta(minutes=rng.randint(1, 3 * 24 * 60)),
+                is_approved=False,
+            )
+        )
+    Post.objects.bulk_create(pending, batch_size=BATCH)
+    reported = max(5, len(visible) // REPORTED_ONE_IN)
+    reports = []
+    for n, post_id in enumerate(rng.sample(visible, min(len(visible), 2 * reported))):
+        handled = n >= reported
+        reports.append(
+            Report(
+                post_id=post_id,
+                reporter_id=rng.choice(members),
+                reason=rng.choice(REPORT_REASONS),
+                status=rng.choice([Report.Status.RESOLVED, Report.Status.DISMISSED])
+                if handled
+                else Report.Status.OPEN,
+                created_at=now - timedelta(hours=rng.randint(1, 24 * 60)),
+                handled_by_id=ctx.coach_id if handled else None,
+                handled_at=now - timedelta(minutes=rng.randint(1, 60)) if handled else None,
+            )
+        )
+    Report.objects.bulk_create(reports, batch_size=BATCH)
+    analyze(Post, Report)
+    ctx.facts["posts awaiting approval"] = len(pending)
+    ctx.facts["open reports"] = reported
+    ctx.say(f"  {len(pending)} posts awaiting approval, {reported} open reports")

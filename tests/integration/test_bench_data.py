@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from backcore.bench import BENCH_EMAIL_DOMAIN
-from community.models import Post, Thread
+from community.models import Post, Report, Thread
+from community.selectors import moderation_queue
 from payments.models import Contribution
 from programs.models import PlannedItem, PlannedSession
 from programs.progress_models import ProgressTotals
@@ -42,6 +43,11 @@ def test_bench_data_makes_the_issue_shaped_set_at_a_small_size(settings):
     assert Thread.objects.filter(author__email__endswith=BENCH_EMAIL_DOMAIN).count() == 10
     assert Post.objects.count() > 20
     assert Contribution.objects.filter(idempotency_key__startswith="bench-").count() == 40
+    # the moderation queue has work in it: posts awaiting approval and open reports
+    queue = moderation_queue()
+    assert queue["pending"].paginator.count == Post.objects.filter(is_approved=False).count() >= 5
+    assert queue["reports"].paginator.count == Report.objects.filter(status="open").count() >= 5
+    assert Report.objects.exclude(status="open").filter(handled_by__isnull=False).exists()
     assert "Bench data ready" in report
 
 

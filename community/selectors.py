@@ -767,7 +767,9 @@ def _with_headlines(*, ids: list[int], query: str, user) -> list[SearchResult]:
 # Ranked result pages kept per process, by (query, moderator or not, page number): (the forum
 # search version they were ranked at, their ids, the capped count). What a member finds does
 # not depend on who they are (`_searchable_posts`), so one member's ranking serves the next,
-# until the database moves the version (migration 0009: any change search could show).
+# until the database moves the version (migration 0009: any change search could show), to a
+# number it never had before, even after a restore from a backup (0011): a version names one
+# state of what search shows.
 _RANKED: dict[tuple[str, bool, int], tuple[int, list[int], int]] = {}
 RANKED_KEPT = 1_024
 _ranked_version = [0]  # the newest version kept under: pages kept under an older one are dropped

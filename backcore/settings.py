@@ -222,7 +222,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BackCore <hello@back
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: eager in development (no Redis needed); a real broker whenever REDIS_URL is set.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# (Eager tasks still take a producer from the broker's pool: a host keeps kombu from warning.)
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from backcore.accounts.names import public_name_of
 from backcore.prepared import PLACEHOLDERS, planned_cursor, prepared
 from community.models import (
     Category,
@@ -303,6 +304,7 @@ def _prepared_page(
     per_page: int,
     page,
     count: int | None = None,
+    counted=None,
     make=None,
     **values,
 ) -> Page:
@@ -314,10 +316,14 @@ def _prepared_page(
     last page of a 1,000-post thread reads its 20 rows instead of stepping over 980 (an OFFSET
     still reads every row it skips). `count`: the number of rows, when another read counted them
     (under the same rule). `make`: what each row becomes, for a read of values (else model
-    instances)."""
+    instances). `counted`: the same rows' read to count them by, when `build` joins what only
+    the shown rows need."""
     if count is None:
         counting = prepared(
-            (*key, "count"), lambda: build().order_by().values("pk"), names=names, plan_once=True
+            (*key, "count"),
+            lambda: (counted or build)().order_by().values("pk"),
+            names=names,
+            plan_once=True,
         )
         count = counting.count(**values)
     paginator = _CountedPaginator(count=count, per_page=per_page)
@@ -462,33 +468,71 @@ def post_revisions(*, post: Post) -> QuerySet[PostRevision]:
 MODERATION_PER_PAGE = 25
 
 
+class ReportCard(NamedTuple):
+    """An open report as the moderation queue shows it: plain values, no model instances
+    (building a report, its post, thread, reporter and profile cost a page more than drawing it)."""
+
+    pk: int
+    reason: str
+    created_at: datetime
+    reporter_id: int | None
+    reporter_display_name: str | None
+    post_id: int
+    post_author_name: str
+    post_is_hidden: bool
+    thread_title: str
+    body_html: str
+
+    @property
+    def reporter_name(self) -> str | None:
+        """The name members see for the reporter; None once their account is gone."""
+        if self.reporter_id is None:
+            return None
+        return public_name_of(member_id=self.reporter_id, display_name=self.reporter_display_name)
+
+
+class PendingCard(NamedTuple):
+    """A post awaiting approval as the moderation queue shows it (plain values)."""
+
+    pk: int
+    author_name: str
+    created_at: datetime
+    thread_title: str
+    category_name: str
+    body_html: str
+
+
+_REPORT_CARD_COLUMNS = (
+    "pk",
+    "reason",
+    "created_at",
+    "reporter_id",
+    "reporter__profile__display_name",
+    "post_id",
+    "post__author_name",
+    "post__is_hidden",
+    "post__thread__title",
+    "post__body_html",
+)
+_PENDING_CARD_COLUMNS = (
+    "pk",
+    "author_name",
+    "created_at",
+    "thread__title",
+    "thread__category__name",
+    "body_html",
+)
+
+
 def open_reports() -> QuerySet[Report]:
-    """Open reports, oldest first (by the partial index `community_report_open`), with what
-    the moderation queue shows of each: the reason, the post, its thread, who reported it."""
-    return (
-        Report.objects.filter(status=Report.Status.OPEN)
-        .select_related("post__thread", "reporter__profile")
-        .only(
-            "reason",
-            "created_at",
-            "post__author_name",
-            "post__body_html",
-            "post__is_hidden",
-            "post__thread__title",
-            "reporter__profile__display_name",
-        )
-        .order_by("created_at", "id")
-    )
+    """Open reports, oldest first (by the partial index `community_report_open`)."""
+    return Report.objects.filter(status=Report.Status.OPEN).order_by("created_at", "id")
 
 
 def pending_posts() -> QuerySet[Post]:
-    """Posts awaiting approval, oldest first (by the partial index `community_post_pending`),
-    with what the moderation queue shows of each: the post, its thread and category."""
-    return (
-        Post.objects.filter(is_approved=False, is_hidden=False, is_deleted=False)
-        .select_related("thread__category")
-        .only("author_name", "body_html", "created_at", "thread__title", "thread__category__name")
-        .order_by("created_at", "id")
+    """Posts awaiting approval, oldest first (by the partial index `community_post_pending`)."""
+    return Post.objects.filter(is_approved=False, is_hidden=False, is_deleted=False).order_by(
+        "created_at", "id"
     )
 
 
@@ -499,17 +543,21 @@ def moderation_queue(*, pending_page=1, reports_page=1) -> dict:
     return {
         "reports": _prepared_page(
             key=("community.open_reports",),
-            build=open_reports,
+            build=lambda: open_reports().values_list(*_REPORT_CARD_COLUMNS),
+            counted=open_reports,
             names=(),
             per_page=MODERATION_PER_PAGE,
             page=reports_page,
+            make=ReportCard._make,
         ),
         "pending": _prepared_page(
             key=("community.pending_posts",),
-            build=pending_posts,
+            build=lambda: pending_posts().values_list(*_PENDING_CARD_COLUMNS),
+            counted=pending_posts,
             names=(),
             per_page=MODERATION_PER_PAGE,
             page=pending_page,
+            make=PendingCard._make,
         ),
     }
 

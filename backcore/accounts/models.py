@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from backcore.accounts.names import public_name_of
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -86,9 +88,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self) -> str:
         """The name other members see: never the email address."""
         profile = profile_of(self)
-        if profile and profile.display_name:
-            return profile.display_name
-        return f"Member {self.pk}"
+        return public_name_of(member_id=self.pk, display_name=profile and profile.display_name)
 
     @property
     def is_coach(self) -> bool:

@@ -427,28 +427,19 @@ def _cards(context, rows, template: str, values_of) -> str:
     return _with_token("".join(html), str(context.get("csrf_token", "")))
 
 
-def _pending_values(post) -> dict:
-    return {
-        "pk": post.pk,
-        "author_name": post.author_name,
-        "thread_title": post.thread.title,
-        "category_name": post.thread.category.name,
-        "body_html": post.body_html,
-    }
+def _pending_values(card) -> dict:
+    """A `PendingCard`'s shown values (its time is drawn in words by `_cards`)."""
+    values = card._asdict()
+    del values["created_at"]
+    return values
 
 
-def _report_values(report) -> dict:
-    post = report.post
-    return {
-        "pk": report.pk,
-        "reason": report.reason,
-        "reporter_name": report.reporter.public_name if report.reporter_id else None,
-        "post_id": post.pk,
-        "post_author_name": post.author_name,
-        "post_is_hidden": post.is_hidden,
-        "thread_title": post.thread.title,
-        "body_html": post.body_html,
-    }
+def _report_values(card) -> dict:
+    """A `ReportCard`'s shown values, with the reporter's public name."""
+    values = card._asdict()
+    del values["created_at"], values["reporter_id"], values["reporter_display_name"]
+    values["reporter_name"] = card.reporter_name
+    return values
 
 
 @register.simple_tag(takes_context=True)

@@ -115,3 +115,24 @@ def test_each_coach_closes_a_report_with_their_own_token(coach, thread_with):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "resolved"
+
+
+def test_the_queue_names_each_reporter_as_members_see_them_never_by_email(
+    client, coach, thread_with
+):
+    """The queue reads reports as plain rows; the reporter's name follows the one public-name
+    rule: their display name, else "Member <id>", and "a former member" once they are gone."""
+    named, unnamed, leaving = MemberFactory(), MemberFactory(), MemberFactory()
+    named.profile.display_name = "Sunny"
+    named.profile.save(update_fields=["display_name"])
+    unnamed.profile.display_name = ""
+    unnamed.profile.save(update_fields=["display_name"])
+    for reporter, post in zip((named, unnamed, leaving), thread_with(3).posts.all(), strict=True):
+        services.report_create(reporter=reporter, post=post, reason="please look")
+    leaving.delete()
+    client.force_login(coach)
+    html = client.get(reverse("community:moderation")).content.decode()
+    assert "Reported by Sunny," in html
+    assert f"Reported by Member {unnamed.pk}," in html
+    assert "Reported by a former member," in html
+    assert unnamed.email not in html and named.email not in html

@@ -89,11 +89,7 @@ def prepare(args, env):
     if args.reuse:
         analyze(args)
         return
-    import psycopg
-
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-        conn.execute(f'CREATE DATABASE "{args.database}"')
+    fresh_database(args.pg, args.database)
     print("migrating…", flush=True)
     sh(PY, "manage.py", "migrate", "--noinput", "-v0", env=env)
     print(f"bench_data --members {args.members} --seed {args.seed}…", flush=True)
@@ -112,6 +108,15 @@ def prepare(args, env):
     )
     print(f"data generated in {time.monotonic() - started:.0f} s", flush=True)
     analyze(args)
+
+
+def fresh_database(pg: str, name: str, *, template: str | None = None) -> None:
+    """`name` dropped if it is there and made again: empty, or a copy of `template`."""
+    import psycopg
+
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
 def analyze(args):

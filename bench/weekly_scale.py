@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PY, prepare, sh  # noqa: E402 -- after the path
+from bench.run import PY, fresh_database, prepare, sh  # noqa: E402 -- after the path
 
 TARGETS = "100,000 members in ≤ 60 s and ≤ 500 MB a process; 10k → 100k ≤ 11×"
 
@@ -87,9 +87,7 @@ def grown_copy(args, name: str, scale: int) -> float:
     import psycopg
 
     started = time.monotonic()
-    with _admin(args) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{args.base}"')
+    fresh_database(args.pg, name, template=args.base)
     if scale > 1:
         sh(PY, "bench/copy_members.py", name, str(scale - 1))
     with psycopg.connect(f"{args.pg}/{name}", autocommit=True) as conn:

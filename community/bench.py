@@ -9,6 +9,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.html import escape
 
+from backcore.accounts.names import public_name_of
 from backcore.bench import BATCH, BenchContext, analyze, register
 from community.models import Category, Post, Reaction, Report, Thread
 
@@ -70,6 +71,20 @@ REPORT_REASONS = [
 ]
 
 
+def _post(rng, members: list[int], **fields) -> Post:
+    """A post by a member picked at random, with a body of bench words, drawn as posting draws
+    a plain paragraph; `fields` give its thread, time and state."""
+    author = rng.choice(members)
+    body = _body(rng)
+    return Post(
+        author_id=author,
+        author_name=public_name_of(member_id=author, display_name=None),
+        body=body,
+        body_html=f"<p>{escape(body)}</p>",
+        **fields,
+    )
+
+
 def _body(rng) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(12, 60))]
     if rng.random() < 0.33:
@@ -97,7 +112,7 @@ def forum(ctx: BenchContext) -> None:
                 category=rng.choice(categories),
                 title=" ".join(rng.choice(WORDS) for _ in range(5)).capitalize(),
                 author_id=author,
-                author_name=f"Member {author}",
+                author_name=public_name_of(member_id=author, display_name=None),
                 created_at=now - timedelta(days=rng.randint(1, 365)),
             )
         )
@@ -110,15 +125,11 @@ def forum(ctx: BenchContext) -> None:
             LONG_THREAD_POSTS if thread is long_thread else rng.randint(2, posts_per_thread * 2 - 2)
         )
         for n in range(count):
-            author = rng.choice(members)
-            body = _body(rng)
             posts.append(
-                Post(
+                _post(
+                    rng,
+                    members,
                     thread=thread,
-                    author_id=author,
-                    author_name=f"Member {author}",
-                    body=body,
-                    body_html=f"<p>{escape(body)}</p>",
                     created_at=thread.created_at + timedelta(minutes=n * 7),
                     is_opening=n == 0,
                 )
@@ -186,15 +197,11 @@ def moderation_backlog(ctx: BenchContext) -> None:
     now = timezone.now()
     pending = []
     for _ in range(max(5, len(visible) // PENDING_ONE_IN)):
-        author = rng.choice(members)
-        body = _body(rng)
         pending.append(
-            Post(
+            _post(
+                rng,
+                members,
                 thread_id=rng.choice(threads),
-                author_id=author,
-                author_name=f"Member {author}",
-                body=body,
-                body_html=f"<p>{escape(body)}</p>",
                 created_at=now - timedelta(minutes=rng.randint(1, 3 * 24 * 60)),
                 is_approved=False,
             )

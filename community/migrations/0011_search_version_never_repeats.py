@@ -16,14 +16,17 @@ runs ahead of the clock.)
 
 from django.db import migrations
 
-NEXT = "GREATEST({current} + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)"
+NEXT = "GREATEST(version + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)"
 
-FORWARDS = f"""
+
+def _moving_to(next_version: str) -> str:
+    """Migration 0009's two functions that move the version, moving it to `next_version`."""
+    return f"""
 CREATE OR REPLACE FUNCTION community_search_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF coalesce(current_setting('community.search_changed', true), '') <> 'bumped' THEN
     PERFORM set_config('community.search_changed', 'bumped', true);
-    UPDATE community_search_version SET version = {NEXT.format(current="version")} WHERE id = 1;
+    UPDATE community_search_version SET version = {next_version} WHERE id = 1;
   END IF;
   RETURN NULL;
 END $$;
@@ -31,30 +34,14 @@ END $$;
 CREATE OR REPLACE FUNCTION community_search_version_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('community.search_changed', 'bumped', true);
-  UPDATE community_search_version SET version = {NEXT.format(current="version")} WHERE id = 1;
-  RETURN NULL;
-END $$;
-
-UPDATE community_search_version SET version = {NEXT.format(current="version")} WHERE id = 1;
-"""
-
-BACKWARDS = """
-CREATE OR REPLACE FUNCTION community_search_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF coalesce(current_setting('community.search_changed', true), '') <> 'bumped' THEN
-    PERFORM set_config('community.search_changed', 'bumped', true);
-    UPDATE community_search_version SET version = version + 1 WHERE id = 1;
-  END IF;
-  RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION community_search_version_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM set_config('community.search_changed', 'bumped', true);
-  UPDATE community_search_version SET version = version + 1 WHERE id = 1;
+  UPDATE community_search_version SET version = {next_version} WHERE id = 1;
   RETURN NULL;
 END $$;
 """
+
+
+FORWARDS = _moving_to(NEXT) + f"UPDATE community_search_version SET version = {NEXT} WHERE id = 1;"
+BACKWARDS = _moving_to("version + 1")  # as migration 0009 made them
 
 
 def _on_postgres(sql: str):
